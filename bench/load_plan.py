@@ -1,0 +1,136 @@
+"""Benchmark of the container load planner on the BR1–BR15 instances, full support on.
+
+    python -m bench.load_plan --class BR1 BR7 --instances 5 --time-limit 5 [--plans-out DIR]
+        [--data DIR] [--workers N] [--seed S] [--no-baseline]
+
+Every plan is checked with the shared `clp_instances.check_plan(..., full_support=True)`.
+The last output line is JSON: avg_utilisation per class, max_seconds_per_instance,
+py3dbp_avg_utilisation (py3dbp on the first 5 instances of BR1 and BR7, as the baseline).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_DATA = REPO.parent / "shared" / "data" / "clp"
+
+
+def load_checker(data_dir: Path):
+    spec = importlib.util.spec_from_file_location("clp_instances", data_dir / "clp_instances.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules["clp_instances"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def items_of(instance):
+    from gendan.loadplan.blocks import ItemType
+
+    items = []
+    for i, bt in enumerate(instance.box_types):
+        dims = bt.dims
+        ors = []
+        for k in range(3):
+            if bt.may_be_vertical[k]:
+                a, b = [dims[j] for j in range(3) if j != k]
+                ors.append((a, b, dims[k]))
+                ors.append((b, a, dims[k]))
+        items.append(ItemType(i, list(dict.fromkeys(ors)), bt.count))
+    return items
+
+
+def solve_instance(args):
+    data_dir, cls_file, number, time_limit, seed, max_iterations = args
+    from gendan.loadplan.search import SearchConfig, solve
+
+    chk = load_checker(Path(data_dir))
+    inst = {i.number: i for i in chk.read_instances(Path(data_dir) / cls_file)}[number]
+    t0 = time.monotonic()
+    cfg = SearchConfig(time_limit=time_limit, seed=seed, max_iterations=max_iterations)
+    boxes, stats = solve(items_of(inst), inst.container, cfg)
+    secs = time.monotonic() - t0
+    placements = [{"type": t + 1, "x": x, "y": y, "z": z, "dx": dx, "dy": dy, "dz": dz}
+                  for t, x, y, z, dx, dy, dz in boxes]
+    util = chk.check_plan(inst, placements, full_support=True)
+    return number, util, secs, placements, stats
+
+
+def py3dbp_utilisation(inst) -> float:
+    from py3dbp import Bin, Item, Packer
+
+    packer = Packer()
+    L, W, H = inst.container
+    packer.add_bin(Bin("c", L, W, H, 10**9))
+    for t, bt in enumerate(inst.box_types):
+        for k in range(bt.count):
+            packer.add_item(Item(f"{t}-{k}", *bt.dims, 1))
+    packer.pack(bigger_first=True)
+    b = packer.bins[0]
+    vol = sum(float(it.width) * float(it.height) * float(it.depth) for it in b.items)
+    return vol / (L * W * H)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--class", dest="classes", nargs="+", default=["BR1"])
+    ap.add_argument("--instances", type=int, default=100)
+    ap.add_argument("--time-limit", type=float, default=8.0)
+    ap.add_argument("--max-iterations", type=int, default=None)
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--plans-out", type=Path)
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--no-baseline", action="store_true")
+    a = ap.parse_args(argv)
+    chk = load_checker(a.data)
+    avg, max_secs = {}, 0.0
+    pool = None
+    if a.workers > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(a.workers)
+    for cls in a.classes:
+        n = int(cls.upper().removeprefix("BR"))
+        fname = f"br{n:02d}.txt"
+        insts = chk.read_instances(a.data / fname)[: a.instances]
+        jobs = [(str(a.data), fname, i.number, a.time_limit, a.seed, a.max_iterations) for i in insts]
+        results = pool.map(solve_instance, jobs) if pool else map(solve_instance, jobs)
+        utils = []
+        out = None
+        if a.plans_out:
+            a.plans_out.mkdir(parents=True, exist_ok=True)
+            out = open(a.plans_out / f"br{n:02d}.jsonl", "w")
+        for number, util, secs, placements, stats in results:
+            utils.append(util)
+            max_secs = max(max_secs, secs)
+            print(f"BR{n} #{number}: {100 * util:.2f} % in {secs:.1f} s "
+                  f"({stats.get('blocks')} blocks, {stats.get('iterations')} iterations)", flush=True)
+            if out:
+                out.write(json.dumps({"instance": number, "full_support": True, "placements": placements}) + "\n")
+        if out:
+            out.close()
+        avg[f"BR{n}"] = round(sum(utils) / len(utils), 5)
+        print(f"BR{n}: average {100 * avg[f'BR{n}']:.2f} % over {len(utils)} instances", flush=True)
+    if pool:
+        pool.close()
+    base = None
+    if not a.no_baseline:
+        us = []
+        for fname in ("br01.txt", "br07.txt"):
+            for inst in chk.read_instances(a.data / fname)[:5]:
+                us.append(py3dbp_utilisation(inst))
+        base = round(sum(us) / len(us), 5)
+    print(json.dumps({"avg_utilisation": avg, "max_seconds_per_instance": round(max_secs, 2),
+                      "py3dbp_avg_utilisation": base, "time_limit": a.time_limit,
+                      "instances_per_class": a.instances}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,69 @@
+"""Departments as roles and what each may do. This table is the single source of access rights:
+services check these permissions, selectors derive visibility from them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    SALES = "sales", _("Sales")
+    SALES_MANAGER = "sales_manager", _("Sales manager")
+    MERCHANDISER = "merchandiser", _("Merchandiser")
+    ENGINEERING = "engineering", _("Engineering")
+    PURCHASING = "purchasing", _("Purchasing")
+    PRODUCTION = "production", _("Production")
+    QC = "qc", _("Quality control")
+    WAREHOUSE = "warehouse", _("Warehouse")
+    FINANCE = "finance", _("Finance")
+    GENERAL_MANAGER = "general_manager", _("General manager")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+_VIEW_CATALOG = ["catalog.view_product", "parties.view_supplier"]
+_EDIT_CATALOG = ["catalog.add_product", "catalog.change_product", "catalog.import_products"]
+_OWN_SALES = [
+    "parties.view_customer", "parties.add_customer", "parties.change_customer",
+    "sales.view_salesorder", "sales.add_salesorder", "sales.change_salesorder",
+]
+_DEPARTMENT = [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_active_orders"]
+_MANAGEMENT = [
+    *_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG,
+    "parties.view_all_customers", "parties.import_customers",
+    "parties.add_supplier", "parties.change_supplier",
+    "sales.view_all_orders", "sales.change_any_order", "sales.review_order", "sales.progress_order",
+    "sales.complete_order", "sales.cancel_order",
+]
+
+ROLE_PERMISSIONS: dict[str, list[str]] = {
+    Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG],
+    Role.SALES_MANAGER: _MANAGEMENT,
+    Role.MERCHANDISER: [
+        *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "sales.view_salesorder",
+        "sales.add_salesorder", "sales.change_salesorder", "sales.progress_order", "sales.complete_order",
+    ],
+    Role.ENGINEERING: [*_DEPARTMENT, *_EDIT_CATALOG],
+    Role.PURCHASING: [*_DEPARTMENT, "parties.add_supplier", "parties.change_supplier"],
+    Role.PRODUCTION: [*_DEPARTMENT, "sales.progress_order"],
+    Role.QC: _DEPARTMENT,
+    Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
+    Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
+                   "parties.view_all_customers", "sales.complete_order"],
+    Role.GENERAL_MANAGER: _MANAGEMENT,
+    Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user"],
+}
+
+
+def sync_roles() -> None:
+    """Create one group per role and give it exactly the permissions in ROLE_PERMISSIONS."""
+    from django.contrib.auth.models import Group, Permission
+
+    wanted = {perm for perms in ROLE_PERMISSIONS.values() for perm in perms}
+    by_name = {}
+    for perm in Permission.objects.select_related("content_type").filter(
+        content_type__app_label__in={p.split(".")[0] for p in wanted}
+    ):
+        by_name[f"{perm.content_type.app_label}.{perm.codename}"] = perm
+    for role, perms in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        group.permissions.set([by_name[p] for p in perms if p in by_name])

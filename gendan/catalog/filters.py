@@ -1,0 +1,22 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from gendan.catalog.models import Product
+from gendan.parties.models import Supplier
+
+
+class ProductFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    default_supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all(), label=_("Supplier"))
+    is_active = django_filters.BooleanFilter(label=_("Active"))
+    ordering = django_filters.OrderingFilter(
+        fields=["code", "name_en", "hs_code", "created_at"],
+        field_labels={"code": _("Code"), "name_en": _("Name"), "hs_code": _("HS code"), "created_at": _("Created")},
+    )
+
+    class Meta:
+        model = Product
+        fields = ["q", "default_supplier", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.search(value.strip())

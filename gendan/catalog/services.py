@@ -1,0 +1,44 @@
+from django.db import transaction
+
+from gendan.catalog.models import CustomerItem, Product
+from gendan.core.concurrency import take_version
+from gendan.core.permissions import require_perm
+
+
+@transaction.atomic
+def product_create(*, by, **fields) -> Product:
+    require_perm(by, "catalog.add_product")
+    product = Product(**fields)
+    product.full_clean()
+    product._history_user = by
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_update(*, product: Product, by, version: int, **changes) -> Product:
+    require_perm(by, "catalog.change_product")
+    take_version(product, version)
+    for name, value in changes.items():
+        setattr(product, name, value)
+    product.full_clean()
+    product._history_user = by
+    product.save()
+    return product
+
+
+@transaction.atomic
+def customer_item_set(*, product: Product, customer, item_no: str, by) -> CustomerItem | None:
+    """Record (or clear, with an empty item_no) the customer's own number for a product."""
+    require_perm(by, "catalog.change_product")
+    item = CustomerItem.objects.filter(product=product, customer=customer).first()
+    if not item_no:
+        if item:
+            item.delete()
+        return None
+    item = item or CustomerItem(product=product, customer=customer)
+    item.item_no = item_no
+    item.full_clean()
+    item._history_user = by
+    item.save()
+    return item

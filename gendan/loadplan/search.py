@@ -1,0 +1,371 @@
+"""Beam search with greedy completion over block placements in maximal free spaces.
+
+The free space of a partial plan is a list of *supported maximal spaces*: boxes
+(x0, y0, z0, x1, y1, z1, sid) whose whole floor is fully supported — either the container floor
+(z0 = 0) or part of the packing area on top of one placed block (support surface `sid`).  A block is
+always put on a space's floor at one of its bottom corners, so every carton is fully supported.
+
+After a block is placed, each space it cuts is replaced by its residual parts in front of, behind
+and beside the block at the same floor (their floors are subsets of a supported floor); the part
+above the block is replaced by one new space on the block's packing area.  Spaces contained in
+another space with the same support are dropped, as are spaces too small for any remaining carton.
+
+Search (after Araya & Riff's BSG): the next space is the one whose anchor corner is nearest a
+container corner; candidate blocks for it are ranked by volume.  A node is evaluated by completing
+it greedily (always the best-ranked block) and taking the volume of that complete plan.  Each beam
+level expands every node with its `w` best blocks and keeps the `w` children with the best greedy
+completions.  The beam width runs through a fixed sequence 1, 2, 3, 4, 6, 8, 12 … until the time or
+iteration budget runs out; the best complete plan seen is returned (anytime).  Decisions never
+depend on the clock, only the stopping point does; `max_iterations` fixes that too.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .blocks import INF, Block, ItemType, generate_blocks
+
+
+@dataclass
+class SearchConfig:
+    time_limit: float = 5.0
+    max_iterations: int | None = None  # beam-width iterations; None = until time runs out
+    seed: int = 0
+    max_blocks: int = 4000
+    min_fill: float = 0.98
+    general_blocks: bool = True
+    back_anchor_only: bool = False  # always build from the back wall (x = 0) forward
+    payload: float = INF
+    loss_weight: float = 1.0  # block rank = volume - loss_weight * space wasted around it
+
+
+class _Engine:
+    def __init__(self, items: list[ItemType], container, cfg: SearchConfig, blocks: list[Block] | None = None,
+                 weights: bool | None = None):
+        self.items = items
+        self.container = container
+        self.cfg = cfg
+        self.L, self.W, self.H = container
+        self.weights = weights if weights is not None else any(
+            it.weight > 0 and (it.max_load < INF or cfg.payload < INF) for it in items)
+        if blocks is None:
+            blocks = generate_blocks(items, container, weights=self.weights, max_blocks=cfg.max_blocks,
+                                     min_fill=cfg.min_fill, general=cfg.general_blocks)
+        self.blocks = blocks
+        nb = len(blocks)
+        nt = len(items)
+        self.nt = nt
+        self.BL = np.array([b.lx for b in blocks], dtype=np.int64)
+        self.BW = np.array([b.ly for b in blocks], dtype=np.int64)
+        self.BH = np.array([b.lz for b in blocks], dtype=np.int64)
+        self.BV = np.array([b.volume for b in blocks], dtype=np.int64)
+        self.BWt = np.array([b.weight for b in blocks], dtype=np.float64)
+        self.Bfloor = np.array([b.floor_only for b in blocks], dtype=bool)
+        K = max([len(b.req) for b in blocks] + [1])
+        # dummy type index nt always has a huge count
+        self.Bt = np.full((nb, K), nt, dtype=np.int64)
+        self.Bc = np.zeros((nb, K), dtype=np.int64)
+        for i, b in enumerate(blocks):
+            for k, (t, n) in enumerate(sorted(b.req.items())):
+                self.Bt[i, k] = t
+                self.Bc[i, k] = n
+        # group (loading rank) of every block; blocks mix only cartons of one group
+        self.Bgroup = np.array([items[next(iter(b.req))].group for b in blocks], dtype=np.int64) \
+            if nb else np.zeros(0, dtype=np.int64)
+        self.multi_group = len({it.group for it in items}) > 1
+        # largest length <= r made of carton dimensions that may lie along each axis (unbounded)
+        self.G = []
+        for axis, size in enumerate(container):
+            reach = np.zeros(size + 1, dtype=bool)
+            reach[0] = True
+            lens = sorted({o[axis] for it in items for o in it.orientations if o[axis] <= size})
+            for r in range(1, size + 1):
+                for d in lens:
+                    if d > r:
+                        break
+                    if reach[r - d]:
+                        reach[r] = True
+                        break
+            g = np.where(reach, np.arange(size + 1), 0)
+            self.G.append(np.maximum.accumulate(g))
+        self.loss_weight = cfg.loss_weight
+        self.type_dims = [sorted(it.orientations[0]) for it in items]
+        self.type_vol = np.array([it.volume for it in items], dtype=np.int64)
+
+    # ----------------------------------------------------------------- state
+    def root(self, group: int | None = None):
+        rem = np.array([it.count for it in self.items] + [1 << 40], dtype=np.int64)
+        spaces = [(0, 0, 0, self.L, self.W, self.H, 0)]
+        surf = [INF]  # remaining weight capacity of each support surface (0 = floor)
+        parent = [-1]
+        return _State(spaces, rem, 0, None, surf, parent, 0.0, group if group is not None else 0)
+
+    def min_dim_vol(self, rem):
+        avail = [t for t in range(self.nt) if rem[t] > 0]
+        if not avail:
+            return None, None
+        return min(self.type_dims[t][0] for t in avail), min(int(self.type_vol[t]) for t in avail)
+
+    def avail_mask(self, st):
+        m = (st.rem[self.Bt] >= self.Bc).all(axis=1)
+        m &= self.Bgroup == st.group
+        if self.weights:
+            m &= self.BWt <= self.cfg.payload - st.weight + 1e-9
+        return m
+
+    def select_space(self, st):
+        best = None
+        bkey = None
+        L, W = self.L, self.W
+        back_only = self.cfg.back_anchor_only
+        for i, s in enumerate(st.spaces):
+            x0, y0, z0, x1, y1, z1, _ = s
+            dx = x0 if back_only else min(x0, L - x1)
+            dy = min(y0, W - y1)
+            d = sorted((dx, dy, z0))
+            key = (d[0], d[1], d[2], -(x1 - x0) * (y1 - y0) * (z1 - z0))
+            if bkey is None or key < bkey:
+                bkey, best = key, i
+        return best
+
+    def candidates(self, st, si, amask, k):
+        x0, y0, z0, x1, y1, z1, sid = st.spaces[si]
+        m = amask & (self.BL <= x1 - x0) & (self.BW <= y1 - y0) & (self.BH <= z1 - z0)
+        if z0 > 0:
+            m &= ~self.Bfloor
+        if self.weights and sid > 0:
+            m &= self.BWt <= st.surf[sid] + 1e-9
+        idx = np.flatnonzero(m)
+        if len(idx) <= 1 or self.loss_weight == 0:
+            return idx[:k]
+        sx, sy, sz = x1 - x0, y1 - y0, z1 - z0
+        bl, bw, bh = self.BL[idx], self.BW[idx], self.BH[idx]
+        rx, ry, rz = sx - bl, sy - bw, sz - bh
+        wx = rx - self.G[0][rx]
+        wy = ry - self.G[1][ry]
+        wz = rz - self.G[2][rz]
+        loss = wx * bw * bh + wy * bl * bh + wz * bl * bw
+        f = self.BV[idx] - self.loss_weight * loss
+        order = np.argsort(-f, kind="stable")[:k]
+        return idx[order]
+
+    def place(self, st, si, bi):
+        """New state with block bi placed in space si at the space's anchor corner."""
+        b = self.blocks[bi]
+        L, W = self.L, self.W
+        sx0, sy0, sz0, sx1, sy1, sz1, sid = st.spaces[si]
+        if not self.cfg.back_anchor_only and L - sx1 < sx0:
+            bx0 = sx1 - b.lx
+        else:
+            bx0 = sx0
+        by0 = sy1 - b.ly if W - sy1 < sy0 else sy0
+        bz0 = sz0
+        bx1, by1, bz1 = bx0 + b.lx, by0 + b.ly, bz0 + b.lz
+        rem = st.rem.copy()
+        for t, n in b.req.items():
+            rem[t] -= n
+        surf, parent = st.surf, st.parent
+        if self.weights:
+            surf = list(surf)
+            parent = list(parent)
+            s = sid
+            while s > 0:
+                surf[s] -= b.weight
+                s = parent[s]
+            # effective capacity: never more than any surface below
+            for j in range(1, len(surf)):
+                p = parent[j]
+                if p > 0 and surf[p] < surf[j]:
+                    surf[j] = surf[p]
+        md, mv = self.min_dim_vol(rem)
+        new_spaces = []
+        new_parked = []
+        resid = []
+        if md is not None:
+            for lst, out, park in ((st.spaces, new_spaces, False), (st.parked, new_parked, True)):
+                for s in lst:
+                    x0, y0, z0, x1, y1, z1, ss = s
+                    if x0 >= bx1 or bx0 >= x1 or y0 >= by1 or by0 >= y1 or z0 >= bz1 or bz0 >= z1:
+                        out.append(s)
+                        continue
+                    if bx0 - x0 >= md:
+                        resid.append(((x0, y0, z0, bx0, y1, z1, ss), park))
+                    if x1 - bx1 >= md:
+                        resid.append(((bx1, y0, z0, x1, y1, z1, ss), park))
+                    if by0 - y0 >= md:
+                        resid.append(((x0, y0, z0, x1, by0, z1, ss), park))
+                    if y1 - by1 >= md:
+                        resid.append(((x0, by1, z0, x1, y1, z1, ss), park))
+                    if bz0 - z0 >= md:
+                        resid.append(((x0, y0, z0, x1, y1, bz0, ss), park))
+            if b.top_ok and self.H - bz1 >= md:
+                cap = b.cap
+                if self.weights:
+                    cap = min(cap, surf[sid]) if sid > 0 else cap
+                if cap > 0 or not self.weights:
+                    px0, py0, px1, py1 = b.pa
+                    if px1 - px0 >= md and py1 - py0 >= md:
+                        nsid = 0
+                        if self.weights:
+                            nsid = len(surf)
+                            surf.append(cap)
+                            parent.append(sid)
+                        top = (bx0 + px0, by0 + py0, bz1, bx0 + px1, by0 + py1, self.H, nsid)
+                        resid.append((top, False))
+                        if not self.weights:
+                            # merge with neighbouring supported floors at the same height
+                            tx0, ty0, tz, tx1, ty1, _, _ = top
+                            for o in new_spaces:
+                                if o[2] != tz:
+                                    continue
+                                if (o[3] == tx0 or o[0] == tx1) and o[1] < ty1 and ty0 < o[4]:
+                                    m = (min(o[0], tx0), max(o[1], ty0), tz, max(o[3], tx1), min(o[4], ty1),
+                                         min(o[5], self.H), 0)
+                                    resid.append((m, False))
+                                elif (o[4] == ty0 or o[1] == ty1) and o[0] < tx1 and tx0 < o[3]:
+                                    m = (max(o[0], tx0), min(o[1], ty0), tz, min(o[3], tx1), max(o[4], ty1),
+                                         min(o[5], self.H), 0)
+                                    resid.append((m, False))
+            # keep residuals not inside another space (with the same support)
+            others = new_spaces + new_parked
+            for i, (r, park) in enumerate(resid):
+                rx0, ry0, rz0, rx1, ry1, rz1, rs = r
+                if (rx1 - rx0) * (ry1 - ry0) * (rz1 - rz0) < mv:
+                    continue
+                if rx1 - rx0 < md or ry1 - ry0 < md or rz1 - rz0 < md:
+                    continue
+                inside = False
+                for o in others:
+                    if (o[0] <= rx0 and o[1] <= ry0 and o[2] <= rz0 and o[3] >= rx1 and o[4] >= ry1
+                            and o[5] >= rz1 and o[6] == rs):
+                        inside = True
+                        break
+                if not inside:
+                    for j, (o, _) in enumerate(resid):
+                        if j != i and o[0] <= rx0 and o[1] <= ry0 and o[2] <= rz0 and o[3] >= rx1 \
+                                and o[4] >= ry1 and o[5] >= rz1 and o[6] == rs and (o != r or j < i):
+                            inside = True
+                            break
+                if not inside:
+                    (new_parked if park else new_spaces).append(r)
+        placed = (bi, bx0, by0, bz0, st.placed)
+        ns = _State(new_spaces, rem, st.volume + b.volume, placed, surf, parent, st.weight + b.weight, st.group)
+        ns.parked = new_parked
+        ns.nblocks = st.nblocks + 1
+        return ns
+
+    def drop_space(self, st, si):
+        sp = st.spaces[:si] + st.spaces[si + 1:]
+        ns = _State(sp, st.rem, st.volume, st.placed, st.surf, st.parent, st.weight, st.group)
+        ns.parked = st.parked + [st.spaces[si]] if self.multi_group else st.parked
+        ns.nblocks = st.nblocks
+        return ns
+
+    def settle(self, st):
+        """Drop unusable spaces until the selected space has a candidate (or none are left).
+        Returns (state, space index or None, availability mask)."""
+        amask = self.avail_mask(st)
+        while st.spaces:
+            si = self.select_space(st)
+            if len(self.candidates(st, si, amask, 1)):
+                return st, si, amask
+            st = self.drop_space(st, si)
+        return st, None, amask
+
+    def greedy(self, st):
+        while True:
+            st, si, amask = self.settle(st)
+            if si is None:
+                return st
+            bi = self.candidates(st, si, amask, 1)[0]
+            st = self.place(st, si, bi)
+
+    # ----------------------------------------------------------------- search
+    def beam(self, start, deadline: float, max_iterations: int | None):
+        best = self.greedy(start)
+        widths = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+        iters = 0
+        for w in widths:
+            if max_iterations is not None and iters >= max_iterations:
+                break
+            if time.monotonic() >= deadline:
+                break
+            cand, timed_out = self._beam_iteration(start, w, deadline)
+            if timed_out:
+                # only complete iterations count, so that the result does not depend on timing
+                if cand.volume > best.volume and max_iterations is None:
+                    pass
+                break
+            iters += 1
+            if cand.volume > best.volume:
+                best = cand
+        return best, iters
+
+    def _beam_iteration(self, start, w, deadline):
+        best = self.greedy(start)
+        beam = [start]
+        while beam:
+            children = []
+            for st in beam:
+                st, si, amask = self.settle(st)
+                if si is None:
+                    continue
+                for bi in self.candidates(st, si, amask, w):
+                    c = self.place(st, si, int(bi))
+                    g = self.greedy(c)
+                    if g.volume > best.volume:
+                        best = g
+                    children.append((g.volume, c.volume, len(children), c))
+                if time.monotonic() >= deadline:
+                    return best, True
+            children.sort(key=lambda t: (-t[0], -t[1], t[2]))
+            beam = [c[3] for c in children[:w]]
+        return best, False
+
+
+class _State:
+    __slots__ = ("spaces", "rem", "volume", "placed", "surf", "parent", "weight", "group", "parked", "nblocks")
+
+    def __init__(self, spaces, rem, volume, placed, surf, parent, weight, group):
+        self.spaces = spaces
+        self.rem = rem
+        self.volume = volume
+        self.placed = placed
+        self.surf = surf
+        self.parent = parent
+        self.weight = weight
+        self.group = group
+        self.parked = []
+        self.nblocks = 0
+
+
+def placed_blocks(st) -> list[tuple[int, int, int, int]]:
+    out = []
+    p = st.placed
+    while p is not None:
+        out.append(p[:4])
+        p = p[4]
+    out.reverse()
+    return out
+
+
+def solve(items: list[ItemType], container, cfg: SearchConfig) -> tuple[list[tuple], dict]:
+    """Pack one container. Returns (cartons, stats) with cartons as (type, x, y, z, dx, dy, dz)
+    in block placement order."""
+    t0 = time.monotonic()
+    deadline = t0 + cfg.time_limit
+    eng = _Engine(items, container, cfg)
+    stats = {"blocks": len(eng.blocks), "block_seconds": round(time.monotonic() - t0, 3)}
+    if not eng.blocks:
+        return [], stats
+    st = eng.root()
+    best, iters = eng.beam(st, deadline, cfg.max_iterations)
+    out = []
+    for bi, x, y, z in placed_blocks(best):
+        eng.blocks[bi].boxes(x, y, z, out)
+    stats["iterations"] = iters
+    stats["seconds"] = round(time.monotonic() - t0, 3)
+    return out, stats

@@ -1,0 +1,39 @@
+"""Who sees which customer. Views, API, exports and search all start here."""
+
+from django.db.models import Q, QuerySet
+
+from gendan.parties.models import Customer, Supplier
+
+
+def customer_list_visible_to(*, user) -> QuerySet[Customer]:
+    customers = Customer.objects.select_related("owner", "merchandiser", "payment_term")
+    if user.has_perm("parties.view_all_customers"):
+        return customers
+    if not user.has_perm("parties.view_customer"):
+        return customers.none()
+    # A salesperson sees the customers they own; a merchandiser those they look after or hold orders of.
+    return customers.filter(
+        Q(owner=user) | Q(merchandiser=user) | Q(orders__merchandiser=user) | Q(orders__salesperson=user)
+    ).distinct()
+
+
+def customer_editable_by(*, user, customer: Customer) -> bool:
+    if not user.has_perm("parties.change_customer"):
+        return False
+    return user.has_perm("parties.view_all_customers") or customer.owner_id == user.id
+
+
+def customers_for_new_order(*, user) -> QuerySet[Customer]:
+    """Customers the user may open an order for: their own, or all for managers."""
+    customers = Customer.objects.filter(is_active=True)
+    if user.has_perm("parties.view_all_customers") and user.has_perm("sales.add_salesorder"):
+        return customers
+    if not user.has_perm("sales.add_salesorder"):
+        return customers.none()
+    return customers.filter(Q(owner=user) | Q(merchandiser=user))
+
+
+def supplier_list_visible_to(*, user) -> QuerySet[Supplier]:
+    if not user.has_perm("parties.view_supplier"):
+        return Supplier.objects.none()
+    return Supplier.objects.all()

@@ -1,0 +1,418 @@
+"""Every change to a sales order goes through here: one transaction each, permission and rules
+checked, history written. A change to a confirmed order becomes a numbered revision.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from gendan.catalog.models import CustomerItem, Product
+from gendan.core.concurrency import take_version
+from gendan.core.money import round_amount
+from gendan.core.numbering import next_number
+from gendan.core.permissions import require_perm
+from gendan.core.states import transition
+from gendan.parties.models import Customer
+from gendan.parties.selectors import customers_for_new_order
+from gendan.sales.choices import OrderStatus
+from gendan.sales.models import OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
+from gendan.sales.selectors import order_editable_by, order_list_visible_to
+
+HEADER_FIELDS = [
+    "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm", "incoterm_place",
+    "payment_term", "deposit_percent", "balance_condition", "balance_days", "currency", "salesperson",
+    "merchandiser", "followup_depth", "shipping_marks", "packing_requirements", "customer_specifics",
+]
+LINE_FIELDS = ["product", "customer_item_no", "description", "quantity", "unit", "unit_price"]
+
+
+@dataclass
+class LineInput:
+    product: Product
+    quantity: Decimal
+    unit_price: Decimal
+    customer_item_no: str = ""
+    description: str = ""
+    unit: str = ""
+
+
+# ---------------------------------------------------------------- creating and editing
+
+
+@transaction.atomic
+def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **header) -> SalesOrder:
+    require_perm(by, "sales.add_salesorder")
+    if not customers_for_new_order(user=by).filter(pk=customer.pk).exists():
+        raise ValidationError({"customer": _("You cannot open orders for this customer.")})
+    order = SalesOrder(customer=customer, created_by=by, **_customer_defaults(customer, by))
+    for name, value in header.items():
+        setattr(order, name, value)
+    order.order_date = order.order_date or timezone.localdate()
+    _check_header(order)
+    order.number = next_number("SO", on=order.order_date)
+    order._history_user = by
+    order.save()
+    if lines:
+        _insert_lines(order, lines, by=by)
+        _recompute_totals(order)
+    OrderEvent.objects.create(order=order, kind="created", new_status=order.status, by=by)
+    return order
+
+
+def _customer_defaults(customer: Customer, by) -> dict:
+    term = customer.payment_term
+    defaults = {
+        "currency": customer.currency,
+        "incoterm": customer.incoterm,
+        "incoterm_place": customer.incoterm_place,
+        "salesperson_id": customer.owner_id,
+        "merchandiser_id": customer.merchandiser_id,
+        "payment_term": term,
+    }
+    if term is not None:
+        defaults |= {
+            "deposit_percent": term.deposit_percent,
+            "balance_condition": term.balance_condition,
+            "balance_days": term.balance_days,
+        }
+    return defaults
+
+
+def _check_header(order: SalesOrder) -> None:
+    errors = {}
+    if not order.incoterm_place:
+        errors["incoterm_place"] = _("An Incoterm needs its named place, e.g. FOB Ningbo.")
+    for name in ("requested_ex_factory", "confirmed_ex_factory"):
+        day = getattr(order, name)
+        if day and order.order_date and day < order.order_date:
+            errors[name] = _("The date cannot be before the order date.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _insert_lines(order: SalesOrder, lines: list[LineInput], *, by) -> list[SalesOrderLine]:
+    start = (order.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    item_numbers = _customer_item_numbers(order.customer_id, [line.product.pk for line in lines])
+    rows = []
+    for offset, data in enumerate(lines):
+        line = SalesOrderLine(
+            order=order, position=start + offset, product=data.product, quantity=data.quantity,
+            unit_price=data.unit_price, unit=data.unit or data.product.unit,
+            customer_item_no=data.customer_item_no or item_numbers.get(data.product.pk, ""),
+            description=data.description or data.product.name_en,
+        )
+        _check_line(line)
+        line.compute(order.currency)
+        rows.append(line)
+    return bulk_create_with_history(rows, SalesOrderLine, default_user=by)
+
+
+def _customer_item_numbers(customer_id: int, product_ids: list[int]) -> dict[int, str]:
+    rows = CustomerItem.objects.filter(customer_id=customer_id, product_id__in=product_ids)
+    return dict(rows.values_list("product_id", "item_no"))
+
+
+def _check_line(line: SalesOrderLine) -> None:
+    errors = {}
+    if line.quantity is None or line.quantity <= 0:
+        errors["quantity"] = _("Quantity must be greater than zero.")
+    if line.unit_price is None or line.unit_price < 0:
+        errors["unit_price"] = _("Unit price cannot be negative.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _recompute_totals(order: SalesOrder) -> None:
+    totals = order.lines.aggregate(
+        amount=Sum("amount"), quantity=Sum("quantity"), cartons=Sum("cartons"), cbm=Sum("cbm"),
+        gross=Sum("gross_kg"),
+    )
+    order.total_amount = round_amount(totals["amount"] or Decimal(0), order.currency)
+    order.total_quantity = totals["quantity"] or 0
+    order.total_cartons = totals["cartons"] or 0
+    order.total_cbm = (totals["cbm"] or Decimal(0)).quantize(Decimal("0.001"))
+    order.total_gross_kg = totals["gross"] or 0
+    SalesOrder.objects.filter(pk=order.pk).update(
+        total_amount=order.total_amount, total_quantity=order.total_quantity, total_cartons=order.total_cartons,
+        total_cbm=order.total_cbm, total_gross_kg=order.total_gross_kg,
+    )
+
+
+def _claim_for_edit(order: SalesOrder, *, by, version: int) -> None:
+    """Check the user may edit, and take the order's version so a parallel edit fails loudly."""
+    if not order_editable_by(user=by, order=order):
+        raise PermissionDenied(_("You cannot change this order."))
+    if not order.is_editable:
+        raise ValidationError(
+            {"status": _("An order that is “%(status)s” cannot be changed.") % {"status": order.get_status_display()}}
+        )
+    take_version(order, version)
+
+
+@transaction.atomic
+def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **changes) -> SalesOrder:
+    _claim_for_edit(order, by=by, version=version)
+    before = {name: getattr(order, name) for name in changes}
+    for name, value in changes.items():
+        if name not in HEADER_FIELDS:
+            raise ValidationError({name: _("This field cannot be changed here.")})
+        setattr(order, name, value)
+    _check_header(order)
+    diff = [_change(order, name, before[name], value) for name, value in changes.items() if before[name] != value]
+    if not diff:
+        return order
+    order._history_user = by
+    order.save(update_fields=[*changes, "updated_at"])
+    if "currency" in changes:
+        _recompute_line_amounts(order)
+    _revise(order, by=by, changes=diff, reason=reason)
+    return order
+
+
+def _recompute_line_amounts(order: SalesOrder) -> None:
+    lines = list(order.lines.select_related("product"))
+    for line in lines:
+        line.compute(order.currency)
+    SalesOrderLine.objects.bulk_update(lines, ["amount"])
+    _recompute_totals(order)
+
+
+@transaction.atomic
+def order_line_add(*, order: SalesOrder, by, version: int, line: LineInput, reason: str = "") -> SalesOrderLine:
+    _claim_for_edit(order, by=by, version=version)
+    (created,) = _insert_lines(order, [line], by=by)
+    _recompute_totals(order)
+    _revise(order, by=by, reason=reason, changes=[{
+        "line": created.position, "field": "", "old": None,
+        "new": f"{created.product.code} × {created.quantity:g} @ {created.unit_price:g}",
+    }])
+    return created
+
+
+@transaction.atomic
+def order_line_update(
+    *, order: SalesOrder, line: SalesOrderLine, by, version: int, reason: str = "", **changes
+) -> SalesOrderLine:
+    _claim_for_edit(order, by=by, version=version)
+    if line.order_id != order.pk:
+        raise ValidationError({"line": _("This line belongs to another order.")})
+    diff = []
+    for name, value in changes.items():
+        if name not in LINE_FIELDS:
+            raise ValidationError({name: _("This field cannot be changed here.")})
+        old = getattr(line, name)
+        if old != value:
+            diff.append({"line": line.position, **_change(line, name, old, value)})
+            setattr(line, name, value)
+    if not diff:
+        return line
+    _check_line(line)
+    line.compute(order.currency)
+    line._history_user = by
+    line.save()
+    _recompute_totals(order)
+    _revise(order, by=by, changes=diff, reason=reason)
+    return line
+
+
+@transaction.atomic
+def order_line_delete(*, order: SalesOrder, line: SalesOrderLine, by, version: int, reason: str = "") -> None:
+    _claim_for_edit(order, by=by, version=version)
+    if line.order_id != order.pk:
+        raise ValidationError({"line": _("This line belongs to another order.")})
+    if order.status != OrderStatus.DRAFT and order.lines.count() == 1:
+        raise ValidationError({"line": _("A confirmed order keeps at least one line; cancel the order instead.")})
+    description = f"{line.product.code} × {line.quantity:g}"
+    line._history_user = by
+    line.delete()
+    _recompute_totals(order)
+    _revise(order, by=by, reason=reason, changes=[
+        {"line": line.position, "field": "", "old": description, "new": None}
+    ])
+
+
+def _change(obj, name: str, old, new) -> dict:
+    return {"field": name, "old": _plain(old), "new": _plain(new)}
+
+
+def _plain(value):
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 1000.000 and 1000 read the same on every database
+    return str(value)
+
+
+# ---------------------------------------------------------------- revisions
+
+
+def _revise(order: SalesOrder, *, by, changes: list[dict], reason: str) -> None:
+    """Changes to a draft are plain history; changes to a confirmed order are a numbered revision."""
+    if not order.is_revised_on_change:
+        return
+    order.revision += 1
+    SalesOrder.objects.filter(pk=order.pk).update(revision=order.revision)
+    OrderRevision.objects.create(
+        order=order, number=order.revision, reason=reason, changes=changes, snapshot=order_snapshot(order),
+        created_by=by,
+    )
+    OrderEvent.objects.create(order=order, kind="revised", note=reason, by=by)
+
+
+def order_snapshot(order: SalesOrder) -> dict:
+    """The order as it stands, as plain data, so an old revision reads the same forever."""
+    header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS}
+    header |= {
+        "number": order.number, "customer": str(order.customer), "status": order.status,
+        "total_amount": str(round_amount(order.total_amount, order.currency)), "total_cartons": order.total_cartons,
+        "total_cbm": str(order.total_cbm),
+    }
+    lines = [
+        {name: _plain(value) for name, value in row.items()}
+        for row in order.lines.order_by("position").values(
+            "position", "product__code", "customer_item_no", "description", "quantity", "unit", "unit_price",
+            "amount", "cartons", "cbm",
+        )
+    ]
+    return {"header": header, "lines": lines}
+
+
+# ---------------------------------------------------------------- state transitions
+
+
+def _move(order: SalesOrder, *, to: str, by, note: str = "", extra: dict | None = None) -> SalesOrder:
+    old = transition(order, to=to, extra=extra)
+    OrderEvent.objects.create(order=order, kind="status", old_status=old, new_status=to, note=note, by=by)
+    return order
+
+
+def _require_visible(order: SalesOrder, by) -> None:
+    if not order_list_visible_to(user=by).filter(pk=order.pk).exists():
+        raise PermissionDenied(_("You cannot see this order."))
+
+
+def _require_editor(order: SalesOrder, by) -> None:
+    if not order_editable_by(user=by, order=order):
+        raise PermissionDenied(_("You cannot change this order."))
+
+
+@transaction.atomic
+def order_submit(*, order: SalesOrder, by) -> SalesOrder:
+    _require_editor(order, by)
+    if not order.lines.exists():
+        raise ValidationError({"lines": _("Add at least one line before submitting the order for review.")})
+    return _move(order, to=OrderStatus.UNDER_REVIEW, by=by)
+
+
+@transaction.atomic
+def order_return_to_draft(*, order: SalesOrder, by, reason: str) -> SalesOrder:
+    require_perm(by, "sales.review_order")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the order goes back to draft.")})
+    return _move(order, to=OrderStatus.DRAFT, by=by, note=reason)
+
+
+@transaction.atomic
+def order_confirm(*, order: SalesOrder, by) -> SalesOrder:
+    require_perm(by, "sales.review_order")
+    _require_visible(order, by)
+    if not order.confirmed_ex_factory:
+        raise ValidationError({"confirmed_ex_factory": _("Set the confirmed ex-factory date before confirming.")})
+    _move(order, to=OrderStatus.CONFIRMED, by=by)
+    OrderRevision.objects.create(
+        order=order, number=0, reason=_("Confirmed"), changes=[], snapshot=order_snapshot(order), created_by=by
+    )
+    return order
+
+
+@transaction.atomic
+def order_start_production(*, order: SalesOrder, by) -> SalesOrder:
+    require_perm(by, "sales.progress_order")
+    _require_visible(order, by)
+    return _move(order, to=OrderStatus.IN_PRODUCTION, by=by)
+
+
+@transaction.atomic
+def order_mark_ready(*, order: SalesOrder, by) -> SalesOrder:
+    require_perm(by, "sales.progress_order")
+    _require_visible(order, by)
+    return _move(order, to=OrderStatus.READY_TO_SHIP, by=by)
+
+
+@transaction.atomic
+def order_ship(*, order: SalesOrder, by, partially: bool = False, note: str = "") -> SalesOrder:
+    require_perm(by, "sales.progress_order")
+    _require_visible(order, by)
+    to = OrderStatus.PARTIALLY_SHIPPED if partially else OrderStatus.SHIPPED
+    return _move(order, to=to, by=by, note=note)
+
+
+@transaction.atomic
+def order_complete(*, order: SalesOrder, by) -> SalesOrder:
+    require_perm(by, "sales.complete_order")
+    _require_visible(order, by)
+    return _move(order, to=OrderStatus.COMPLETED, by=by)
+
+
+@transaction.atomic
+def order_cancel(*, order: SalesOrder, by, reason: str) -> SalesOrder:
+    if order.status in (OrderStatus.DRAFT, OrderStatus.UNDER_REVIEW):
+        _require_editor(order, by)
+    else:
+        require_perm(by, "sales.cancel_order")
+        _require_visible(order, by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for cancelling.")})
+    return _move(order, to=OrderStatus.CANCELLED, by=by, note=reason, extra={"cancel_reason": reason})
+
+
+# Transition names as offered in the UI and API, with the service that performs each.
+TRANSITIONS = {
+    "submit": (order_submit, OrderStatus.UNDER_REVIEW),
+    "return_to_draft": (order_return_to_draft, OrderStatus.DRAFT),
+    "confirm": (order_confirm, OrderStatus.CONFIRMED),
+    "start_production": (order_start_production, OrderStatus.IN_PRODUCTION),
+    "mark_ready": (order_mark_ready, OrderStatus.READY_TO_SHIP),
+    "ship_partially": (order_ship, OrderStatus.PARTIALLY_SHIPPED),
+    "ship": (order_ship, OrderStatus.SHIPPED),
+    "complete": (order_complete, OrderStatus.COMPLETED),
+    "cancel": (order_cancel, OrderStatus.CANCELLED),
+}
+NEEDS_REASON = {"return_to_draft", "cancel"}
+
+
+def order_apply_transition(*, order: SalesOrder, name: str, by, reason: str = "") -> SalesOrder:
+    """Run the named transition: the single entry point for UI buttons and API actions."""
+    if name not in TRANSITIONS:
+        raise ValidationError({"transition": _("Unknown action “%(name)s”.") % {"name": name}})
+    service, _target = TRANSITIONS[name]
+    kwargs = {"order": order, "by": by}
+    if name in NEEDS_REASON:
+        kwargs["reason"] = reason
+    if name == "ship_partially":
+        kwargs["partially"] = True
+    return service(**kwargs)
+
+
+def transitions_available(*, order: SalesOrder, user) -> list[str]:
+    """The actions this user could try on this order now (the UI shows only these)."""
+    moves = SalesOrder.status_moves.get(order.status, set())
+    perms = {
+        "submit": order_editable_by(user=user, order=order),
+        "return_to_draft": user.has_perm("sales.review_order"),
+        "confirm": user.has_perm("sales.review_order"),
+        "start_production": user.has_perm("sales.progress_order"),
+        "mark_ready": user.has_perm("sales.progress_order"),
+        "ship_partially": user.has_perm("sales.progress_order"),
+        "ship": user.has_perm("sales.progress_order"),
+        "complete": user.has_perm("sales.complete_order"),
+        "cancel": user.has_perm("sales.cancel_order")
+        or (order.status in (OrderStatus.DRAFT, OrderStatus.UNDER_REVIEW) and order_editable_by(user=user, order=order)),
+    }
+    return [name for name, (_s, target) in TRANSITIONS.items() if target in moves and perms[name]]

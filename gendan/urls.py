@@ -1,0 +1,19 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from gendan.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("gendan.accounts.urls")),
+    path("customers/", include("gendan.parties.urls")),
+    path("products/", include("gendan.catalog.urls")),
+    path("orders/", include("gendan.sales.urls")),
+    path("api/v1/", include("gendan.api.urls")),
+    path("admin/", admin.site.urls),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
