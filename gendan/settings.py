@@ -62,13 +62,14 @@ INSTALLED_APPS = [
     "gendan.catalog",
     "gendan.sales",
     "gendan.api",
+    "gendan.demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "gendan.core.middleware.CompanyLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,6 +102,7 @@ TEMPLATES = [
 FORM_RENDERER = "gendan.core.forms.GendanFormRenderer"
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
+(VAR_DIR / "static").mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'gendan.sqlite3'}"), conn_max_age=60
@@ -149,9 +151,23 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Front-end packages come from npm (package-lock.json); only the built folders are served.
 NODE_MODULES = PROJECT_DIR / "node_modules"
-if NODE_MODULES.exists():
-    STATICFILES_DIRS.append(("vendor", NODE_MODULES))
+VENDOR_DIRS = {
+    "tabler/css": "@tabler/core/dist/css",
+    "tabler/js": "@tabler/core/dist/js",
+    "tabler/img": "@tabler/core/dist/img",
+    "tabler-icons": "@tabler/icons-webfont/dist",
+    "htmx": "htmx.org/dist",
+    "alpinejs": "alpinejs/dist",
+    "tom-select": "tom-select/dist",
+    "flatpickr": "flatpickr/dist",
+}
+STATICFILES_DIRS += [
+    (f"vendor/{prefix}", NODE_MODULES / folder)
+    for prefix, folder in VENDOR_DIRS.items()
+    if (NODE_MODULES / folder).exists()
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

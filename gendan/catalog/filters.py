@@ -2,10 +2,11 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from gendan.catalog.models import Product
+from gendan.core.filters import StyledFilterSet
 from gendan.parties.models import Supplier
 
 
-class ProductFilter(django_filters.FilterSet):
+class ProductFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     default_supplier = django_filters.ModelChoiceFilter(queryset=Supplier.objects.all(), label=_("Supplier"))
     is_active = django_filters.BooleanFilter(label=_("Active"))

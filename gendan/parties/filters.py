@@ -3,11 +3,12 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from gendan.core.filters import StyledFilterSet
 from gendan.parties.choices import CustomerGrade, SupplierKind
 from gendan.parties.models import Customer, Supplier
 
 
-class CustomerFilter(django_filters.FilterSet):
+class CustomerFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     country = django_filters.ChoiceFilter(choices=countries, label=_("Country"))
     grade = django_filters.ChoiceFilter(choices=CustomerGrade.choices, label=_("Grade"))
@@ -26,7 +27,7 @@ class CustomerFilter(django_filters.FilterSet):
         return queryset.search(value.strip())
 
 
-class SupplierFilter(django_filters.FilterSet):
+class SupplierFilter(StyledFilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     kind = django_filters.ChoiceFilter(choices=SupplierKind.choices, label=_("Kind"))
 

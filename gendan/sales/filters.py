@@ -2,6 +2,7 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from gendan.core.filters import StyledFilterSet
 from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrder
@@ -16,7 +17,7 @@ ORDERINGS = (
 )
 
 
-class OrderFilter(django_filters.FilterSet):
+class OrderFilter(StyledFilterSet):
     """The order list's filters; the HTML list, its XLSX export and the API share them."""
 
     q = django_filters.CharFilter(method="search", label=_("Search"))

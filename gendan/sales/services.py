@@ -21,7 +21,7 @@ from gendan.core.states import transition
 from gendan.parties.models import Customer
 from gendan.parties.selectors import customers_for_new_order
 from gendan.sales.choices import OrderStatus
-from gendan.sales.models import OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
+from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_editable_by, order_list_visible_to
 
 HEADER_FIELDS = [
@@ -412,7 +412,16 @@ def transitions_available(*, order: SalesOrder, user) -> list[str]:
         "ship_partially": user.has_perm("sales.progress_order"),
         "ship": user.has_perm("sales.progress_order"),
         "complete": user.has_perm("sales.complete_order"),
-        "cancel": user.has_perm("sales.cancel_order")
-        or (order.status in (OrderStatus.DRAFT, OrderStatus.UNDER_REVIEW) and order_editable_by(user=user, order=order)),
+        "cancel": user.has_perm("sales.cancel_order") or (
+            order.status in (OrderStatus.DRAFT, OrderStatus.UNDER_REVIEW) and order_editable_by(user=user, order=order)
+        ),
     }
     return [name for name, (_s, target) in TRANSITIONS.items() if target in moves and perms[name]]
+
+
+@transaction.atomic
+def order_attachment_add(*, order: SalesOrder, by, file, description: str = "") -> OrderAttachment:
+    _require_editor(order, by)
+    attachment = OrderAttachment.objects.create(order=order, file=file, description=description, uploaded_by=by)
+    OrderEvent.objects.create(order=order, kind="attachment", note=str(attachment), by=by)
+    return attachment

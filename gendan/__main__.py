@@ -1,0 +1,3 @@
+from gendan.cli import main
+
+main()

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from gendan.catalog import views
+
+app_name = "catalog"
+urlpatterns = [
+    path("", views.product_list, name="product_list"),
+    path("new/", views.product_form, name="product_create"),
+    path("import/", views.product_import, name="product_import"),
+    path("import/template.xlsx", views.product_import_template, name="product_import_template"),
+    path("<int:pk>/", views.product_detail, name="product_detail"),
+    path("<int:pk>/edit/", views.product_form, name="product_edit"),
+]

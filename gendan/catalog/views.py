@@ -1,0 +1,96 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+
+from gendan.catalog.filters import ProductFilter
+from gendan.catalog.forms import CustomerItemFormSet, ProductForm
+from gendan.catalog.imports import ProductImporter
+from gendan.catalog.selectors import product_list_visible_to
+from gendan.catalog.services import customer_item_set, product_create, product_update
+from gendan.core.errors import ConcurrentChange
+from gendan.core.forms import apply_service_errors
+from gendan.core.history import history_of
+from gendan.core.listing import filtered_list
+from gendan.core.views import import_page, import_template
+
+PRODUCT_COLUMNS = [
+    (_l("Code"), lambda p: p.code), (_l("Name (English)"), lambda p: p.name_en),
+    (_l("Name (Chinese)"), lambda p: p.name_zh),
+    (_l("Specification"), lambda p: p.specification), (_l("Material"), lambda p: p.material),
+    (_l("HS code"), lambda p: p.hs_code), (_l("Unit"), lambda p: p.unit),
+    (_l("Default supplier"), lambda p: p.default_supplier.code if p.default_supplier else ""),
+    (_l("Units per carton"), lambda p: p.units_per_carton),
+    (_l("Carton L×W×H (cm)"), lambda p: p.carton_size), (_l("CBM per carton"), lambda p: p.cbm_per_carton),
+    (_l("N.W. per carton (kg)"), lambda p: p.net_weight_kg), (_l("G.W. per carton (kg)"), lambda p: p.gross_weight_kg),
+]
+
+
+@login_required
+def product_list(request):
+    if not request.user.has_perm("catalog.view_product"):
+        raise PermissionDenied
+    products = product_list_visible_to(user=request.user)
+    context, export = filtered_list(request, products, ProductFilter, columns=PRODUCT_COLUMNS, filename="products")
+    return export or render(request, "catalog/product_list.html", context)
+
+
+@login_required
+def product_detail(request, pk):
+    product = get_object_or_404(product_list_visible_to(user=request.user), pk=pk)
+    items = product.customer_items.select_related("customer")
+    return render(request, "catalog/product_detail.html", {
+        "product": product, "items": items, "history": history_of(product),
+    })
+
+
+@login_required
+def product_form(request, pk=None):
+    product = get_object_or_404(product_list_visible_to(user=request.user), pk=pk) if pk else None
+    if not request.user.has_perm("catalog.change_product" if pk else "catalog.add_product"):
+        raise PermissionDenied
+    form = ProductForm(request.POST or None, request.FILES or None, instance=product)
+    items = CustomerItemFormSet(request.POST or None, instance=product, prefix="items")
+    if request.method == "POST" and form.is_valid() and items.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        try:
+            with transaction.atomic():
+                if product:
+                    product_update(product=product, by=request.user, version=form.cleaned_data["version"] or 0,
+                                   **data)
+                else:
+                    product = product_create(by=request.user, **data)
+                _save_items(items, product, request.user)
+        except ConcurrentChange as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Product %(code)s saved.") % {"code": product.code})
+            return redirect(product)
+    return render(request, "catalog/product_form.html", {"form": form, "items": items, "product": product})
+
+
+def _save_items(formset, product, by) -> None:
+    for form in formset.forms:
+        if not form.has_changed() or not form.cleaned_data.get("customer"):
+            continue
+        deleted = formset._should_delete_form(form)
+        customer_item_set(product=product, customer=form.cleaned_data["customer"],
+                          item_no="" if deleted else form.cleaned_data["item_no"], by=by)
+
+
+@login_required
+@permission_required("catalog.import_products", raise_exception=True)
+def product_import(request):
+    return import_page(request, ProductImporter(user=request.user), title=_("Import products"),
+                       template_url="catalog:product_import_template", success_url="catalog:product_list")
+
+
+@login_required
+@permission_required("catalog.import_products", raise_exception=True)
+def product_import_template(request):
+    return import_template(ProductImporter(user=request.user), "products")

@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gendan.accounts.roles import Role
+from gendan.catalog.models import Product
+from gendan.core.forms import StyledFormMixin
+from gendan.parties.forms import people_with_role
+from gendan.sales.models import OrderAttachment, SalesOrder, SalesOrderLine
+
+HEADER_FORM_FIELDS = [
+    "customer", "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm",
+    "incoterm_place", "payment_term", "deposit_percent", "balance_condition", "balance_days", "currency",
+    "salesperson", "merchandiser", "followup_depth", "shipping_marks", "packing_requirements", "customer_specifics",
+]
+
+
+class OrderForm(StyledFormMixin, forms.ModelForm):
+    """The order header. On an existing order the customer is fixed."""
+
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=300)
+
+    class Meta:
+        model = SalesOrder
+        fields = HEADER_FORM_FIELDS
+
+    def __init__(self, *args, customers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("customer")
+        else:
+            self.fields["customer"].queryset = customers
+            self.fields["customer"].widget.attrs["class"] += " searchable"
+            self.fields.pop("reason")
+        if self.instance.pk and not self.instance.is_revised_on_change:
+            self.fields.pop("reason")
+        self.fields["salesperson"].queryset = people_with_role(Role.SALES, Role.SALES_MANAGER, Role.GENERAL_MANAGER)
+        self.fields["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)
+        self.fields["currency"].widget.attrs["maxlength"] = 3
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+    def header_changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name not in ("customer", "reason")}
+
+
+class LineForm(StyledFormMixin, forms.ModelForm):
+    reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=300)
+
+    class Meta:
+        model = SalesOrderLine
+        fields = ["product", "quantity", "unit_price", "unit", "customer_item_no", "description"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(is_active=True)
+        self.fields["product"].widget.attrs["class"] += " searchable"
+        self.fields["unit"].required = False
+        for name in ("quantity", "unit_price"):
+            self.fields[name].widget.attrs["step"] = "any"
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttachmentForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = OrderAttachment
+        fields = ["file", "description"]

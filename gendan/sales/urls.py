@@ -1,0 +1,18 @@
+from django.urls import path
+
+from gendan.sales import views
+
+app_name = "sales"
+urlpatterns = [
+    path("", views.order_list, name="order_list"),
+    path("new/", views.order_create, name="order_create"),
+    path("<int:pk>/", views.order_detail, name="order_detail"),
+    path("<int:pk>/edit/", views.order_edit, name="order_edit"),
+    path("<int:pk>/lines/add/", views.line_add, name="line_add"),
+    path("<int:pk>/lines/<int:line_pk>/", views.line_row, name="line_row"),
+    path("<int:pk>/lines/<int:line_pk>/edit/", views.line_edit, name="line_edit"),
+    path("<int:pk>/lines/<int:line_pk>/delete/", views.line_delete, name="line_delete"),
+    path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision_detail"),
+    path("<int:pk>/<str:name>/", views.order_transition, name="order_transition"),
+]

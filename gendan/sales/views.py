@@ -1,0 +1,293 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
+from django.views.decorators.http import require_POST
+
+from gendan.core.errors import ConcurrentChange, InvalidTransition
+from gendan.core.forms import apply_service_errors
+from gendan.core.history import history_of
+from gendan.core.listing import filtered_list
+from gendan.parties.selectors import customers_for_new_order
+from gendan.sales import services
+from gendan.sales.choices import OrderStatus
+from gendan.sales.filters import OrderFilter
+from gendan.sales.forms import AttachmentForm, LineForm, OrderForm, ReasonForm
+from gendan.sales.models import SalesOrderLine
+from gendan.sales.selectors import (
+    my_open_orders,
+    order_counts_by_status,
+    order_editable_by,
+    order_list_visible_to,
+)
+
+ORDER_COLUMNS = [
+    (_l("Order no."), lambda o: o.number), (_l("Status"), lambda o: o.get_status_display()),
+    (_l("Customer"), lambda o: o.customer.code), (_l("Customer name"), lambda o: o.customer.name_en),
+    (_l("Customer PO no."), lambda o: o.customer_po), (_l("Order date"), lambda o: o.order_date),
+    (_l("Requested ex-factory"), lambda o: o.requested_ex_factory),
+    (_l("Confirmed ex-factory"), lambda o: o.confirmed_ex_factory), (_l("Incoterm"), lambda o: o.incoterm_display),
+    (_l("Currency"), lambda o: o.currency), (_l("Total"), lambda o: o.total_amount),
+    (_l("Cartons"), lambda o: o.total_cartons), (_l("CBM"), lambda o: o.total_cbm),
+    (_l("Salesperson"), lambda o: str(o.salesperson)), (_l("Merchandiser"), lambda o: str(o.merchandiser or "")),
+    (_l("Revision"), lambda o: o.revision),
+]
+TRANSITION_LABELS = {
+    "submit": (_l("Submit for review"), "btn-primary", "ti-send"),
+    "return_to_draft": (_l("Return to draft"), "btn-outline-warning", "ti-arrow-back-up"),
+    "confirm": (_l("Confirm order"), "btn-success", "ti-circle-check"),
+    "start_production": (_l("Start production"), "btn-primary", "ti-building-factory"),
+    "mark_ready": (_l("Ready to ship"), "btn-primary", "ti-package"),
+    "ship_partially": (_l("Partially shipped"), "btn-outline-primary", "ti-truck"),
+    "ship": (_l("Shipped"), "btn-primary", "ti-ship"),
+    "complete": (_l("Complete"), "btn-success", "ti-flag-check"),
+    "cancel": (_l("Cancel order"), "btn-outline-danger", "ti-x"),
+}
+
+
+def home_context(user) -> dict:
+    counts = order_counts_by_status(user=user)
+    return {
+        "status_counts": [(OrderStatus(s), n) for s, n in counts.items()],
+        "open_total": sum(n for s, n in counts.items() if s not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)),
+        "my_orders": my_open_orders(user=user)[:15],
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+def order_list(request):
+    if not request.user.has_perm("sales.view_salesorder"):
+        raise PermissionDenied
+    orders = order_list_visible_to(user=request.user)
+    context, export = filtered_list(request, orders, OrderFilter, columns=ORDER_COLUMNS, filename="orders")
+    return export or render(request, "sales/order_list.html", context)
+
+
+def _visible_order(request, pk):
+    return get_object_or_404(order_list_visible_to(user=request.user), pk=pk)
+
+
+@login_required
+def order_detail(request, pk):
+    order = _visible_order(request, pk)
+    return render(request, "sales/order_detail.html", _detail_context(request, order))
+
+
+def _detail_context(request, order, **extra) -> dict:
+    lines = order.lines.select_related("product").order_by("position")
+    editable = order.is_editable and order_editable_by(user=request.user, order=order)
+    available = services.transitions_available(order=order, user=request.user)
+    return {
+        "order": order,
+        "lines": lines,
+        "can_edit": editable,
+        "line_form": LineForm() if editable else None,
+        "transitions": [(name, *TRANSITION_LABELS[name]) for name in available],
+        "needs_reason": services.NEEDS_REASON,
+        "revisions": order.revisions.select_related("created_by"),
+        "events": order.events.select_related("by")[:30],
+        "attachments": order.attachments.select_related("uploaded_by"),
+        "attachment_form": AttachmentForm() if editable else None,
+        "history": history_of(order, limit=20),
+        **extra,
+    }
+
+
+@login_required
+def order_create(request):
+    if not request.user.has_perm("sales.add_salesorder"):
+        raise PermissionDenied
+    customers = customers_for_new_order(user=request.user)
+    initial = _initial_from_customer(customers.filter(pk=request.GET.get("customer")).first())
+    form = OrderForm(request.POST or None, customers=customers, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.order_create(by=request.user, customer=form.cleaned_data["customer"],
+                                          **form.header_changes())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Order %(number)s created. Now add its lines.") % {"number": order.number})
+            return redirect(order)
+    template = "sales/order_form.html#header-form" if request.htmx and request.method == "GET" else "sales/order_form.html"
+    return render(request, template, {"form": form})
+
+
+def _initial_from_customer(customer) -> dict:
+    initial = {"order_date": timezone.localdate()}
+    if customer is None:
+        return initial
+    initial |= {
+        "customer": customer.pk, "currency": customer.currency, "incoterm": customer.incoterm,
+        "incoterm_place": customer.incoterm_place, "salesperson": customer.owner_id,
+        "merchandiser": customer.merchandiser_id,
+    }
+    if customer.payment_term:
+        term = customer.payment_term
+        initial |= {"payment_term": term.pk, "deposit_percent": term.deposit_percent,
+                    "balance_condition": term.balance_condition, "balance_days": term.balance_days}
+    return initial
+
+
+@login_required
+def order_edit(request, pk):
+    order = _visible_order(request, pk)
+    if not order_editable_by(user=request.user, order=order):
+        raise PermissionDenied
+    form = OrderForm(request.POST or None, instance=order)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.order_update(order=order, by=request.user, version=_version(request),
+                                  reason=form.cleaned_data.get("reason", ""), **form.header_changes())
+        except ConcurrentChange as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
+            return redirect(order)
+    if request.method == "POST":
+        order.refresh_from_db()  # the form changed the instance in memory; show the stored order beside it
+    return render(request, "sales/order_form.html", {"form": form, "order": order})
+
+
+def _version(request) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError as error:
+        raise ValidationError({"version": _("The form is missing the order's version; reload the page.")}) from error
+
+
+# ---------------------------------------------------------------- lines (htmx: one row at a time)
+
+
+@login_required
+@require_POST
+def line_add(request, pk):
+    order = _visible_order(request, pk)
+    form = LineForm(request.POST)
+    if form.is_valid():
+        data = form.values()
+        try:
+            services.order_line_add(order=order, by=request.user, version=_version(request),
+                                    reason=form.cleaned_data["reason"], line=services.LineInput(**data))
+        except (ValidationError, ConcurrentChange, PermissionDenied) as error:
+            _form_error(form, error)
+        else:
+            messages.success(request, _("Line added."))
+            return redirect(order)
+    order.refresh_from_db()
+    return render(request, "sales/order_detail.html", _detail_context(request, order, line_form=form), status=400)
+
+
+@login_required
+def line_edit(request, pk, line_pk):
+    order = _visible_order(request, pk)
+    line = get_object_or_404(order.lines.select_related("product"), pk=line_pk)
+    if not (order.is_editable and order_editable_by(user=request.user, order=order)):
+        raise PermissionDenied
+    form = LineForm(request.POST or None, instance=line)
+    if request.method == "POST" and form.is_valid():
+        changes = form.values()
+        fresh = SalesOrderLine.objects.select_related("product").get(pk=line.pk)  # the form changed `line`
+        try:
+            services.order_line_update(order=order, line=fresh, by=request.user, version=_version(request),
+                                       reason=form.cleaned_data["reason"], **changes)
+        except (ValidationError, ConcurrentChange) as error:
+            _form_error(form, error)
+        else:
+            if request.htmx:
+                order.refresh_from_db()
+                return render(request, "sales/order_detail.html#line-saved",
+                              {"order": order, "line": fresh, "can_edit": True})
+            messages.success(request, _("Line %(position)s saved.") % {"position": line.position})
+            return redirect(order)
+    return render(request, "sales/order_detail.html#line-edit", {"order": order, "line": line, "form": form})
+
+
+@login_required
+def line_row(request, pk, line_pk):
+    """The read-only row again (after 'cancel' on an inline edit)."""
+    order = _visible_order(request, pk)
+    line = get_object_or_404(order.lines.select_related("product"), pk=line_pk)
+    can_edit = order.is_editable and order_editable_by(user=request.user, order=order)
+    return render(request, "sales/order_detail.html#line-row", {"order": order, "line": line, "can_edit": can_edit})
+
+
+@login_required
+@require_POST
+def line_delete(request, pk, line_pk):
+    order = _visible_order(request, pk)
+    line = get_object_or_404(order.lines.select_related("product"), pk=line_pk)
+    try:
+        services.order_line_delete(order=order, line=line, by=request.user, version=_version(request),
+                                   reason=request.POST.get("reason", ""))
+    except (ValidationError, ConcurrentChange) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Line %(position)s removed.") % {"position": line.position})
+    return redirect(order)
+
+
+def _form_error(form, error) -> None:
+    if isinstance(error, ValidationError):
+        apply_service_errors(form, error)
+    else:
+        form.add_error(None, str(error))
+
+
+def _error_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(m for messages_ in error.message_dict.values() for m in messages_) \
+            if hasattr(error, "error_dict") else " ".join(error.messages)
+    return str(error)
+
+
+# ---------------------------------------------------------------- transitions and attachments
+
+
+@login_required
+@require_POST
+def order_transition(request, pk, name):
+    order = _visible_order(request, pk)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.order_apply_transition(order=order, name=name, by=request.user,
+                                        reason=form.cleaned_data.get("reason", ""))
+    except (ValidationError, InvalidTransition, ConcurrentChange, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+    else:
+        messages.success(request, _("Order %(number)s is now “%(status)s”.")
+                         % {"number": order.number, "status": order.get_status_display()})
+    return redirect(order)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    order = _visible_order(request, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.order_attachment_add(order=order, by=request.user, **form.cleaned_data)
+        except PermissionDenied as error:
+            messages.error(request, str(error) or _("You cannot change this order."))
+        else:
+            messages.success(request, _("File attached."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(order)
+
+
+@login_required
+def revision_detail(request, pk, number):
+    order = _visible_order(request, pk)
+    revision = get_object_or_404(order.revisions.select_related("created_by"), number=number)
+    return render(request, "sales/revision_detail.html", {"order": order, "revision": revision})
+
+
