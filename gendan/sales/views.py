@@ -113,8 +113,8 @@ def order_create(request):
         else:
             messages.success(request, _("Order %(number)s created. Now add its lines.") % {"number": order.number})
             return redirect(order)
-    template = "sales/order_form.html#header-form" if request.htmx and request.method == "GET" else "sales/order_form.html"
-    return render(request, template, {"form": form})
+    partial = "#header-form" if request.htmx and request.method == "GET" else ""
+    return render(request, f"sales/order_form.html{partial}", {"form": form})
 
 
 def _initial_from_customer(customer) -> dict:
