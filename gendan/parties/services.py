@@ -41,6 +41,10 @@ def customer_update(*, customer: Customer, by, version: int, **changes) -> Custo
 def contact_save(*, by, customer: Customer | None = None, supplier: Supplier | None = None,
                  contact: Contact | None = None, **fields) -> Contact:
     contact = contact or Contact(customer=customer, supplier=supplier)
+    if contact.customer_id and not customer_editable_by(user=by, customer=contact.customer):
+        raise PermissionDenied(_("You cannot change this customer."))
+    if contact.supplier_id:
+        require_perm(by, "parties.change_supplier")
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.full_clean()

@@ -157,16 +157,17 @@ def _claim_for_edit(order: SalesOrder, *, by, version: int) -> None:
 
 @transaction.atomic
 def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **changes) -> SalesOrder:
-    _claim_for_edit(order, by=by, version=version)
-    before = {name: getattr(order, name) for name in changes}
-    for name, value in changes.items():
-        if name not in HEADER_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        setattr(order, name, value)
-    _check_header(order)
-    diff = [_change(order, name, before[name], value) for name, value in changes.items() if before[name] != value]
+    unknown = set(changes) - set(HEADER_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    diff = [_change(order, name, getattr(order, name), value) for name, value in changes.items()
+            if getattr(order, name) != value]
     if not diff:
         return order
+    _claim_for_edit(order, by=by, version=version)
+    for name, value in changes.items():
+        setattr(order, name, value)
+    _check_header(order)
     order._history_user = by
     order.save(update_fields=[*changes, "updated_at"])
     if "currency" in changes:
@@ -199,19 +200,18 @@ def order_line_add(*, order: SalesOrder, by, version: int, line: LineInput, reas
 def order_line_update(
     *, order: SalesOrder, line: SalesOrderLine, by, version: int, reason: str = "", **changes
 ) -> SalesOrderLine:
-    _claim_for_edit(order, by=by, version=version)
     if line.order_id != order.pk:
         raise ValidationError({"line": _("This line belongs to another order.")})
-    diff = []
-    for name, value in changes.items():
-        if name not in LINE_FIELDS:
-            raise ValidationError({name: _("This field cannot be changed here.")})
-        old = getattr(line, name)
-        if old != value:
-            diff.append({"line": line.position, **_change(line, name, old, value)})
-            setattr(line, name, value)
+    unknown = set(changes) - set(LINE_FIELDS)
+    if unknown:
+        raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    diff = [{"line": line.position, **_change(line, name, getattr(line, name), value)}
+            for name, value in changes.items() if getattr(line, name) != value]
     if not diff:
         return line
+    _claim_for_edit(order, by=by, version=version)
+    for name, value in changes.items():
+        setattr(line, name, value)
     _check_line(line)
     line.compute(order.currency)
     line._history_user = by

@@ -1,0 +1,56 @@
+"""/api/v1/: a router for the records, the token endpoint, the OpenAPI document and its docs."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from gendan.api import views
+
+app_name = "api"
+
+DESCRIPTION = """
+Customers, suppliers, products and sales orders of Gendan, with the orders' state transitions.
+
+**Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
+on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
+
+**Who sees what.** The same record rules as the web pages: a salesperson sees the customers they own
+and those customers' orders, a merchandiser the orders assigned to them, managers, the general
+manager, finance and administrators see all. A record you may not see answers **404**; one you may
+see but not change answers **403**.
+
+**Lists** take the web lists' filters (`q` searches order no., customer PO no., customer and product;
+`status` may repeat) plus `ordering`, `page` and `page_size` (≤ 500).
+
+**Optimistic locking.** Every record carries `version`. Send the `version` you read with each change
+(PATCH, and the order's `version` for line changes); if somebody changed the record meanwhile the
+answer is **409** and nothing is saved. Line changes answer with the whole order, new `version` included.
+
+**Errors** always have one shape:
+
+```json
+{"detail": "Invalid input.", "code": "invalid",
+ "errors": {"incoterm_place": ["An Incoterm needs its named place, e.g. FOB Ningbo."],
+            "lines.1.quantity": ["Ensure this value is greater than or equal to 0.001."]}}
+```
+
+`errors` appears on 400 only and names each field by its path (`lines.1.quantity` is the second
+line's quantity; `non_field_errors` holds the rest). Every other error is `{"detail": "…", "code": "…"}`
+with codes such as `not_authenticated`, `permission_denied`, `not_found`, `concurrent_change` (stale
+`version`, 409), `invalid_transition` (the move is not allowed from the order's state, 409) and
+`throttled` (429). Messages follow `Accept-Language` (`zh-hans` by default, `en`).
+"""
+
+router = DefaultRouter()
+router.register("customers", views.CustomerViewSet, basename="customer")
+router.register("suppliers", views.SupplierViewSet, basename="supplier")
+router.register("products", views.ProductViewSet, basename="product")
+router.register("orders", views.OrderViewSet, basename="order")
+
+urlpatterns = [
+    path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("openapi.json", SpectacularJSONAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION}), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    *router.urls,
+]

@@ -1,0 +1,95 @@
+"""A salesperson, working in Chinese, creates a customer and a two-line order and submits it for review —
+in a real Chromium driven by Playwright against a live server."""
+
+import os
+import re
+from decimal import Decimal
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from gendan.accounts.tests.factories import PASSWORD
+from gendan.catalog.tests.factories import ProductFactory
+from gendan.sales.models import PaymentTerm, SalesOrder
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--no-first-run"]
+
+
+@pytest.fixture
+def page(live_server):
+    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+def choose(page, select_id: str, text: str) -> None:
+    """Pick an option in a Tom Select searchable select, as a user does: click, type, Enter."""
+    page.locator(f"#{select_id}-ts-control").click()
+    page.keyboard.type(text)
+    page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
+
+
+def test_salesperson_creates_customer_and_order_in_chinese(page, live_server, salesperson, merchandiser):
+    PaymentTerm.objects.create(name="T/T 30/70", deposit_percent=30, balance_condition="against_copy_bl")
+    hinge = ProductFactory(code="HG-201", name_en="Brass hinge", units_per_carton=50)
+    handle = ProductFactory(code="HD-330", name_en="Zinc handle", units_per_carton=200)
+
+    page.goto(f"{live_server.url}/accounts/login/")
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    page.fill("#id_username", salesperson.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=login]")
+    expect(page.locator("aside")).to_contain_text("销售订单")
+
+    # a new customer
+    page.goto(f"{live_server.url}/customers/new/")
+    page.fill("#id_code", "NORD-SE")
+    page.fill("#id_name_en", "Nordhem Interiör AB")
+    page.fill("#id_name_zh", "北欧家居")
+    choose(page, "id_country", "Sweden" if page.locator("html[lang=en]").count() else "瑞典")
+    page.fill("#id_currency", "eur")
+    page.select_option("#id_incoterm", "CIF")
+    page.fill("#id_incoterm_place", "Gothenburg")
+    page.select_option("#id_merchandiser", str(merchandiser.pk))
+    page.fill("#id_contacts-0-name", "Anna Lind")
+    page.fill("#id_contacts-0-email", "anna@nordhem.se")
+    page.click("[data-testid=save]")
+    expect(page.locator(".page-title")).to_contain_text("Nordhem")
+
+    # an order for it, with two lines
+    page.get_by_role("link", name=re.compile("新订单")).click()
+    expect(page.locator("#id_currency")).to_have_value("EUR")  # filled from the customer
+    page.fill("#id_customer_po", "NH-2026-118")
+    page.fill("#id_confirmed_ex_factory", "2027-01-20")
+    page.click("[data-testid=save-order]")
+    expect(page.locator(".page-title")).to_contain_text("SO-")
+
+    for product, quantity, price in [(hinge, "1000", "0.8550"), (handle, "2400", "0.3125")]:
+        choose(page, "id_product", product.code)
+        page.fill("#id_quantity", quantity)
+        page.fill("#id_unit_price", price)
+        page.click("[data-testid=add-line]")
+        expect(page.locator("[data-testid=lines]")).to_contain_text(product.code)
+
+    expect(page.locator("#order-totals [data-testid=order-total]")).to_have_text("EUR 1,605.00")
+    page.click("[data-testid=transition-submit]")
+    expect(page.locator(".page-title [data-status]")).to_have_attribute("data-status", "under_review")
+
+    # it is in the order list, with the right total
+    page.get_by_role("link", name="销售订单").click()
+    order = SalesOrder.objects.get(customer_po="NH-2026-118")
+    row = page.locator(f"tr[data-order='{order.number}']")
+    expect(row.locator("[data-testid=order-total]")).to_have_text("EUR 1,605.00")
+    expect(row).to_contain_text("审核中")
+    assert order.total_amount == Decimal("1605.00")  # 855.00 + 750.00
+    assert order.status == "under_review" and order.lines.count() == 2
