@@ -38,10 +38,13 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
         return self.cleaned_data["currency"].upper()
 
 
+CONTACT_FIELDS = ("name", "role", "email", "phone", "messaging_id", "is_primary")
+
+
 class ContactForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = Contact
-        fields = ["name", "role", "email", "phone", "messaging_id", "is_primary"]
+        fields = list(CONTACT_FIELDS)  # the inline formset appends its foreign key to this list
 
 
 ContactFormSet = forms.inlineformset_factory(

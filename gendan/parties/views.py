@@ -12,7 +12,7 @@ from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.core.views import import_page, import_template
 from gendan.parties.filters import CustomerFilter, SupplierFilter
-from gendan.parties.forms import ContactFormSet, CustomerForm, SupplierContactFormSet, SupplierForm
+from gendan.parties.forms import CONTACT_FIELDS, ContactFormSet, CustomerForm, SupplierContactFormSet, SupplierForm
 from gendan.parties.imports import CustomerImporter
 from gendan.parties.selectors import customer_editable_by, customer_list_visible_to, supplier_list_visible_to
 from gendan.parties.services import (
@@ -103,7 +103,7 @@ def _save_contacts(formset, by, **party) -> None:
             if form.instance.pk:
                 form.instance.delete()
             continue
-        fields = {k: v for k, v in form.cleaned_data.items() if k in form._meta.fields}
+        fields = {k: v for k, v in form.cleaned_data.items() if k in CONTACT_FIELDS}
         contact_save(by=by, contact=form.instance if form.instance.pk else None, **party, **fields)
 
 

@@ -34,7 +34,7 @@ def page(live_server):
 
 def choose(page, select_id: str, text: str) -> None:
     """Pick an option in a Tom Select searchable select, as a user does: click, type, Enter."""
-    page.locator(f"#{select_id}-ts-control").click()
+    page.locator(f".ts-wrapper:has(#{select_id}-ts-control) .ts-control").click()
     page.keyboard.type(text)
     page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
 
