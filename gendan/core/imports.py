@@ -5,6 +5,7 @@ then all rows are saved in one transaction or none is.
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from zipfile import BadZipFile
 
 from django import forms
 from django.conf import settings
@@ -45,6 +46,12 @@ class ImportPreview:
     @property
     def ok(self) -> bool:
         return not self.file_errors and not self.bad_rows and bool(self.rows)
+
+
+class ImportRejected(Exception):
+    def __init__(self, preview: ImportPreview):
+        super().__init__(_("The file has errors; nothing was imported."))
+        self.preview = preview
 
 
 class Importer:
@@ -90,7 +97,7 @@ class Importer:
     def read(self, token: str) -> tuple[list[tuple[int, dict]], list[str]]:
         try:
             book = load_workbook(self.path_for(token), read_only=True, data_only=True)
-        except (InvalidFileException, OSError, KeyError, ValueError):
+        except (InvalidFileException, BadZipFile, OSError, KeyError, ValueError):
             return [], [_("The file is not an Excel .xlsx workbook.")]
         sheet = book.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
@@ -159,12 +166,17 @@ class Importer:
 
     # -- saving: all or nothing
     def commit(self, token: str) -> int:
+        """Save every row in one transaction; on any error nothing is saved and ImportRejected tells why."""
         preview = self.preview(token)
         if not preview.ok:
-            raise ValidationError(_("The file has errors; nothing was imported."))
+            raise ImportRejected(preview)
         with transaction.atomic():
             for result in preview.rows:
-                self.save_row(result)
+                try:
+                    self.save_row(result)
+                except ValidationError as error:  # e.g. a code taken since the preview
+                    result.errors = error.message_dict if hasattr(error, "error_dict") else {"__all__": error.messages}
+                    raise ImportRejected(preview) from error
         self.path_for(token).unlink(missing_ok=True)
         return len(preview.rows)
 

@@ -1,11 +1,11 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from gendan.core.forms import ImportForm
+from gendan.core.imports import ImportRejected
 from gendan.core.xlsx import XLSX_TYPE, workbook_bytes
 
 
@@ -23,8 +23,8 @@ def import_page(request, importer, *, title: str, template_url: str, success_url
         token = request.POST["token"]
         try:
             count = importer.commit(token)
-        except (ValidationError, ValueError):
-            preview = importer.preview(token)
+        except ImportRejected as rejected:
+            preview = rejected.preview
         else:
             messages.success(request, _("%(count)s rows imported.") % {"count": count})
             return redirect(success_url)
