@@ -2,8 +2,11 @@ import django_filters
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from gendan.accounts.roles import Role
 from gendan.core.filters import StyledFilterSet
+from gendan.parties.forms import people_with_role
 from gendan.parties.models import Customer
+from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrder
 
@@ -34,6 +37,14 @@ class OrderFilter(StyledFilterSet):
     class Meta:
         model = SalesOrder
         fields = ["q", "status", "customer", "salesperson", "merchandiser"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # Offer (and accept) only what the user may see; people by their role.
+        if request is not None:
+            self.filters["customer"].queryset = customer_list_visible_to(user=request.user)
+        self.filters["salesperson"].queryset = people_with_role(Role.SALES, Role.SALES_MANAGER, Role.GENERAL_MANAGER)
+        self.filters["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)
 
     def search(self, queryset, name, value):
         return queryset.search(value.strip())
