@@ -6,8 +6,7 @@ The row lock taken by the UPDATE (PostgreSQL) or the write lock taken at BEGIN I
 
 from datetime import date
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 
 from gendan.core.models import NumberSeries
 
@@ -17,11 +16,22 @@ WIDTH = 5
 def next_number(prefix: str, *, on: date) -> str:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("next_number() must run inside the transaction that saves the document")
-    series = NumberSeries.objects.filter(prefix=prefix, year=on.year)
-    if not series.update(last_value=F("last_value") + 1):
+    value = _take(prefix, on.year)
+    if value is None:
         NumberSeries.objects.bulk_create(
             [NumberSeries(prefix=prefix, year=on.year, last_value=0)], ignore_conflicts=True
         )
-        series.update(last_value=F("last_value") + 1)
-    value = series.values_list("last_value", flat=True).get()
+        value = _take(prefix, on.year)
     return f"{prefix}-{on.year}-{value:0{WIDTH}d}"
+
+
+def _take(prefix: str, year: int) -> int | None:
+    """Increment and read in one statement (SQLite ≥ 3.35 and PostgreSQL both have RETURNING)."""
+    table = NumberSeries._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_value = last_value + 1 WHERE prefix = %s AND year = %s RETURNING last_value",
+            [prefix, year],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None

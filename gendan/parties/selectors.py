@@ -33,6 +33,14 @@ def customers_for_new_order(*, user) -> QuerySet[Customer]:
     return customers.filter(Q(owner=user) | Q(merchandiser=user))
 
 
+def customer_may_order(*, user, customer: Customer) -> bool:
+    if not customer.is_active or not user.has_perm("sales.add_salesorder"):
+        return False
+    if user.has_perm("parties.view_all_customers"):
+        return True
+    return user.id in (customer.owner_id, customer.merchandiser_id)
+
+
 def supplier_list_visible_to(*, user) -> QuerySet[Supplier]:
     if not user.has_perm("parties.view_supplier"):
         return Supplier.objects.none()

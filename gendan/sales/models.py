@@ -119,7 +119,11 @@ class SalesOrder(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    # Status moves, revisions and cancellations are OrderEvents; totals follow from the lines' own history.
+    history = HistoricalRecords(excluded_fields=[
+        "version", "updated_at", "status", "revision", "cancel_reason", "total_amount", "total_quantity",
+        "total_cartons", "total_cbm", "total_gross_kg",
+    ])
 
     objects = SalesOrderQuerySet.as_manager()
 

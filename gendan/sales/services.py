@@ -19,7 +19,7 @@ from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.core.states import transition
 from gendan.parties.models import Customer
-from gendan.parties.selectors import customers_for_new_order
+from gendan.parties.selectors import customer_may_order
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_editable_by, order_list_visible_to
@@ -48,19 +48,20 @@ class LineInput:
 @transaction.atomic
 def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **header) -> SalesOrder:
     require_perm(by, "sales.add_salesorder")
-    if not customers_for_new_order(user=by).filter(pk=customer.pk).exists():
+    if not customer_may_order(user=by, customer=customer):
         raise ValidationError({"customer": _("You cannot open orders for this customer.")})
     order = SalesOrder(customer=customer, created_by=by, **_customer_defaults(customer, by))
     for name, value in header.items():
         setattr(order, name, value)
     order.order_date = order.order_date or timezone.localdate()
     _check_header(order)
+    rows = _build_lines(order, lines, start=1)
+    _set_totals(order, rows)  # the order is written once, with its totals
     order.number = next_number("SO", on=order.order_date)
     order._history_user = by
     order.save()
-    if lines:
-        _insert_lines(order, lines, by=by)
-        _recompute_totals(order)
+    if rows:
+        bulk_create_with_history(rows, SalesOrderLine, default_user=by)
     OrderEvent.objects.create(order=order, kind="created", new_status=order.status, by=by)
     return order
 
@@ -96,9 +97,8 @@ def _check_header(order: SalesOrder) -> None:
         raise ValidationError(errors)
 
 
-def _insert_lines(order: SalesOrder, lines: list[LineInput], *, by) -> list[SalesOrderLine]:
-    start = (order.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    item_numbers = _customer_item_numbers(order.customer_id, [line.product.pk for line in lines])
+def _build_lines(order: SalesOrder, lines: list[LineInput], *, start: int) -> list[SalesOrderLine]:
+    item_numbers = _customer_item_numbers(order.customer_id, [line.product.pk for line in lines]) if lines else {}
     rows = []
     for offset, data in enumerate(lines):
         line = SalesOrderLine(
@@ -110,7 +110,12 @@ def _insert_lines(order: SalesOrder, lines: list[LineInput], *, by) -> list[Sale
         _check_line(line)
         line.compute(order.currency)
         rows.append(line)
-    return bulk_create_with_history(rows, SalesOrderLine, default_user=by)
+    return rows
+
+
+def _insert_lines(order: SalesOrder, lines: list[LineInput], *, by) -> list[SalesOrderLine]:
+    start = (order.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
+    return bulk_create_with_history(_build_lines(order, lines, start=start), SalesOrderLine, default_user=by)
 
 
 def _customer_item_numbers(customer_id: int, product_ids: list[int]) -> dict[int, str]:
@@ -128,7 +133,19 @@ def _check_line(line: SalesOrderLine) -> None:
         raise ValidationError(errors)
 
 
+TOTAL_FIELDS = ["total_amount", "total_quantity", "total_cartons", "total_cbm", "total_gross_kg"]
+
+
+def _set_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    order.total_amount = round_amount(sum((line.amount for line in lines), Decimal(0)), order.currency)
+    order.total_quantity = sum((line.quantity for line in lines), Decimal(0))
+    order.total_cartons = sum(line.cartons for line in lines)
+    order.total_cbm = sum((line.cbm for line in lines), Decimal(0)).quantize(Decimal("0.001"))
+    order.total_gross_kg = sum((line.gross_kg for line in lines), Decimal(0))
+
+
 def _recompute_totals(order: SalesOrder) -> None:
+    """After a line changed: the totals again from the stored lines (one aggregate, one update)."""
     totals = order.lines.aggregate(
         amount=Sum("amount"), quantity=Sum("quantity"), cartons=Sum("cartons"), cbm=Sum("cbm"),
         gross=Sum("gross_kg"),
@@ -138,10 +155,7 @@ def _recompute_totals(order: SalesOrder) -> None:
     order.total_cartons = totals["cartons"] or 0
     order.total_cbm = (totals["cbm"] or Decimal(0)).quantize(Decimal("0.001"))
     order.total_gross_kg = totals["gross"] or 0
-    SalesOrder.objects.filter(pk=order.pk).update(
-        total_amount=order.total_amount, total_quantity=order.total_quantity, total_cartons=order.total_cartons,
-        total_cbm=order.total_cbm, total_gross_kg=order.total_gross_kg,
-    )
+    SalesOrder.objects.filter(pk=order.pk).update(**{name: getattr(order, name) for name in TOTAL_FIELDS})
 
 
 def _claim_for_edit(order: SalesOrder, *, by, version: int) -> None:
@@ -265,11 +279,22 @@ def _revise(order: SalesOrder, *, by, changes: list[dict], reason: str) -> None:
     OrderEvent.objects.create(order=order, kind="revised", note=reason, by=by)
 
 
+PEOPLE_AND_TERMS = ("payment_term", "salesperson", "merchandiser")
+
+
 def order_snapshot(order: SalesOrder) -> dict:
     """The order as it stands, as plain data, so an old revision reads the same forever."""
-    header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS}
+    header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS if name not in PEOPLE_AND_TERMS}
+    names = SalesOrder.objects.filter(pk=order.pk).values(
+        "customer__code", "customer__name_en", "payment_term__name", "salesperson__full_name",
+        "salesperson__username", "merchandiser__full_name", "merchandiser__username",
+    ).get()
     header |= {
-        "number": order.number, "customer": str(order.customer), "status": order.status,
+        "number": order.number, "status": order.status,
+        "customer": f"{names['customer__code']} {names['customer__name_en']}",
+        "payment_term": names["payment_term__name"] or "",
+        "salesperson": names["salesperson__full_name"] or names["salesperson__username"],
+        "merchandiser": names["merchandiser__full_name"] or names["merchandiser__username"] or "",
         "total_amount": str(round_amount(order.total_amount, order.currency)), "total_cartons": order.total_cartons,
         "total_cbm": str(order.total_cbm),
     }
@@ -293,6 +318,8 @@ def _move(order: SalesOrder, *, to: str, by, note: str = "", extra: dict | None 
 
 
 def _require_visible(order: SalesOrder, by) -> None:
+    if by.has_perm("sales.view_all_orders"):
+        return
     if not order_list_visible_to(user=by).filter(pk=order.pk).exists():
         raise PermissionDenied(_("You cannot see this order."))
 
@@ -305,7 +332,7 @@ def _require_editor(order: SalesOrder, by) -> None:
 @transaction.atomic
 def order_submit(*, order: SalesOrder, by) -> SalesOrder:
     _require_editor(order, by)
-    if not order.lines.exists():
+    if not order.total_quantity:  # totals are kept with every line change
         raise ValidationError({"lines": _("Add at least one line before submitting the order for review.")})
     return _move(order, to=OrderStatus.UNDER_REVIEW, by=by)
 

@@ -2,10 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from gendan.core.errors import ConcurrentChange, InvalidTransition
 from gendan.core.forms import apply_service_errors
@@ -77,6 +79,14 @@ def order_detail(request, pk):
     return render(request, "sales/order_detail.html", _detail_context(request, order))
 
 
+def _row_context(order) -> dict:
+    """What every line row needs, worked out once per page rather than once per row."""
+    return {
+        "url": reverse("sales:line_row", args=[order.pk, 0]).removesuffix("0/"),
+        "edit": _("Edit"), "remove": _("Remove"), "confirm_remove": _("Remove this line?"),
+    }
+
+
 def _detail_context(request, order, **extra) -> dict:
     lines = order.lines.select_related("product").order_by("position")
     editable = order.is_editable and order_editable_by(user=request.user, order=order)
@@ -84,6 +94,7 @@ def _detail_context(request, order, **extra) -> dict:
     return {
         "order": order,
         "lines": lines,
+        "row": _row_context(order),
         "can_edit": editable,
         "line_form": LineForm() if editable else None,
         "transitions": [(name, *TRANSITION_LABELS[name]) for name in available],
@@ -203,7 +214,7 @@ def line_edit(request, pk, line_pk):
             if request.htmx:
                 order.refresh_from_db()
                 return render(request, "sales/order_detail.html#line-saved",
-                              {"order": order, "line": fresh, "can_edit": True})
+                              {"order": order, "line": fresh, "can_edit": True, "row": _row_context(order)})
             messages.success(request, _("Line %(position)s saved.") % {"position": line.position})
             return redirect(order)
     return render(request, "sales/order_detail.html#line-edit", {"order": order, "line": line, "form": form})
@@ -215,7 +226,8 @@ def line_row(request, pk, line_pk):
     order = _visible_order(request, pk)
     line = get_object_or_404(order.lines.select_related("product"), pk=line_pk)
     can_edit = order.is_editable and order_editable_by(user=request.user, order=order)
-    return render(request, "sales/order_detail.html#line-row", {"order": order, "line": line, "can_edit": can_edit})
+    return render(request, "sales/order_detail.html#line-row",
+                  {"order": order, "line": line, "can_edit": can_edit, "row": _row_context(order)})
 
 
 @login_required
@@ -230,6 +242,8 @@ def line_delete(request, pk, line_pk):
         messages.error(request, _error_text(error))
     else:
         messages.success(request, _("Line %(position)s removed.") % {"position": line.position})
+    if request.htmx:
+        return HttpResponseClientRedirect(order.get_absolute_url())
     return redirect(order)
 
 

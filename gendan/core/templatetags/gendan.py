@@ -31,3 +31,11 @@ def qty(value) -> str:
         return "—"
     text = format(Decimal(value).normalize(), ",f")
     return text
+
+
+@register.filter
+def fixed(value, places: int) -> str:
+    """A number with exactly `places` decimals (cheaper than floatformat in long tables)."""
+    if value in (None, ""):
+        return "—"
+    return f"{Decimal(value):,.{int(places)}f}"

@@ -1,0 +1,333 @@
+"""Benchmark of the order pipeline, on a throw-away database it sets up itself.
+
+    python -m bench.order_pipeline --orders 2000 [--database-url URL] [--repeat 1] [--edits 5]
+        [--products 200] [--long-lines 1000] [--profile] [--keep]
+
+Phase 1 creates N orders of 5 lines each and confirms them (order_create, order_submit,
+order_confirm: one transaction each, as the UI and API call them); with --repeat n the median
+of n runs is reported. Phase 2 builds one 1,000-line order, confirms it, then opens it and changes one
+line the way the browser does: Django's test Client, logged in as the salesperson, GETs the
+order page and POSTs the line form to `sales:line_edit`; each save must create a new revision.
+
+SQLite (a file in a temp directory) by default. With --database-url postgres://…/db the
+benchmark creates a database `gendan_bench` on that server, migrates it and drops it afterwards.
+The last output line is JSON: orders, seconds, orders_per_second, long_order_edit_ms, ….
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import json
+import os
+import pstats
+import secrets
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from decimal import Decimal
+from urllib.parse import urlsplit, urlunsplit
+
+BENCH_DB = "gendan_bench"
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+# ---------------------------------------------------------------- throw-away database
+
+
+@contextmanager
+def throwaway_database(url: str | None, keep: bool):
+    """Yield (DATABASE_URL, label) of a fresh empty database; remove it afterwards."""
+    var_dir = tempfile.mkdtemp(prefix="gendan-bench-")
+    os.environ["GENDAN_VAR_DIR"] = var_dir  # media, static and the SQLite file stay out of var/
+    try:
+        if not url or url.startswith("sqlite"):
+            yield f"sqlite:///{var_dir}/bench.sqlite3", "sqlite"
+            return
+        import psycopg
+
+        parts = urlsplit(url)
+        bench_url = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+        with psycopg.connect(url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {BENCH_DB}")
+        try:
+            yield bench_url, "postgresql"
+        finally:
+            from django.db import connections
+
+            connections.close_all()
+            if not keep:
+                with psycopg.connect(url, autocommit=True) as admin:
+                    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+    finally:
+        if not keep:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def start_django(database_url: str) -> None:
+    os.environ["DATABASE_URL"] = database_url
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "gendan.settings")
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    os.environ["GENDAN_DEBUG"] = "0"  # DEBUG would log every query and slow everything down
+    hosts = os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost")
+    os.environ["ALLOWED_HOSTS"] = f"{hosts},testserver"  # the test Client's host
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("migrate", verbosity=0)
+    say(f"migrated in {time.perf_counter() - started:.1f} s")
+
+
+# ---------------------------------------------------------------- fixtures through the services
+
+
+def make_company(product_count: int):
+    from django.contrib.auth.models import Group
+
+    from gendan.accounts.models import User
+    from gendan.accounts.roles import Role
+    from gendan.catalog.services import product_create
+    from gendan.parties.services import customer_create
+    from gendan.sales.models import PaymentTerm
+
+    def user(username: str, role: str) -> User:
+        person = User.objects.create_user(username=username, password="bench", full_name=username)
+        person.groups.add(Group.objects.get(name=role))
+        return User.objects.get(pk=person.pk)
+
+    sales, manager = user("bench-sales", Role.SALES), user("bench-manager", Role.SALES_MANAGER)
+    term = PaymentTerm.objects.create(name="T/T 30% deposit, 70% against copy B/L", deposit_percent=30,
+                                      balance_condition="against_copy_bl")
+    customer = customer_create(
+        by=manager, code="BENCH-US", name_en="Bench Housewares Inc.", country="US", currency="USD",
+        payment_term=term, incoterm="FOB", incoterm_place="Ningbo", owner=sales,
+        contacts=[{"name": "Pat Buyer", "email": "pat@bench.example", "is_primary": True}],
+    )
+    products = [
+        product_create(
+            by=manager, code=f"BH-{n:04d}", name_en=f"Stainless hinge {n}", name_zh=f"不锈钢合页{n}",
+            hs_code="8302.10.0000", units_per_inner=10, units_per_carton=100, carton_length_cm=Decimal("40"),
+            carton_width_cm=Decimal("30"), carton_height_cm=Decimal("25"), net_weight_kg=Decimal("12.5"),
+            gross_weight_kg=Decimal("13.2"),
+        )
+        for n in range(product_count)
+    ]
+    return sales, manager, customer, products
+
+
+def lines_for(products, count: int, start: int = 0):
+    from gendan.sales.services import LineInput
+
+    return [
+        LineInput(product=products[(start + i) % len(products)], quantity=Decimal(100 * (1 + i % 7)),
+                  unit_price=Decimal("0.4375") + Decimal(i % 13) / 100)
+        for i in range(count)
+    ]
+
+
+# ---------------------------------------------------------------- phase 1: orders per second
+
+
+def create_and_confirm(n: int, *, sales, manager, customer, products, run: int) -> tuple[float, float]:
+    """Returns (wall seconds, CPU seconds of this process) for n orders."""
+    from django.utils import timezone
+
+    from gendan.sales.services import order_confirm, order_create, order_submit
+
+    today = timezone.localdate()
+    started, cpu_started = time.perf_counter(), time.process_time()
+    for i in range(n):
+        order = order_create(
+            by=sales, customer=customer, lines=lines_for(products, 5, start=i * 5), customer_po=f"PO-{run}-{i}",
+            order_date=today, requested_ex_factory=today + timedelta(days=45),
+            confirmed_ex_factory=today + timedelta(days=45),
+        )
+        order_submit(order=order, by=sales)
+        order_confirm(order=order, by=manager)
+        if (i + 1) % 500 == 0:
+            say(f"  run {run}: {i + 1}/{n} orders confirmed, {time.perf_counter() - started:.1f} s")
+    return time.perf_counter() - started, time.process_time() - cpu_started
+
+
+def queries_per_order(**company) -> int:
+    """Statements (BEGIN and COMMIT included) one order of 5 lines costs: create, submit, confirm."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        create_and_confirm(1, run=0, **company)
+    if os.environ.get("BENCH_SHOW_SQL"):
+        for query in queries:
+            say("  SQL " + query["sql"][:150])
+    return len(queries)
+
+
+# ---------------------------------------------------------------- phase 2: the long order in the UI
+
+
+def long_order(*, sales, manager, customer, products, lines: int):
+    from django.utils import timezone
+
+    from gendan.sales.models import SalesOrder
+    from gendan.sales.services import order_confirm, order_create, order_submit
+
+    today = timezone.localdate()
+    started = time.perf_counter()
+    order = order_create(
+        by=sales, customer=customer, lines=lines_for(products, lines), customer_po="PO-LONG",
+        order_date=today, confirmed_ex_factory=today + timedelta(days=60),
+    )
+    created = time.perf_counter() - started
+    order_submit(order=order, by=sales)
+    order_confirm(order=order, by=manager)
+    say(f"long order {order.number}: {lines} lines created in {created * 1000:.0f} ms, "
+        f"confirmed after {(time.perf_counter() - started) * 1000:.0f} ms")
+    return SalesOrder.objects.get(pk=order.pk)
+
+
+def edit_through_ui(client, order, *, round_no: int, htmx: bool = False) -> tuple[float, float]:
+    """GET the order page, then POST one changed line; returns (open ms, save ms)."""
+    from django.urls import reverse
+
+    from gendan.sales.models import SalesOrder
+
+    started = time.perf_counter()
+    page = client.get(reverse("sales:order_detail", args=[order.pk]))
+    opened = time.perf_counter() - started
+    assert page.status_code == 200, f"order page answered {page.status_code}"
+
+    order = SalesOrder.objects.get(pk=order.pk)
+    line = order.lines.get(position=order.lines.count() // 2)
+    form = {
+        "version": order.version, "product": line.product_id, "quantity": str(line.quantity + 100),
+        "unit_price": str(line.unit_price), "unit": line.unit, "customer_item_no": line.customer_item_no,
+        "description": line.description, "reason": f"Customer PO amendment {round_no}",
+    }
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    started = time.perf_counter()
+    response = client.post(reverse("sales:line_edit", args=[order.pk, line.pk]), form, **headers)
+    saved = time.perf_counter() - started
+    assert response.status_code in (200, 302), f"line edit answered {response.status_code}"
+    after = SalesOrder.objects.get(pk=order.pk)
+    assert after.revision == order.revision + 1, (
+        f"the save did not create a revision (revision {after.revision}); response: "
+        f"{response.content[:500]!r}"
+    )
+    return opened * 1000, saved * 1000
+
+
+# ---------------------------------------------------------------- main
+
+
+def profile(title: str, func, *args, **kwargs):
+    profiler = cProfile.Profile()
+    result = profiler.runcall(func, *args, **kwargs)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    say(f"---- profile: {title}\n{out.getvalue()}")
+    return result
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--orders", type=int, default=2000, help="orders of 5 lines per run (default 2000)")
+    parser.add_argument("--database-url", help="postgres://… server to create the throw-away database on")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="runs of the order phase (default 1: 2,000 orders are not cheap); the median is reported")
+    parser.add_argument("--edits", type=int, default=5, help="opens and saves of the long order (median)")
+    parser.add_argument("--long-lines", type=int, default=1000, help="lines on the long order")
+    parser.add_argument("--products", type=int, default=200, help="products in the catalogue")
+    parser.add_argument("--profile", action="store_true", help="print cProfile output of both phases")
+    parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
+    args = parser.parse_args(argv)
+
+    with throwaway_database(args.database_url, args.keep) as (database_url, label):
+        say(f"database: {label}")
+        start_django(database_url)
+        from django.db import connection
+        from django.test import Client
+
+        sales, manager, customer, products = make_company(args.products)
+        say(f"company: 1 customer, {len(products)} products")
+
+        company = {"sales": sales, "manager": manager, "customer": customer, "products": products}
+        runs, cpu_runs = [], []
+        for run in range(1, args.repeat + 1):
+            if args.profile and run == 1:
+                seconds, cpu = profile("orders", create_and_confirm, args.orders, run=run, **company)
+            else:
+                seconds, cpu = create_and_confirm(args.orders, run=run, **company)
+            runs.append(seconds)
+            cpu_runs.append(cpu)
+            say(f"run {run}: {args.orders} orders × 5 lines created and confirmed in {seconds:.2f} s "
+                f"({args.orders / seconds:.0f} orders/s; {args.orders / cpu:.0f} orders per CPU second of "
+                f"this process)")
+        seconds, cpu = statistics.median(runs), statistics.median(cpu_runs)
+        statements = queries_per_order(**company)
+        say(f"one order costs {statements} SQL statements (create + submit + confirm, BEGIN/COMMIT included)")
+
+        order = long_order(sales=sales, manager=manager, customer=customer, products=products,
+                           lines=args.long_lines)
+        client = Client()
+        client.force_login(sales)
+        cold_open, cold_save = edit_through_ui(client, order, round_no=0)
+        say(f"first open {cold_open:.0f} ms, first save {cold_save:.0f} ms (templates and caches warming up)")
+        opens, saves, htmx_saves = [], [], []
+        for round_no in range(1, args.edits + 1):
+            if args.profile and round_no == 1:
+                opened, saved = profile("open + save the long order", edit_through_ui, client, order,
+                                        round_no=round_no)
+            else:
+                opened, saved = edit_through_ui(client, order, round_no=round_no)
+            _ignored, htmx_saved = edit_through_ui(client, order, round_no=round_no + 100, htmx=True)
+            opens.append(opened)
+            saves.append(saved)
+            htmx_saves.append(htmx_saved)
+            say(f"edit {round_no}: open {opened:.0f} ms, save {saved:.0f} ms, save via htmx {htmx_saved:.0f} ms")
+
+        result = {
+            "database": label,
+            "database_version": _version(connection),
+            "orders": args.orders,
+            "lines_per_order": 5,
+            "runs": args.repeat,
+            "seconds": round(seconds, 3),
+            "orders_per_second": round(args.orders / seconds, 1),
+            "run_seconds": [round(s, 3) for s in runs],
+            "orders_per_cpu_second": round(args.orders / cpu, 1),
+            "statements_per_order": statements,
+            "long_order_lines": args.long_lines,
+            "long_order_open_ms": round(statistics.median(opens), 1),
+            "long_order_edit_ms": round(statistics.median(saves), 1),
+            "long_order_edit_htmx_ms": round(statistics.median(htmx_saves), 1),
+            "long_order_revisions": args.edits * 2 + 1,
+            "load_average_1m": round(os.getloadavg()[0], 2),
+            "cpus": os.cpu_count(),
+        }
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def _version(connection) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("select sqlite_version()")
+        else:
+            cursor.execute("show server_version")
+        return cursor.fetchone()[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main() and 0)
