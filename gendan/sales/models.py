@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -161,6 +162,13 @@ class SalesOrder(models.Model):
         return self.status in REVISED_STATES
 
     @property
+    def is_late(self) -> bool:
+        """Past its confirmed ex-factory date and not yet shipped."""
+        return bool(self.confirmed_ex_factory) and self.confirmed_ex_factory < timezone.localdate() and (
+            self.status in (OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP)
+        )
+
+    @property
     def incoterm_display(self) -> str:
         return f"{self.incoterm} {self.incoterm_place}".strip()
 
@@ -172,7 +180,7 @@ class SalesOrder(models.Model):
     def payment_terms_display(self) -> str:
         parts = []
         if self.deposit_percent:
-            parts.append(_("%(pct)s%% deposit") % {"pct": f"{self.deposit_percent:g}"})
+            parts.append(_("%(pct)s%% deposit") % {"pct": format(self.deposit_percent.normalize(), "f")})
         balance = self.get_balance_condition_display()
         if self.balance_days:
             balance = f"{balance} {self.balance_days} " + str(_("days"))
