@@ -4,8 +4,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from gendan.core.history import business_history
 from gendan.core.trade import Unit
 from gendan.core.validators import validate_currency, validate_hs_code
 
@@ -59,7 +59,7 @@ class Product(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = business_history(excluded_fields=["version", "updated_at"])
 
     objects = ProductQuerySet.as_manager()
 
@@ -103,7 +103,7 @@ class CustomerItem(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="customer_items")
     customer = models.ForeignKey("parties.Customer", on_delete=models.CASCADE, related_name="items")
     item_no = models.CharField(_("customer item no."), max_length=60)
-    history = HistoricalRecords()
+    history = business_history()
 
     class Meta:
         verbose_name = _("customer item number")

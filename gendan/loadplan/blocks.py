@@ -45,13 +45,17 @@ class Block:
     volume: int  # volume of the cartons (not of the bounding box)
     weight: float
     pa: tuple[int, int, int, int]  # packing area on top (x0, y0, x1, y1), relative to the block
-    cap: float  # weight that may still be put on the packing area (INF without weights)
+    cap: float  # pressure (kg/mm²) the packing area may still take (INF without load limits)
     top_ok: bool  # may anything be put on top?
     floor_only: bool  # contains bottom-only cartons: must stand on the container floor
     # construction: either a simple grid or two children with offsets
     simple: tuple | None = None  # (type, dx, dy, dz, nx, ny, nz)
     children: tuple | None = None  # ((block, ox, oy, oz), (block, ox, oy, oz))
     key: tuple = field(default=())
+    group: int = 0
+    # greatest pressure (kg/mm²) the block puts on what it stands on: weights rest on the area below
+    # in proportion to contact area, so a carton under it carries at most pbase × its top area
+    pbase: float = 0.0
 
     def boxes(self, x: int = 0, y: int = 0, z: int = 0, out: list | None = None) -> list:
         """Expand into cartons: list of (type, x, y, z, dx, dy, dz), lower layers first."""
@@ -95,24 +99,26 @@ def simple_blocks(items: list[ItemType], container: tuple[int, int, int], weight
                         n = nx * ny * nz
                         if n > it.count:
                             break
-                        if weights:
-                            cap = it.max_load - (nz - 1) * it.weight if it.stackable else 0.0
+                        if weights and it.max_load < INF:
+                            cap = (it.max_load - (nz - 1) * it.weight) / (dx * dy) if it.stackable else 0.0
                         else:
                             cap = INF
-                        top_ok = it.stackable and not it.bottom_only and cap >= 0
+                        top_ok = it.stackable and cap >= 0
                         b = Block(
                             nx * dx, ny * dy, nz * dz, {it.index: n}, n * it.volume, n * it.weight,
                             (0, 0, nx * dx, ny * dy), cap, top_ok, it.bottom_only,
                             simple=(it.index, dx, dy, dz, nx, ny, nz),
                         )
                         b.key = (b.lx, b.ly, b.lz, ((it.index, n),), b.pa)
+                        b.group = it.group
+                        b.pbase = n * it.weight / (b.lx * b.ly)
                         out.append(b)
     return out
 
 
 def _combine(a: Block, b: Block, axis: int, container, counts, min_fill: float, max_types: int):
     """Composite of a and b along axis 0 (x), 1 (y) or 2 (b on top of a). None if not allowed."""
-    if a.floor_only or b.floor_only:
+    if a.floor_only or b.floor_only or a.group != b.group:
         return None
     L, W, H = container
     req = dict(a.req)
@@ -123,7 +129,7 @@ def _combine(a: Block, b: Block, axis: int, container, counts, min_fill: float, 
     if len(req) > max_types:
         return None
     if axis == 2:
-        if not a.top_ok or b.weight > a.cap:
+        if not a.top_ok or b.pbase > a.cap:
             return None
         px0, py0, px1, py1 = a.pa
         if b.lx > px1 - px0 or b.ly > py1 - py0:
@@ -133,7 +139,8 @@ def _combine(a: Block, b: Block, axis: int, container, counts, min_fill: float, 
             return None
         ox, oy, oz = px0, py0, a.lz
         pa = (b.pa[0] + ox, b.pa[1] + oy, b.pa[2] + ox, b.pa[3] + oy)
-        cap = min(b.cap, a.cap - b.weight)
+        cap = min(b.cap, a.cap - b.pbase)
+        pbase = a.pbase + b.pbase
         top_ok = b.top_ok
     else:
         if axis == 0:
@@ -147,14 +154,15 @@ def _combine(a: Block, b: Block, axis: int, container, counts, min_fill: float, 
         pb = (b.pa[0] + ox, b.pa[1] + oy, b.pa[2] + ox, b.pa[3] + oy)
         if a.lz == b.lz:
             if a.top_ok and b.top_ok:
-                # union of the two packing areas when they form one rectangle
+                # largest rectangle in the union of the two packing areas
                 pa_a = a.pa
-                if axis == 0 and pa_a[1] == pb[1] and pa_a[3] == pb[3] and pa_a[2] == pb[0]:
-                    pa = (pa_a[0], pa_a[1], pb[2], pa_a[3])
-                elif axis == 1 and pa_a[0] == pb[0] and pa_a[2] == pb[2] and pa_a[3] == pb[1]:
-                    pa = (pa_a[0], pa_a[1], pa_a[2], pb[3])
-                else:
-                    pa = pa_a if _pa_area(pa_a) >= _pa_area(pb) else pb
+                opts = [pa_a, pb]
+                if axis == 0 and pa_a[2] == pb[0]:
+                    opts.append((pa_a[0], max(pa_a[1], pb[1]), pb[2], min(pa_a[3], pb[3])))
+                elif axis == 1 and pa_a[3] == pb[1]:
+                    opts.append((max(pa_a[0], pb[0]), pa_a[1], min(pa_a[2], pb[2]), pb[3]))
+                opts = [o for o in opts if o[2] > o[0] and o[3] > o[1]]
+                pa = max(opts, key=_pa_area)
                 top_ok = True
             elif a.top_ok:
                 pa, top_ok = a.pa, True
@@ -167,36 +175,41 @@ def _combine(a: Block, b: Block, axis: int, container, counts, min_fill: float, 
         else:
             pa, top_ok = pb, b.top_ok
         cap = min(a.cap, b.cap)
+        pbase = max(a.pbase, b.pbase)
     vol = a.volume + b.volume
     if vol < min_fill * lx * ly * lz:
+        return None
+    if top_ok and _pa_area(pa) < min_fill * lx * ly:
         return None
     blk = Block(lx, ly, lz, req, vol, a.weight + b.weight, pa, cap, top_ok, False,
                 children=((a, 0, 0, 0), (b, ox, oy, oz)))
     blk.key = (lx, ly, lz, tuple(sorted(req.items())), pa)
+    blk.group = a.group
+    blk.pbase = pbase
     return blk
 
 
 def generate_blocks(items: list[ItemType], container: tuple[int, int, int], *, weights: bool = False,
                     max_blocks: int = 4000, min_fill: float = 0.98, general: bool = True,
-                    max_types: int = 3, rounds: int = 2) -> list[Block]:
+                    max_types: int = 3, rounds: int = 2, pool: int = 400) -> list[Block]:
     """Simple blocks, then general blocks by pairwise combination, largest volume first."""
     counts = {it.index: it.count for it in items}
     blocks = simple_blocks(items, container, weights)
     seen = {b.key: b for b in blocks}
     if general and len(items) > 0:
         L, W, H = container
-        pool = sorted(blocks, key=lambda b: -b.volume)
+        pool_list = sorted(blocks, key=lambda b: -b.volume)
         # combination of the (already large) blocks keeps the quadratic step bounded
         for _ in range(rounds):
             if len(seen) >= max_blocks:
                 break
-            base = pool[: min(len(pool), 400)]
+            base = pool_list[: min(len(pool_list), pool)]
             lx = np.array([b.lx for b in base])
             ly = np.array([b.ly for b in base])
             lz = np.array([b.lz for b in base])
             vol = np.array([b.volume for b in base], dtype=np.float64)
             new = []
-            for ia, a in enumerate(base):
+            for a in base:
                 if a.floor_only:
                     continue
                 # vectorised pre-filter on the bounding box fill for each axis
@@ -222,7 +235,7 @@ def generate_blocks(items: list[ItemType], container: tuple[int, int, int], *, w
                             new.append(c)
             if not new:
                 break
-            pool = sorted(new, key=lambda b: -b.volume) + pool
+            pool_list = sorted(new, key=lambda b: -b.volume) + pool_list
     out = sorted(seen.values(), key=lambda b: (-b.volume, b.lz, b.key))
     if len(out) > max_blocks:
         simple = [b for b in out if b.simple is not None]

@@ -35,10 +35,15 @@ class SearchConfig:
     max_iterations: int | None = None  # beam-width iterations; None = until time runs out
     seed: int = 0
     max_blocks: int = 4000
-    min_fill: float = 0.98
+    min_fill: float | None = None  # general blocks: filled share; None = 0.98, or 0.95 for > 60 types
     general_blocks: bool = True
-    back_anchor_only: bool = False  # always build from the back wall (x = 0) forward
+    back_anchor_only: bool = True  # always build from the back wall (x = 0) forward
     payload: float = INF
+    space_rule: str = "sorted"  # "sorted": Araya's sorted corner distances; "wall": deepest x first
+    clock: str = "wall"  # "wall" or "cpu" (process time: fair figures on a busy machine)
+    gen_rounds: int = 2  # general blocks: rounds of pairwise combination
+    gen_pool: int = 400  # general blocks: combine the largest this many blocks
+    max_types: int = 3  # general blocks: at most this many carton types
     loss_weight: float = 1.0  # block rank = volume - loss_weight * space wasted around it
 
 
@@ -52,8 +57,10 @@ class _Engine:
         self.weights = weights if weights is not None else any(
             it.weight > 0 and (it.max_load < INF or cfg.payload < INF) for it in items)
         if blocks is None:
+            min_fill = cfg.min_fill if cfg.min_fill is not None else (0.98 if len(items) <= 60 else 0.95)
             blocks = generate_blocks(items, container, weights=self.weights, max_blocks=cfg.max_blocks,
-                                     min_fill=cfg.min_fill, general=cfg.general_blocks)
+                                     min_fill=min_fill, general=cfg.general_blocks,
+                                     rounds=cfg.gen_rounds, pool=cfg.gen_pool, max_types=cfg.max_types)
         self.blocks = blocks
         nb = len(blocks)
         nt = len(items)
@@ -64,6 +71,11 @@ class _Engine:
         self.BV = np.array([b.volume for b in blocks], dtype=np.int64)
         self.BWt = np.array([b.weight for b in blocks], dtype=np.float64)
         self.Bfloor = np.array([b.floor_only for b in blocks], dtype=bool)
+        self.Btop = np.array([b.top_ok for b in blocks], dtype=bool)
+        self.BP = np.array([b.pbase for b in blocks], dtype=np.float64)
+        # seed 0: pure heuristic; another seed perturbs block ranks by up to 1 % of their volume
+        self.noise = (np.random.default_rng(cfg.seed).random(nb) * 0.01 * self.BV if cfg.seed
+                      else np.zeros(nb))
         K = max([len(b.req) for b in blocks] + [1])
         # dummy type index nt always has a huge count
         self.Bt = np.full((nb, K), nt, dtype=np.int64)
@@ -73,8 +85,7 @@ class _Engine:
                 self.Bt[i, k] = t
                 self.Bc[i, k] = n
         # group (loading rank) of every block; blocks mix only cartons of one group
-        self.Bgroup = np.array([items[next(iter(b.req))].group for b in blocks], dtype=np.int64) \
-            if nb else np.zeros(0, dtype=np.int64)
+        self.Bgroup = np.array([b.group for b in blocks], dtype=np.int64)
         self.multi_group = len({it.group for it in items}) > 1
         # largest length <= r made of carton dimensions that may lie along each axis (unbounded)
         self.G = []
@@ -94,26 +105,51 @@ class _Engine:
         self.loss_weight = cfg.loss_weight
         self.type_dims = [sorted(it.orientations[0]) for it in items]
         self.type_vol = np.array([it.volume for it in items], dtype=np.int64)
+        self.TD0 = np.array([d[0] for d in self.type_dims], dtype=np.int64)
+        self._skey = {}
+        self._rank = {}
+        self.Bt_cols = [(self.Bt[:, k].copy(), self.Bc[:, k].copy()) for k in range(self.Bt.shape[1])]
+        self.one_group = len({it.group for it in items}) <= 1
+        users = [[] for _ in range(nt)]
+        for i, b in enumerate(blocks):
+            for t, n in b.req.items():
+                users[t].append((i, n))
+        self.users = [(np.array([u for u, _ in us], dtype=np.int64), np.array([n for _, n in us], dtype=np.int64))
+                      for us in users]
+
+    def now(self) -> float:
+        return time.process_time() if self.cfg.clock == "cpu" else time.monotonic()
 
     # ----------------------------------------------------------------- state
     def root(self, group: int | None = None):
         rem = np.array([it.count for it in self.items] + [1 << 40], dtype=np.int64)
         spaces = [(0, 0, 0, self.L, self.W, self.H, 0)]
-        surf = [INF]  # remaining weight capacity of each support surface (0 = floor)
+        surf = [INF]  # pressure (kg/mm²) each support surface may still take (0 = floor)
         parent = [-1]
-        return _State(spaces, rem, 0, None, surf, parent, 0.0, group if group is not None else 0)
+        st = _State(spaces, rem, 0, None, surf, parent, 0.0, group if group is not None else 0)
+        st.mdv = self.min_dim_vol(rem)
+        st.amask = self.full_avail(rem)
+        return st
 
     def min_dim_vol(self, rem):
-        avail = [t for t in range(self.nt) if rem[t] > 0]
-        if not avail:
+        avail = rem[: self.nt] > 0
+        if not avail.any():
             return None, None
-        return min(self.type_dims[t][0] for t in avail), min(int(self.type_vol[t]) for t in avail)
+        return int(self.TD0[avail].min()), int(self.type_vol[avail].min())
+
+    def full_avail(self, rem):
+        cols = self.Bt_cols
+        m = rem[cols[0][0]] >= cols[0][1]
+        for bt, bc in cols[1:]:
+            m &= rem[bt] >= bc
+        return m
 
     def avail_mask(self, st):
-        m = (st.rem[self.Bt] >= self.Bc).all(axis=1)
-        m &= self.Bgroup == st.group
+        m = st.amask
+        if not self.one_group:
+            m = m & (self.Bgroup == st.group)
         if self.weights:
-            m &= self.BWt <= self.cfg.payload - st.weight + 1e-9
+            m = m & (self.BWt <= self.cfg.payload - st.weight + 1e-9)
         return m
 
     def select_space(self, st):
@@ -121,36 +157,61 @@ class _Engine:
         bkey = None
         L, W = self.L, self.W
         back_only = self.cfg.back_anchor_only
+        cache = self._skey
         for i, s in enumerate(st.spaces):
-            x0, y0, z0, x1, y1, z1, _ = s
-            dx = x0 if back_only else min(x0, L - x1)
-            dy = min(y0, W - y1)
-            d = sorted((dx, dy, z0))
-            key = (d[0], d[1], d[2], -(x1 - x0) * (y1 - y0) * (z1 - z0))
+            key = cache.get(s)
+            if key is None:
+                x0, y0, z0, x1, y1, z1, _ = s
+                dx = x0 if back_only else min(x0, L - x1)
+                dy = min(y0, W - y1)
+                if self.cfg.space_rule == "wall":
+                    key = (dx, z0, dy, -(x1 - x0) * (y1 - y0) * (z1 - z0), s)
+                else:
+                    d = sorted((dx, dy, z0))
+                    key = (d[0], d[1], d[2], -(x1 - x0) * (y1 - y0) * (z1 - z0), s)
+                if len(cache) > 200000:
+                    cache.clear()
+                cache[s] = key
             if bkey is None or key < bkey:
                 bkey, best = key, i
         return best
 
+    def ranked(self, sx, sy, sz, floor):
+        """Blocks that fit a space of these dimensions, best first (static, cached)."""
+        key = (sx, sy, sz, floor)
+        r = self._rank.get(key)
+        if r is None:
+            m = (self.BL <= sx) & (self.BW <= sy) & (self.BH <= sz)
+            if not floor:
+                m &= ~self.Bfloor
+            idx = np.flatnonzero(m)
+            if len(idx) > 1 and self.loss_weight:
+                bl, bw, bh = self.BL[idx], self.BW[idx], self.BH[idx]
+                rx, ry, rz = sx - bl, sy - bw, sz - bh
+                wx = rx - self.G[0][rx]
+                wy = ry - self.G[1][ry]
+                wz = rz - self.G[2][rz]
+                loss = wx * bw * bh + wy * bl * bh + wz * bl * bw
+                # nothing may go on a block without a top: the space above it is lost
+                loss = loss + np.where(self.Btop[idx], 0, (sz - bh) * bl * bw)
+                f = (self.BV[idx] - self.loss_weight * loss).astype(np.float64) + self.noise[idx]
+                if floor:
+                    # cartons that must stand on the floor go first while there is floor
+                    f = f + np.where(self.Bfloor[idx], 1e15, 0.0)
+                idx = idx[np.argsort(-f, kind="stable")]
+            r = idx
+            if len(self._rank) > 100000:
+                self._rank.clear()
+            self._rank[key] = r
+        return r
+
     def candidates(self, st, si, amask, k):
         x0, y0, z0, x1, y1, z1, sid = st.spaces[si]
-        m = amask & (self.BL <= x1 - x0) & (self.BW <= y1 - y0) & (self.BH <= z1 - z0)
-        if z0 > 0:
-            m &= ~self.Bfloor
+        idx = self.ranked(x1 - x0, y1 - y0, z1 - z0, z0 == 0)
+        m = amask[idx]
         if self.weights and sid > 0:
-            m &= self.BWt <= st.surf[sid] + 1e-9
-        idx = np.flatnonzero(m)
-        if len(idx) <= 1 or self.loss_weight == 0:
-            return idx[:k]
-        sx, sy, sz = x1 - x0, y1 - y0, z1 - z0
-        bl, bw, bh = self.BL[idx], self.BW[idx], self.BH[idx]
-        rx, ry, rz = sx - bl, sy - bw, sz - bh
-        wx = rx - self.G[0][rx]
-        wy = ry - self.G[1][ry]
-        wz = rz - self.G[2][rz]
-        loss = wx * bw * bh + wy * bl * bh + wz * bl * bw
-        f = self.BV[idx] - self.loss_weight * loss
-        order = np.argsort(-f, kind="stable")[:k]
-        return idx[order]
+            m &= self.BP[idx] <= st.surf[sid] + 1e-12
+        return idx[np.flatnonzero(m)[:k]]
 
     def place(self, st, si, bi):
         """New state with block bi placed in space si at the space's anchor corner."""
@@ -168,19 +229,10 @@ class _Engine:
         for t, n in b.req.items():
             rem[t] -= n
         surf, parent = st.surf, st.parent
-        if self.weights:
-            surf = list(surf)
-            parent = list(parent)
-            s = sid
-            while s > 0:
-                surf[s] -= b.weight
-                s = parent[s]
-            # effective capacity: never more than any surface below
-            for j in range(1, len(surf)):
-                p = parent[j]
-                if p > 0 and surf[p] < surf[j]:
-                    surf[j] = surf[p]
-        md, mv = self.min_dim_vol(rem)
+        if any(rem[t] == 0 for t in b.req):
+            md, mv = self.min_dim_vol(rem)
+        else:
+            md, mv = st.mdv
         new_spaces = []
         new_parked = []
         resid = []
@@ -203,32 +255,35 @@ class _Engine:
                         resid.append(((x0, y0, z0, x1, y1, bz0, ss), park))
             if b.top_ok and self.H - bz1 >= md:
                 cap = b.cap
-                if self.weights:
-                    cap = min(cap, surf[sid]) if sid > 0 else cap
+                if self.weights and sid > 0:
+                    # pressures of a stack add up: what is left below limits what goes on top
+                    cap = min(cap, surf[sid] - b.pbase)
                 if cap > 0 or not self.weights:
                     px0, py0, px1, py1 = b.pa
                     if px1 - px0 >= md and py1 - py0 >= md:
                         nsid = 0
                         if self.weights:
                             nsid = len(surf)
-                            surf.append(cap)
-                            parent.append(sid)
+                            surf = surf + [cap]
                         top = (bx0 + px0, by0 + py0, bz1, bx0 + px1, by0 + py1, self.H, nsid)
                         resid.append((top, False))
-                        if not self.weights:
-                            # merge with neighbouring supported floors at the same height
-                            tx0, ty0, tz, tx1, ty1, _, _ = top
-                            for o in new_spaces:
-                                if o[2] != tz:
-                                    continue
-                                if (o[3] == tx0 or o[0] == tx1) and o[1] < ty1 and ty0 < o[4]:
-                                    m = (min(o[0], tx0), max(o[1], ty0), tz, max(o[3], tx1), min(o[4], ty1),
-                                         min(o[5], self.H), 0)
-                                    resid.append((m, False))
-                                elif (o[4] == ty0 or o[1] == ty1) and o[0] < tx1 and tx0 < o[3]:
-                                    m = (max(o[0], tx0), min(o[1], ty0), tz, min(o[3], tx1), max(o[4], ty1),
-                                         min(o[5], self.H), 0)
-                                    resid.append((m, False))
+                        # merge with neighbouring supported floors at the same height
+                        tx0, ty0, tz, tx1, ty1, _, _ = top
+                        for o in new_spaces:
+                            if o[2] != tz:
+                                continue
+                            if (o[3] == tx0 or o[0] == tx1) and o[1] < ty1 and ty0 < o[4]:
+                                m = [min(o[0], tx0), max(o[1], ty0), tz, max(o[3], tx1), min(o[4], ty1),
+                                     min(o[5], self.H), 0]
+                            elif (o[4] == ty0 or o[1] == ty1) and o[0] < tx1 and tx0 < o[3]:
+                                m = [max(o[0], tx0), min(o[1], ty0), tz, min(o[3], tx1), max(o[4], ty1),
+                                     min(o[5], self.H), 0]
+                            else:
+                                continue
+                            if self.weights:
+                                m[6] = len(surf)
+                                surf = surf + [min(surf[o[6]], surf[nsid])]
+                            resid.append((tuple(m), False))
             # keep residuals not inside another space (with the same support)
             others = new_spaces + new_parked
             for i, (r, park) in enumerate(resid):
@@ -254,6 +309,12 @@ class _Engine:
         placed = (bi, bx0, by0, bz0, st.placed)
         ns = _State(new_spaces, rem, st.volume + b.volume, placed, surf, parent, st.weight + b.weight, st.group)
         ns.parked = new_parked
+        ns.mdv = (md, mv)
+        am = st.amask.copy()
+        for t in b.req:
+            u, need = self.users[t]
+            am[u[need > rem[t]]] = False
+        ns.amask = am
         ns.nblocks = st.nblocks + 1
         return ns
 
@@ -261,43 +322,43 @@ class _Engine:
         sp = st.spaces[:si] + st.spaces[si + 1:]
         ns = _State(sp, st.rem, st.volume, st.placed, st.surf, st.parent, st.weight, st.group)
         ns.parked = st.parked + [st.spaces[si]] if self.multi_group else st.parked
+        ns.mdv = st.mdv
+        ns.amask = st.amask
         ns.nblocks = st.nblocks
         return ns
 
-    def settle(self, st):
+    def settle(self, st, k=1):
         """Drop unusable spaces until the selected space has a candidate (or none are left).
-        Returns (state, space index or None, availability mask)."""
+        Returns (state, space index or None, the k best candidate blocks)."""
         amask = self.avail_mask(st)
         while st.spaces:
             si = self.select_space(st)
-            if len(self.candidates(st, si, amask, 1)):
-                return st, si, amask
+            cands = self.candidates(st, si, amask, k)
+            if len(cands):
+                return st, si, cands
             st = self.drop_space(st, si)
-        return st, None, amask
+        return st, None, ()
 
     def greedy(self, st):
         while True:
-            st, si, amask = self.settle(st)
+            st, si, cands = self.settle(st)
             if si is None:
                 return st
-            bi = self.candidates(st, si, amask, 1)[0]
-            st = self.place(st, si, bi)
+            st = self.place(st, si, int(cands[0]))
 
     # ----------------------------------------------------------------- search
     def beam(self, start, deadline: float, max_iterations: int | None):
         best = self.greedy(start)
-        widths = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+        widths = [1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512]
         iters = 0
         for w in widths:
             if max_iterations is not None and iters >= max_iterations:
                 break
-            if time.monotonic() >= deadline:
+            if self.now() >= deadline:
                 break
             cand, timed_out = self._beam_iteration(start, w, deadline)
             if timed_out:
                 # only complete iterations count, so that the result does not depend on timing
-                if cand.volume > best.volume and max_iterations is None:
-                    pass
                 break
             iters += 1
             if cand.volume > best.volume:
@@ -306,28 +367,30 @@ class _Engine:
 
     def _beam_iteration(self, start, w, deadline):
         best = self.greedy(start)
-        beam = [start]
+        beam = [(start, best)]
         while beam:
             children = []
-            for st in beam:
-                st, si, amask = self.settle(st)
+            for st, g_parent in beam:
+                st, si, cands = self.settle(st, w)
                 if si is None:
                     continue
-                for bi in self.candidates(st, si, amask, w):
+                for k, bi in enumerate(cands):
                     c = self.place(st, si, int(bi))
-                    g = self.greedy(c)
+                    # the greedy completion of the parent starts with its best block
+                    g = g_parent if k == 0 and g_parent is not None else self.greedy(c)
                     if g.volume > best.volume:
                         best = g
-                    children.append((g.volume, c.volume, len(children), c))
-                if time.monotonic() >= deadline:
+                    children.append((g.volume, c.volume, len(children), c, g))
+                if self.now() >= deadline:
                     return best, True
             children.sort(key=lambda t: (-t[0], -t[1], t[2]))
-            beam = [c[3] for c in children[:w]]
+            beam = [(c[3], c[4]) for c in children[:w]]
         return best, False
 
 
 class _State:
-    __slots__ = ("spaces", "rem", "volume", "placed", "surf", "parent", "weight", "group", "parked", "nblocks")
+    __slots__ = ("spaces", "rem", "volume", "placed", "surf", "parent", "weight", "group", "parked", "nblocks",
+                 "mdv", "amask")
 
     def __init__(self, spaces, rem, volume, placed, surf, parent, weight, group):
         self.spaces = spaces
@@ -352,20 +415,48 @@ def placed_blocks(st) -> list[tuple[int, int, int, int]]:
     return out
 
 
+def _next_group(eng, st, group):
+    """Open the space for the next loading group: parked spaces come back, and spaces with a carton
+    of an earlier-loaded group between them and the door are closed (it would block unloading)."""
+    placed = [(bi, x, y, z) for bi, x, y, z in placed_blocks(st)]
+    boxes = [(x, y, z, x + eng.blocks[bi].lx, y + eng.blocks[bi].ly, z + eng.blocks[bi].lz)
+             for bi, x, y, z in placed]
+    keep = []
+    for s in st.spaces + st.parked:
+        x0, y0, z0, x1, y1, z1, _ = s
+        blocked = any(b[0] >= x1 and b[1] < y1 and y0 < b[4] and b[2] < z1 and z0 < b[5] for b in boxes)
+        if not blocked:
+            keep.append(s)
+    ns = _State(keep, st.rem, st.volume, st.placed, st.surf, st.parent, st.weight, group)
+    ns.mdv = st.mdv
+    ns.amask = st.amask
+    ns.nblocks = st.nblocks
+    return ns
+
+
 def solve(items: list[ItemType], container, cfg: SearchConfig) -> tuple[list[tuple], dict]:
-    """Pack one container. Returns (cartons, stats) with cartons as (type, x, y, z, dx, dy, dz)
-    in block placement order."""
-    t0 = time.monotonic()
-    deadline = t0 + cfg.time_limit
+    """Pack one container. Returns (cartons, stats) with cartons as (type, x, y, z, dx, dy, dz, block)
+    in block placement order; groups (loading ranks) are packed one after the other, rank 0 first."""
+    now = time.process_time if cfg.clock == "cpu" else time.monotonic
+    t0 = now()
     eng = _Engine(items, container, cfg)
-    stats = {"blocks": len(eng.blocks), "block_seconds": round(time.monotonic() - t0, 3)}
+    stats = {"blocks": len(eng.blocks), "block_seconds": round(now() - t0, 3)}
     if not eng.blocks:
         return [], stats
-    st = eng.root()
-    best, iters = eng.beam(st, deadline, cfg.max_iterations)
+    groups = sorted({it.group for it in items if it.count > 0})
+    st = eng.root(groups[0] if groups else 0)
+    iters_all = []
+    for gi, g in enumerate(groups):
+        if gi > 0:
+            st = _next_group(eng, st, g)
+        remaining = cfg.time_limit - (now() - t0)
+        deadline = now() + max(0.0, remaining) / (len(groups) - gi)
+        st, iters = eng.beam(st, deadline, cfg.max_iterations)
+        iters_all.append(iters)
     out = []
-    for bi, x, y, z in placed_blocks(best):
-        eng.blocks[bi].boxes(x, y, z, out)
-    stats["iterations"] = iters
-    stats["seconds"] = round(time.monotonic() - t0, 3)
+    for k, (bi, x, y, z) in enumerate(placed_blocks(st)):
+        for box in eng.blocks[bi].boxes(x, y, z):
+            out.append(box + (k,))
+    stats["iterations"] = iters_all[0] if len(iters_all) == 1 else iters_all
+    stats["seconds"] = round(now() - t0, 3)
     return out, stats

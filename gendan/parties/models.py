@@ -4,8 +4,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
+from gendan.core.history import business_history
 from gendan.core.trade import DocumentLanguage, Incoterm
 from gendan.core.validators import validate_currency
 from gendan.parties.choices import CustomerGrade, SupplierKind
@@ -59,7 +59,7 @@ class Customer(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords(excluded_fields=["version", "updated_at"])
+    history = business_history(excluded_fields=["version", "updated_at"])
 
     objects = CustomerQuerySet.as_manager()
 
@@ -98,7 +98,7 @@ class Supplier(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = business_history()
 
     class Meta:
         verbose_name = _("supplier")
@@ -125,7 +125,7 @@ class Contact(models.Model):
         _("messaging ID"), max_length=100, blank=True, help_text=_("WeChat, WhatsApp, Skype …")
     )
     is_primary = models.BooleanField(_("primary contact"), default=False)
-    history = HistoricalRecords()
+    history = business_history()
 
     class Meta:
         verbose_name = _("contact")

@@ -7,8 +7,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from gendan.core.history import business_history
 from gendan.core.money import round_amount
 from gendan.core.trade import Incoterm, Unit
 from gendan.core.validators import validate_currency
@@ -121,7 +121,7 @@ class SalesOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # Status moves, revisions and cancellations are OrderEvents; totals follow from the lines' own history.
-    history = HistoricalRecords(excluded_fields=[
+    history = business_history(excluded_fields=[
         "version", "updated_at", "status", "revision", "cancel_reason", "total_amount", "total_quantity",
         "total_cartons", "total_cbm", "total_gross_kg",
     ])
@@ -208,7 +208,7 @@ class SalesOrderLine(models.Model):
     cbm = models.DecimalField(_("CBM"), max_digits=12, decimal_places=4, default=0, editable=False)
     gross_kg = models.DecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=2, default=0,
                                    editable=False)
-    history = HistoricalRecords()
+    history = business_history()
 
     class Meta:
         verbose_name = _("order line")

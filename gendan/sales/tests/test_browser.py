@@ -37,6 +37,7 @@ def choose(page, select_id: str, text: str) -> None:
     page.locator(f".ts-wrapper:has(#{select_id}-ts-control) .ts-control").click()
     page.keyboard.type(text)
     page.locator(f"#{select_id}-ts-dropdown .option", has_text=text).first.click()
+    expect(page.locator(f"#{select_id}")).not_to_have_value("")  # the choice reached the real <select>
 
 
 def test_salesperson_creates_customer_and_order_in_chinese(page, live_server, salesperson, merchandiser):

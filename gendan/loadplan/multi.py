@@ -1,0 +1,152 @@
+"""Several containers: the mix of container types of least freight cost, then filling them."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+from .containers import DEFAULT_CONTAINERS, container_types
+from .model import CargoLine, ContainerPlan, ContainerType, LoadPlanError, NotFitted, Plan
+from .planner import PlanOptions, fits_in, pack_container, validate_lines
+
+# a container is hardly ever filled beyond this share of its volume; mixes below it are not tried
+MAX_FILL = 0.95
+MAX_TRIALS = 6
+
+
+def parse_rates(text: str | None) -> dict[str, float]:
+    """'20GP=1800,40HQ=3200,LCL=60' -> {'20GP': 1800.0, '40HQ': 3200.0, 'LCL': 60.0}"""
+    rates: dict[str, float] = {}
+    if not text:
+        return rates
+    for part in text.split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if "=" not in part:
+            raise LoadPlanError(f"rate {part!r}: write TYPE=AMOUNT, e.g. 40HQ=3200")
+        k, v = part.split("=", 1)
+        try:
+            amount = float(v)
+        except ValueError:
+            raise LoadPlanError(f"rate {part!r}: {v!r} is not a number") from None
+        if amount < 0 or not math.isfinite(amount):
+            raise LoadPlanError(f"rate {part!r}: must be >= 0")
+        rates[k.strip().upper()] = amount
+    return rates
+
+
+def _costs(types: list[ContainerType], rates: dict[str, float]) -> tuple[dict[str, float], bool]:
+    """Cost per container type; without any rate, the volume (m³) stands in (fewest, smallest)."""
+    known = {t.code: rates.get(t.code, t.cost) for t in types}
+    if all(v is not None for v in known.values()):
+        return known, True
+    if any(v is not None for v in known.values()):
+        missing = [k for k, v in known.items() if v is None]
+        raise LoadPlanError(f"no freight rate for {', '.join(missing)}: give one for every container type")
+    return {t.code: t.volume / 1e9 for t in types}, False
+
+
+def candidate_mixes(types: list[ContainerType], cost: dict[str, float], volume: float, weight: float,
+                    max_total: int = 60) -> list[tuple[ContainerType, ...]]:
+    """Mixes (multisets of container types) whose capacity can hold the cargo, cheapest first."""
+    best_single = min(max(math.ceil(volume / (MAX_FILL * t.volume)),
+                          math.ceil(weight / t.max_payload) if t.max_payload > 0 else 1, 1) for t in types)
+    limit = min(max_total, max(1, best_single) + 2)
+    mixes = []
+    for total in range(1, limit + 1):
+        for combo in itertools.combinations_with_replacement(range(len(types)), total):
+            cs = [types[i] for i in combo]
+            if sum(MAX_FILL * c.volume for c in cs) < volume:
+                continue
+            if all(c.max_payload > 0 for c in cs) and sum(c.max_payload for c in cs) < weight:
+                continue
+            mixes.append(tuple(sorted(cs, key=lambda c: (-c.volume, c.code))))
+        if len(mixes) > 400:
+            break
+    mixes.sort(key=lambda m: (sum(cost[c.code] for c in m), len(m), -sum(c.volume for c in m),
+                              [c.code for c in m]))
+    return mixes
+
+
+def plan(lines: list[CargoLine], containers=None, rates: dict[str, float] | str | None = None,
+         currency: str = "USD", options: PlanOptions | None = None,
+         known_containers: dict[str, ContainerType] | None = None) -> Plan:
+    """Choose the container mix of least freight cost and fill it.
+
+    `containers`: codes ("20GP,40HQ") or ContainerType objects; default 20GP, 40GP, 40HQ.
+    `rates`: freight per container type, and optionally "LCL" per W/M (max of m³ and tonnes).
+    """
+    opts = options or PlanOptions()
+    if isinstance(rates, str):
+        rates = parse_rates(rates)
+    rates = {k.upper(): v for k, v in (rates or {}).items()}
+    types = container_types(containers if containers is not None else ["20GP", "40GP", "40HQ"],
+                            known_containers or DEFAULT_CONTAINERS)
+    for k in rates:
+        if k != "LCL" and k not in {t.code for t in types}:
+            if k in (known_containers or DEFAULT_CONTAINERS):
+                continue  # a rate for a type not offered here
+            raise LoadPlanError(f"rate given for unknown container type {k!r}")
+    validate_lines(lines, types)
+    cost, have_rates = _costs(types, rates)
+    volume = sum(ln.volume * ln.count for ln in lines)
+    weight = sum(ln.weight * ln.count for ln in lines)
+    mixes = candidate_mixes(types, cost, volume, weight)
+    memo: dict[tuple, tuple[ContainerPlan, list[int]]] = {}
+
+    def fill(mix):
+        remaining = [ln.count for ln in lines]
+        out = []
+        for k in range(len(mix)):
+            key = tuple(c.code for c in mix[: k + 1])
+            if key not in memo:
+                cp = pack_container(lines, remaining, mix[k], opts)
+                rem = list(remaining)
+                for p in cp.placements:
+                    rem[p.line] -= 1
+                memo[key] = (cp, rem)
+            cp, remaining = memo[key]
+            out.append(cp)
+            if sum(remaining) == 0:
+                break
+        return out, remaining
+
+    chosen, left = None, None
+    for mix in mixes[:MAX_TRIALS]:
+        cps, rem = fill(mix)
+        if chosen is None or sum(rem) < sum(left):
+            chosen, left = cps, rem
+        if sum(rem) == 0:
+            break
+    if chosen is None:  # no cargo, or more than max_total containers would be needed
+        chosen, left = [], [ln.count for ln in lines]
+    chosen = [cp for cp in chosen if cp.placements]
+    not_fitted = []
+    for i, ln in enumerate(lines):
+        if left[i] > 0:
+            used = [cp.container for cp in chosen] or types
+            if not any(fits_in(ln, c) for c in used):
+                reason = f"does not fit in {', '.join(sorted({c.code for c in used}))} in an allowed orientation"
+            elif any(c.max_payload > 0 and cp.cargo_weight + ln.weight > c.max_payload
+                     for cp, c in ((cp, cp.container) for cp in chosen)) and chosen:
+                reason = "payload of the containers reached or no space left"
+            else:
+                reason = "no space left in the chosen containers"
+            not_fitted.append(NotFitted(i, ln.reference, left[i], reason))
+    freight = sum(cost[cp.container.code] for cp in chosen) if have_rates else None
+    lcl = None
+    recommendation = "FCL"
+    if "LCL" in rates:
+        wm = max(1.0, volume / 1e9, weight / 1000.0)
+        lcl = {"wm": round(wm, 3), "rate": rates["LCL"], "cost": round(wm * rates["LCL"], 2)}
+        if freight is not None and lcl["cost"] < freight:
+            recommendation = "LCL"
+    for k, cp in enumerate(chosen):
+        cp.stats["index"] = k + 1
+    return Plan(lines, chosen, not_fitted, currency=currency,
+                freight_cost=None if freight is None else round(freight, 2), lcl=lcl,
+                recommendation=recommendation,
+                options={"time_limit": opts.time_limit, "seed": opts.seed,
+                         "max_iterations": opts.max_iterations, "container_types": [t.code for t in types],
+                         "rates": rates})
