@@ -31,7 +31,7 @@ class StyledFormMixin:
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
             if isinstance(widget, forms.Textarea):
-                widget.attrs.setdefault("rows", 3)
+                widget.attrs["rows"] = 3
             if name in self.wide_fields or isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("col", "col-12")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
