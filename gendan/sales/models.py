@@ -36,6 +36,7 @@ class PaymentTerm(models.Model):
     balance_days = models.PositiveIntegerField(
         _("days"), default=0, help_text=_("Calendar days for usance L/C, D/A or O/A.")
     )
+    history = business_history()
 
     class Meta:
         verbose_name = _("payment term")
