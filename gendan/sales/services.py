@@ -167,6 +167,17 @@ def _claim_for_edit(order: SalesOrder, *, by, version: int) -> None:
             {"status": _("An order that is “%(status)s” cannot be changed.") % {"status": order.get_status_display()}}
         )
     take_version(order, version)
+    if order.is_revised_on_change and order.revision == 0:
+        _keep_confirmed_baseline(order, by=by)
+
+
+def _keep_confirmed_baseline(order: SalesOrder, *, by) -> None:
+    """Revision 0 is the order as confirmed. It is copied when the confirmed order is first changed
+    (until then the order itself is that version), so confirming stays cheap."""
+    OrderRevision.objects.get_or_create(
+        order=order, number=0,
+        defaults={"reason": _("As confirmed"), "changes": [], "snapshot": order_snapshot(order), "created_by": by},
+    )
 
 
 @transaction.atomic
@@ -351,11 +362,7 @@ def order_confirm(*, order: SalesOrder, by) -> SalesOrder:
     _require_visible(order, by)
     if not order.confirmed_ex_factory:
         raise ValidationError({"confirmed_ex_factory": _("Set the confirmed ex-factory date before confirming.")})
-    _move(order, to=OrderStatus.CONFIRMED, by=by)
-    OrderRevision.objects.create(
-        order=order, number=0, reason=_("Confirmed"), changes=[], snapshot=order_snapshot(order), created_by=by
-    )
-    return order
+    return _move(order, to=OrderStatus.CONFIRMED, by=by)
 
 
 @transaction.atomic

@@ -176,9 +176,14 @@ def test_cancel_without_reason_is_refused(client, salesperson, order):
 def test_revision_page_shows_the_order_as_it_was(client, salesperson, sales_manager, order):
     order_submit(order=order, by=salesperson)
     order_confirm(order=order, by=sales_manager)
-    response = login(client, salesperson).get(reverse("sales:revision_detail", args=[order.pk, 0]))
-    assert response.status_code == 200
-    assert order.lines.first().product.code in response.content.decode()
+    login(client, salesperson)
+    assert client.get(reverse("sales:revision_detail", args=[order.pk, 0])).status_code == 404  # not changed yet
+    line = order.lines.order_by("position").first()
+    client.post(reverse("sales:line_edit", args=[order.pk, line.pk]), {
+        "version": order.version, "product": line.product_id, "quantity": "777", "unit_price": "1.25"})
+    as_confirmed = client.get(reverse("sales:revision_detail", args=[order.pk, 0])).content.decode()
+    assert line.product.code in as_confirmed and "1000" in as_confirmed and "777" not in as_confirmed
+    assert "777" in client.get(reverse("sales:revision_detail", args=[order.pk, 1])).content.decode()
 
 
 # ---------------------------------------------------------------- lists: search, filters, export
