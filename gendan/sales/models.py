@@ -209,7 +209,8 @@ class SalesOrderLine(models.Model):
     cbm = models.DecimalField(_("CBM"), max_digits=12, decimal_places=4, default=0, editable=False)
     gross_kg = models.DecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=2, default=0,
                                    editable=False)
-    history = business_history()
+    # amount, cartons, CBM and weight follow from quantity, price and packaging: not kept twice
+    history = business_history(excluded_fields=["amount", "cartons", "cbm", "gross_kg"])
 
     class Meta:
         verbose_name = _("order line")
