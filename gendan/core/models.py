@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -20,3 +21,47 @@ class NumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class CalendarYear(models.Model):
+    """A year whose public holidays and adjusted working weekends are known (from chinese-calendar, or
+    entered by an administrator from the State Council's notice). Dates in other years are estimates."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    source = models.CharField(
+        _("source"), max_length=200, help_text=_("e.g. State Council notice 国办发明电〔2026〕7号")
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Public holiday (day off)")
+    WORKING_WEEKEND = "working_weekend", _("Adjusted working day on a weekend")
+    CLOSURE = "closure", _("Company closure (day off)")
+
+
+class CalendarDay(models.Model):
+    """A day that does not follow the Monday–Friday rule: a holiday, a weekend worked in exchange, a closure."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. Spring Festival"))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"

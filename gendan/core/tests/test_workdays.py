@@ -1,0 +1,91 @@
+"""Working-day arithmetic on the 2026 Chinese calendar (State Council notice 国办发明电〔2025〕7号):
+Spring Festival 15–23 Feb off, Sat 14 and Sat 28 Feb worked; Labour Day 1–5 May off, Sat 9 May worked;
+National Day with Mid-Autumn 1–7 Oct off, Sun 20 Sep and Sat 10 Oct worked."""
+
+from datetime import date
+
+import pytest
+
+from gendan.core.models import CalendarDay, CalendarYear, DayKind
+from gendan.core.workdays import WorkCalendar, seed_from_chinese_calendar
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def calendar():
+    return WorkCalendar.load()  # seeded from chinese-calendar after migrating
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+@pytest.mark.parametrize("day,working", [
+    ("2026-02-13", True), ("2026-02-14", True),   # Saturday worked before Spring Festival
+    ("2026-02-15", False), ("2026-02-17", False), ("2026-02-23", False),  # the holiday, Monday included
+    ("2026-02-24", True), ("2026-02-28", True),   # back to work; Saturday 28 Feb worked
+    ("2026-03-01", False),                         # an ordinary Sunday
+    ("2026-05-01", False), ("2026-05-05", False), ("2026-05-09", True),
+    ("2026-09-20", True), ("2026-10-01", False), ("2026-10-07", False), ("2026-10-10", True),
+    ("2026-10-11", False),
+])
+def test_2026_days(calendar, day, working):
+    assert calendar.is_workday(d(day)) is working
+
+
+@pytest.mark.parametrize("start,days,expected", [
+    ("2026-02-12", 1, "2026-02-13"),
+    ("2026-02-13", 1, "2026-02-14"),   # the adjusted Saturday counts
+    ("2026-02-13", 2, "2026-02-24"),   # then nine days off
+    ("2026-02-13", 3, "2026-02-25"),
+    ("2026-02-24", -1, "2026-02-14"),  # counting back over the holiday
+    ("2026-04-30", 1, "2026-05-06"),   # Labour Day
+    ("2026-05-08", 1, "2026-05-09"),
+    ("2026-09-30", 1, "2026-10-08"),   # National Day
+    ("2026-10-09", 1, "2026-10-10"),
+    ("2026-10-09", 2, "2026-10-12"),
+    ("2026-02-24", 0, "2026-02-24"),
+])
+def test_adding_working_days(calendar, start, days, expected):
+    result = calendar.add(d(start), days)
+    assert result.date == d(expected)
+    assert not result.estimated
+
+
+def test_working_days_between(calendar):
+    assert calendar.between(d("2026-02-13"), d("2026-02-27")) == 5  # 14, 24, 25, 26, 27
+    assert calendar.between(d("2026-02-27"), d("2026-02-13")) == -5
+    assert calendar.between(d("2026-09-30"), d("2026-10-10")) == 3  # 8, 9, 10
+
+
+def test_a_year_nobody_entered_is_estimated_not_silently_ordinary(calendar):
+    assert not calendar.is_known(d("2027-02-08"))
+    result = calendar.add(d("2026-12-30"), 5)
+    assert result.estimated  # the count ran into 2027
+    assert result.date == d("2027-01-06")  # weekends skipped as a best guess
+    assert calendar.add(d("2026-12-01"), 5).estimated is False
+
+
+def test_an_entered_year_is_used_and_no_longer_estimated(admin_user):
+    CalendarYear.objects.create(year=2027, source="国办发明电〔2026〕x号", entered_by=admin_user)
+    CalendarDay.objects.bulk_create([
+        CalendarDay(date=d("2027-01-01"), kind=DayKind.HOLIDAY, name="New Year's Day"),
+        CalendarDay(date=d("2027-01-02"), kind=DayKind.HOLIDAY, name="New Year's Day"),
+        CalendarDay(date=d("2027-01-03"), kind=DayKind.HOLIDAY, name="New Year's Day"),
+    ])
+    calendar = WorkCalendar.load()
+    result = calendar.add(d("2026-12-31"), 1)
+    assert result == result.__class__(d("2027-01-04"), False)
+
+
+def test_company_closure_is_a_day_off(calendar):
+    CalendarDay.objects.create(date=d("2026-02-25"), kind=DayKind.CLOSURE, name="Factory restart")
+    assert WorkCalendar.load().add(d("2026-02-24"), 1).date == d("2026-02-26")
+
+
+def test_seeding_is_idempotent():
+    assert CalendarYear.objects.filter(year=2026).exists()
+    days = CalendarDay.objects.count()
+    assert seed_from_chinese_calendar() == 0
+    assert CalendarDay.objects.count() == days

@@ -1,0 +1,97 @@
+"""Working days on the Chinese calendar: public holidays, weekends worked in exchange (调休) and
+company closures, kept as data. "3 working days after X" is `add(X, 3)` everywhere.
+
+A year nobody has entered is not silently treated as ordinary Mondays to Fridays: results that
+touch it come back marked `estimated`, so plans can flag them until an administrator enters the
+year from the State Council's notice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from gendan.core.models import CalendarDay, CalendarYear, DayKind
+
+
+@dataclass(frozen=True)
+class WorkDate:
+    date: date
+    estimated: bool  # True when a year on the way is not in the calendar yet
+
+
+class WorkCalendar:
+    """A snapshot of the calendar tables; cheap to query many times (plans compute hundreds of dates)."""
+
+    def __init__(self, known_years: set[int], days_off: set[date], working_weekends: set[date]):
+        self.known_years = known_years
+        self.days_off = days_off
+        self.working_weekends = working_weekends
+
+    @classmethod
+    def load(cls) -> WorkCalendar:
+        days_off, working = set(), set()
+        for day, kind in CalendarDay.objects.values_list("date", "kind"):
+            (working if kind == DayKind.WORKING_WEEKEND else days_off).add(day)
+        return cls(set(CalendarYear.objects.values_list("year", flat=True)), days_off, working)
+
+    def is_known(self, day: date) -> bool:
+        return day.year in self.known_years
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.working_weekends:
+            return True
+        if day in self.days_off:
+            return False
+        return day.weekday() < 5
+
+    def add(self, start: date, days: int) -> WorkDate:
+        """The working day `days` working days after (or, if negative, before) `start`."""
+        step = 1 if days >= 0 else -1
+        day, left, estimated = start, abs(days), not self.is_known(start)
+        while left:
+            day += timedelta(days=step)
+            estimated |= not self.is_known(day)
+            if self.is_workday(day):
+                left -= 1
+        return WorkDate(day, estimated)
+
+    def next_workday(self, day: date) -> WorkDate:
+        """`day` itself if it is a working day, else the first working day after it."""
+        estimated = not self.is_known(day)
+        while not self.is_workday(day):
+            day += timedelta(days=1)
+            estimated |= not self.is_known(day)
+        return WorkDate(day, estimated)
+
+    def between(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end` (negative when end is earlier)."""
+        if end < start:
+            return -self.between(end, start)
+        return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
+
+
+def seed_from_chinese_calendar() -> int:
+    """Copy the years the chinese-calendar package knows into the calendar tables (idempotent)."""
+    import chinese_calendar
+
+    holidays = chinese_calendar.constants.holidays
+    working = chinese_calendar.constants.workdays
+    years = {day.year for day in holidays} | {day.year for day in working}
+    known = set(CalendarYear.objects.values_list("year", flat=True))
+    new_years = sorted(years - known)
+    if not new_years:
+        return 0
+    version = getattr(chinese_calendar, "__version__", "")
+    CalendarYear.objects.bulk_create(
+        [CalendarYear(year=year, source=f"chinese-calendar {version}".strip()) for year in new_years]
+    )
+    rows = [
+        CalendarDay(date=day, kind=DayKind.HOLIDAY, name=str(name or ""))
+        for day, name in holidays.items() if day.year in new_years
+    ] + [
+        CalendarDay(date=day, kind=DayKind.WORKING_WEEKEND, name=str(name or ""))
+        for day, name in working.items() if day.year in new_years
+    ]
+    CalendarDay.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(new_years)
