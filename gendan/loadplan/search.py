@@ -42,7 +42,7 @@ class SearchConfig:
     space_rule: str = "sorted"  # "sorted": Araya's sorted corner distances; "wall": deepest x first
     clock: str = "wall"  # "wall" or "cpu" (process time: fair figures on a busy machine)
     gen_rounds: int = 2  # general blocks: rounds of pairwise combination
-    gen_pool: int = 400  # general blocks: combine the largest this many blocks
+    gen_pool: int | None = None  # general blocks: combine the largest this many; None = 400, 1000 if > 20 types
     max_types: int = 3  # general blocks: at most this many carton types
     loss_weight: float = 1.0  # block rank = volume - loss_weight * space wasted around it
 
@@ -58,9 +58,11 @@ class _Engine:
             it.weight > 0 and (it.max_load < INF or cfg.payload < INF) for it in items)
         if blocks is None:
             min_fill = cfg.min_fill if cfg.min_fill is not None else (0.98 if len(items) <= 60 else 0.95)
+            pool = cfg.gen_pool if cfg.gen_pool is not None else (400 if len(items) <= 20 else 1000)
             blocks = generate_blocks(items, container, weights=self.weights, max_blocks=cfg.max_blocks,
                                      min_fill=min_fill, general=cfg.general_blocks,
-                                     rounds=cfg.gen_rounds, pool=cfg.gen_pool, max_types=cfg.max_types)
+                                     rounds=cfg.gen_rounds, max_types=cfg.max_types,
+                                     pool=pool)
         self.blocks = blocks
         nb = len(blocks)
         nt = len(items)
