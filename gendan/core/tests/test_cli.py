@@ -8,8 +8,8 @@ import pytest
 
 
 def gendan(*args, **env):
-    environment = {k: v for k, v in os.environ.items()
-                   if k not in ("SECRET_KEY", "GENDAN_DEBUG", "GENDAN_TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")}
+    ours = ("SECRET_KEY", "GENDAN_DEBUG", "GENDAN_TESTING", "DJANGO_SETTINGS_MODULE", "DATABASE_URL")
+    environment = {k: v for k, v in os.environ.items() if k not in ours}
     environment.update(env)
     return subprocess.run([sys.executable, "-m", "gendan", *args], capture_output=True, text=True,
                           env=environment, timeout=120)
