@@ -176,7 +176,7 @@ def _keep_confirmed_baseline(order: SalesOrder, *, by) -> None:
     (until then the order itself is that version), so confirming stays cheap."""
     OrderRevision.objects.get_or_create(
         order=order, number=0,
-        defaults={"reason": _("As confirmed"), "changes": [], "snapshot": order_snapshot(order), "created_by": by},
+        defaults={"changes": [], "snapshot": order_snapshot(order), "created_by": by},
     )
 
 
