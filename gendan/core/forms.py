@@ -1,3 +1,4 @@
+from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
@@ -7,9 +8,6 @@ class GendanFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
-
-
-from django import forms  # noqa: E402
 
 
 class StyledFormMixin:

@@ -256,8 +256,7 @@ def _form_error(form, error) -> None:
 
 def _error_text(error) -> str:
     if isinstance(error, ValidationError):
-        return " ".join(m for messages_ in error.message_dict.values() for m in messages_) \
-            if hasattr(error, "error_dict") else " ".join(error.messages)
+        return " ".join(error.messages)
     return str(error)
 
 
