@@ -5,6 +5,7 @@ DATABASE_URL selects PostgreSQL; the default is SQLite (WAL) under var/.
 """
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -21,7 +22,7 @@ def env_bool(name: str, default: bool = False) -> bool:
 
 
 DEBUG = env_bool("GENDAN_DEBUG")
-TESTING = env_bool("GENDAN_TESTING")
+TESTING = env_bool("GENDAN_TESTING") or "pytest" in sys.modules  # a plain `pytest` works too
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if DEBUG or TESTING:
