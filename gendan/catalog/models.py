@@ -100,8 +100,10 @@ class Product(models.Model):
 class CustomerItem(models.Model):
     """The customer's own item number for one of our products."""
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="customer_items")
-    customer = models.ForeignKey("parties.Customer", on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, verbose_name=_("product"), on_delete=models.CASCADE,
+                                related_name="customer_items")
+    customer = models.ForeignKey("parties.Customer", verbose_name=_("customer"), on_delete=models.CASCADE,
+                                 related_name="items")
     item_no = models.CharField(_("customer item no."), max_length=60)
     history = business_history()
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from gendan.catalog.filters import ProductFilter
 from gendan.catalog.forms import CustomerItemFormSet, ProductForm
@@ -18,14 +18,19 @@ from gendan.core.listing import filtered_list
 from gendan.core.views import import_page, import_template
 
 PRODUCT_COLUMNS = [
-    (_l("Code"), lambda p: p.code), (_l("Name (English)"), lambda p: p.name_en),
-    (_l("Name (Chinese)"), lambda p: p.name_zh),
-    (_l("Specification"), lambda p: p.specification), (_l("Material"), lambda p: p.material),
-    (_l("HS code"), lambda p: p.hs_code), (_l("Unit"), lambda p: p.unit),
-    (_l("Default supplier"), lambda p: p.default_supplier.code if p.default_supplier else ""),
-    (_l("Units per carton"), lambda p: p.units_per_carton),
-    (_l("Carton L×W×H (cm)"), lambda p: p.carton_size), (_l("CBM per carton"), lambda p: p.cbm_per_carton),
-    (_l("N.W. per carton (kg)"), lambda p: p.net_weight_kg), (_l("G.W. per carton (kg)"), lambda p: p.gross_weight_kg),
+    (gettext_lazy("Code"), lambda p: p.code),
+    (gettext_lazy("Name (English)"), lambda p: p.name_en),
+    (gettext_lazy("Name (Chinese)"), lambda p: p.name_zh),
+    (gettext_lazy("Specification"), lambda p: p.specification),
+    (gettext_lazy("Material"), lambda p: p.material),
+    (gettext_lazy("HS code"), lambda p: p.hs_code),
+    (gettext_lazy("Unit"), lambda p: p.unit),
+    (gettext_lazy("Default supplier"), lambda p: p.default_supplier.code if p.default_supplier else ""),
+    (gettext_lazy("Units per carton"), lambda p: p.units_per_carton),
+    (gettext_lazy("Carton L×W×H (cm)"), lambda p: p.carton_size),
+    (gettext_lazy("CBM per carton"), lambda p: p.cbm_per_carton),
+    (gettext_lazy("N.W. per carton (kg)"), lambda p: p.net_weight_kg),
+    (gettext_lazy("G.W. per carton (kg)"), lambda p: p.gross_weight_kg),
 ]
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy
 
 from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import apply_service_errors
@@ -25,13 +25,17 @@ from gendan.parties.services import (
 from gendan.sales.selectors import order_list_visible_to
 
 CUSTOMER_COLUMNS = [
-    (_l("Code"), lambda c: c.code), (_l("Name (English)"), lambda c: c.name_en),
-    (_l("Name (Chinese)"), lambda c: c.name_zh),
-    (_l("Country"), lambda c: c.country.code), (_l("Currency"), lambda c: c.currency),
-    (_l("Incoterm"), lambda c: f"{c.incoterm} {c.incoterm_place}".strip()),
-    (_l("Payment terms"), lambda c: c.payment_term), (_l("Salesperson"), lambda c: c.owner),
-    (_l("Merchandiser"), lambda c: c.merchandiser or ""), (_l("Grade"), lambda c: c.grade),
-    (_l("Credit limit"), lambda c: c.credit_limit),
+    (gettext_lazy("Code"), lambda c: c.code),
+    (gettext_lazy("Name (English)"), lambda c: c.name_en),
+    (gettext_lazy("Name (Chinese)"), lambda c: c.name_zh),
+    (gettext_lazy("Country"), lambda c: c.country.code),
+    (gettext_lazy("Currency"), lambda c: c.currency),
+    (gettext_lazy("Incoterm"), lambda c: f"{c.incoterm} {c.incoterm_place}".strip()),
+    (gettext_lazy("Payment terms"), lambda c: c.payment_term),
+    (gettext_lazy("Salesperson"), lambda c: c.owner),
+    (gettext_lazy("Merchandiser"), lambda c: c.merchandiser or ""),
+    (gettext_lazy("Grade"), lambda c: c.grade),
+    (gettext_lazy("Credit limit"), lambda c: c.credit_limit),
 ]
 
 
@@ -123,9 +127,11 @@ def customer_import_template(request):
 # ---------------------------------------------------------------- suppliers
 
 SUPPLIER_COLUMNS = [
-    (_l("Code"), lambda s: s.code), (_l("Kind"), lambda s: s.get_kind_display()),
-    (_l("Name (Chinese)"), lambda s: s.name_zh),
-    (_l("Name (English)"), lambda s: s.name_en), (_l("Country"), lambda s: s.country.code),
+    (gettext_lazy("Code"), lambda s: s.code),
+    (gettext_lazy("Kind"), lambda s: s.get_kind_display()),
+    (gettext_lazy("Name (Chinese)"), lambda s: s.name_zh),
+    (gettext_lazy("Name (English)"), lambda s: s.name_en),
+    (gettext_lazy("Country"), lambda s: s.country.code),
 ]
 
 

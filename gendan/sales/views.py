@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -27,26 +27,33 @@ from gendan.sales.selectors import (
 )
 
 ORDER_COLUMNS = [
-    (_l("Order no."), lambda o: o.number), (_l("Status"), lambda o: o.get_status_display()),
-    (_l("Customer"), lambda o: o.customer.code), (_l("Customer name"), lambda o: o.customer.name_en),
-    (_l("Customer PO no."), lambda o: o.customer_po), (_l("Order date"), lambda o: o.order_date),
-    (_l("Requested ex-factory"), lambda o: o.requested_ex_factory),
-    (_l("Confirmed ex-factory"), lambda o: o.confirmed_ex_factory), (_l("Incoterm"), lambda o: o.incoterm_display),
-    (_l("Currency"), lambda o: o.currency), (_l("Total"), lambda o: o.total_amount),
-    (_l("Cartons"), lambda o: o.total_cartons), (_l("CBM"), lambda o: o.total_cbm),
-    (_l("Salesperson"), lambda o: str(o.salesperson)), (_l("Merchandiser"), lambda o: str(o.merchandiser or "")),
-    (_l("Revision"), lambda o: o.revision),
+    (gettext_lazy("Order no."), lambda o: o.number),
+    (gettext_lazy("Status"), lambda o: o.get_status_display()),
+    (gettext_lazy("Customer"), lambda o: o.customer.code),
+    (gettext_lazy("Customer name"), lambda o: o.customer.name_en),
+    (gettext_lazy("Customer PO no."), lambda o: o.customer_po),
+    (gettext_lazy("Order date"), lambda o: o.order_date),
+    (gettext_lazy("Requested ex-factory"), lambda o: o.requested_ex_factory),
+    (gettext_lazy("Confirmed ex-factory"), lambda o: o.confirmed_ex_factory),
+    (gettext_lazy("Incoterm"), lambda o: o.incoterm_display),
+    (gettext_lazy("Currency"), lambda o: o.currency),
+    (gettext_lazy("Total"), lambda o: o.total_amount),
+    (gettext_lazy("Cartons"), lambda o: o.total_cartons),
+    (gettext_lazy("CBM"), lambda o: o.total_cbm),
+    (gettext_lazy("Salesperson"), lambda o: str(o.salesperson)),
+    (gettext_lazy("Merchandiser"), lambda o: str(o.merchandiser or "")),
+    (gettext_lazy("Revision"), lambda o: o.revision),
 ]
 TRANSITION_LABELS = {
-    "submit": (_l("Submit for review"), "btn-primary", "ti-send"),
-    "return_to_draft": (_l("Return to draft"), "btn-outline-warning", "ti-arrow-back-up"),
-    "confirm": (_l("Confirm order"), "btn-success", "ti-circle-check"),
-    "start_production": (_l("Start production"), "btn-primary", "ti-building-factory"),
-    "mark_ready": (_l("Ready to ship"), "btn-primary", "ti-package"),
-    "ship_partially": (_l("Partially shipped"), "btn-outline-primary", "ti-truck"),
-    "ship": (_l("Shipped"), "btn-primary", "ti-ship"),
-    "complete": (_l("Complete"), "btn-success", "ti-flag-check"),
-    "cancel": (_l("Cancel order"), "btn-outline-danger", "ti-x"),
+    "submit": (gettext_lazy("Submit for review"), "btn-primary", "ti-send"),
+    "return_to_draft": (gettext_lazy("Return to draft"), "btn-outline-warning", "ti-arrow-back-up"),
+    "confirm": (gettext_lazy("Confirm order"), "btn-success", "ti-circle-check"),
+    "start_production": (gettext_lazy("Start production"), "btn-primary", "ti-building-factory"),
+    "mark_ready": (pgettext_lazy("order action", "Ready to ship"), "btn-primary", "ti-package"),
+    "ship_partially": (pgettext_lazy("order action", "Partially shipped"), "btn-outline-primary", "ti-truck"),
+    "ship": (pgettext_lazy("order action", "Shipped"), "btn-primary", "ti-ship"),
+    "complete": (gettext_lazy("Complete"), "btn-success", "ti-flag-check"),
+    "cancel": (gettext_lazy("Cancel order"), "btn-outline-danger", "ti-x"),
 }
 
 
