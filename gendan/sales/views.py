@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from gendan.sales import services
 from gendan.sales.choices import OrderStatus
 from gendan.sales.filters import OrderFilter
 from gendan.sales.forms import AttachmentForm, LineForm, OrderForm, ReasonForm
-from gendan.sales.models import SalesOrderLine
+from gendan.sales.models import SalesOrder, SalesOrderLine
 from gendan.sales.selectors import (
     my_open_orders,
     order_counts_by_status,
@@ -308,6 +308,31 @@ def attachment_add(request, pk):
 def revision_detail(request, pk, number):
     order = _visible_order(request, pk)
     revision = get_object_or_404(order.revisions.select_related("created_by"), number=number)
-    return render(request, "sales/revision_detail.html", {"order": order, "revision": revision})
+    changes = [
+        (change.get("line"), _field_label(SalesOrderLine if change.get("line") else SalesOrder, change["field"]),
+         change["old"], change["new"])
+        for change in revision.changes
+    ]
+    header = [(_field_label(SalesOrder, name), _choice_label(SalesOrder, name, value))
+              for name, value in revision.snapshot["header"].items()]
+    return render(request, "sales/revision_detail.html",
+                  {"order": order, "revision": revision, "changes": changes, "header": header})
+
+
+def _field_label(model, name: str) -> str:
+    if not name:
+        return _("line")
+    try:
+        return model._meta.get_field(name).verbose_name
+    except FieldDoesNotExist:
+        return name
+
+
+def _choice_label(model, name: str, value):
+    try:
+        choices = dict(model._meta.get_field(name).flatchoices)
+    except FieldDoesNotExist:
+        return value
+    return choices.get(value, value)
 
 

@@ -80,6 +80,9 @@ def test_salesperson_creates_customer_and_order_in_chinese(page, live_server, sa
         page.fill("#id_quantity", quantity)
         page.fill("#id_unit_price", price)
         page.click("[data-testid=add-line]")
+        page.wait_for_load_state()
+        errors = page.locator("[data-testid=add-line-form] .invalid-feedback, [data-testid=add-line-form] .text-danger")
+        assert not errors.all_inner_texts(), errors.all_inner_texts()
         expect(page.locator("[data-testid=lines]")).to_contain_text(product.code)
 
     expect(page.locator("#order-totals [data-testid=order-total]")).to_have_text("EUR 1,605.00")
