@@ -3,10 +3,10 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from gendan.core import views as core_views
+from gendan.sales import views as sales_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", sales_views.home, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("gendan.accounts.urls")),
     path("customers/", include("gendan.parties.urls")),

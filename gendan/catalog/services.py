@@ -3,28 +3,20 @@ from django.db import transaction
 from gendan.catalog.models import CustomerItem, Product
 from gendan.core.concurrency import take_version
 from gendan.core.permissions import require_perm
+from gendan.core.records import save_record
 
 
 @transaction.atomic
 def product_create(*, by, **fields) -> Product:
     require_perm(by, "catalog.add_product")
-    product = Product(**fields)
-    product.full_clean()
-    product._history_user = by
-    product.save()
-    return product
+    return save_record(Product(), by=by, **fields)
 
 
 @transaction.atomic
 def product_update(*, product: Product, by, version: int, **changes) -> Product:
     require_perm(by, "catalog.change_product")
     take_version(product, version)
-    for name, value in changes.items():
-        setattr(product, name, value)
-    product.full_clean()
-    product._history_user = by
-    product.save()
-    return product
+    return save_record(product, by=by, **changes)
 
 
 @transaction.atomic
@@ -36,9 +28,4 @@ def customer_item_set(*, product: Product, customer, item_no: str, by) -> Custom
         if item:
             item.delete()
         return None
-    item = item or CustomerItem(product=product, customer=customer)
-    item.item_no = item_no
-    item.full_clean()
-    item._history_user = by
-    item.save()
-    return item
+    return save_record(item or CustomerItem(product=product, customer=customer), by=by, item_no=item_no)

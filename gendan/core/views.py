@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -7,13 +6,6 @@ from django.utils.translation import gettext as _
 from gendan.core.forms import ImportForm
 from gendan.core.imports import ImportRejected
 from gendan.core.xlsx import XLSX_TYPE, workbook_bytes
-
-
-@login_required
-def home(request):
-    from gendan.sales.views import home_context
-
-    return render(request, "core/home.html", home_context(request.user))
 
 
 def import_page(request, importer, *, title: str, template_url: str, success_url: str):

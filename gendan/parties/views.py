@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -137,7 +138,7 @@ SUPPLIER_COLUMNS = [
 
 @login_required
 def supplier_list(request):
-    suppliers = supplier_list_visible_to(user=request.user)
+    suppliers = supplier_list_visible_to(user=request.user).annotate(contact_count=Count("contacts")).order_by("code")
     if not request.user.has_perm("parties.view_supplier"):
         raise PermissionDenied
     context, export = filtered_list(request, suppliers, SupplierFilter, columns=SUPPLIER_COLUMNS, filename="suppliers")

@@ -137,25 +137,27 @@ TOTAL_FIELDS = ["total_amount", "total_quantity", "total_cartons", "total_cbm", 
 
 
 def _set_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
-    order.total_amount = round_amount(sum((line.amount for line in lines), Decimal(0)), order.currency)
-    order.total_quantity = sum((line.quantity for line in lines), Decimal(0))
-    order.total_cartons = sum(line.cartons for line in lines)
-    order.total_cbm = sum((line.cbm for line in lines), Decimal(0)).quantize(Decimal("0.001"))
-    order.total_gross_kg = sum((line.gross_kg for line in lines), Decimal(0))
+    _assign_totals(
+        order, amount=sum((line.amount for line in lines), Decimal(0)),
+        quantity=sum((line.quantity for line in lines), Decimal(0)), cartons=sum(line.cartons for line in lines),
+        cbm=sum((line.cbm for line in lines), Decimal(0)), gross=sum((line.gross_kg for line in lines), Decimal(0)),
+    )
 
 
 def _recompute_totals(order: SalesOrder) -> None:
     """After a line changed: the totals again from the stored lines (one aggregate, one update)."""
-    totals = order.lines.aggregate(
-        amount=Sum("amount"), quantity=Sum("quantity"), cartons=Sum("cartons"), cbm=Sum("cbm"),
-        gross=Sum("gross_kg"),
-    )
-    order.total_amount = round_amount(totals["amount"] or Decimal(0), order.currency)
-    order.total_quantity = totals["quantity"] or 0
-    order.total_cartons = totals["cartons"] or 0
-    order.total_cbm = (totals["cbm"] or Decimal(0)).quantize(Decimal("0.001"))
-    order.total_gross_kg = totals["gross"] or 0
+    _assign_totals(order, **order.lines.aggregate(
+        amount=Sum("amount"), quantity=Sum("quantity"), cartons=Sum("cartons"), cbm=Sum("cbm"), gross=Sum("gross_kg"),
+    ))
     SalesOrder.objects.filter(pk=order.pk).update(**{name: getattr(order, name) for name in TOTAL_FIELDS})
+
+
+def _assign_totals(order: SalesOrder, *, amount, quantity, cartons, cbm, gross) -> None:
+    order.total_amount = round_amount(amount or Decimal(0), order.currency)
+    order.total_quantity = quantity or 0
+    order.total_cartons = cartons or 0
+    order.total_cbm = (cbm or Decimal(0)).quantize(Decimal("0.001"))
+    order.total_gross_kg = gross or 0
 
 
 def _claim_for_edit(order: SalesOrder, *, by, version: int) -> None:

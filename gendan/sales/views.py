@@ -57,14 +57,17 @@ TRANSITION_LABELS = {
 }
 
 
-def home_context(user) -> dict:
+@login_required
+def home(request):
+    """Each person's start page: orders by state and their own open orders."""
+    user = request.user
     counts = order_counts_by_status(user=user)
-    return {
+    return render(request, "sales/home.html", {
         "status_counts": [(OrderStatus(s), n) for s, n in counts.items()],
         "open_total": sum(n for s, n in counts.items() if s not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)),
         "my_orders": my_open_orders(user=user)[:15],
         "today": timezone.localdate(),
-    }
+    })
 
 
 @login_required
