@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gendan.parties",
     "gendan.catalog",
     "gendan.sales",
+    "gendan.followup",
     "gendan.api",
     "gendan.demo",
 ]
@@ -169,6 +170,7 @@ VENDOR_DIRS = {
     "alpinejs": "alpinejs/dist",
     "tom-select": "tom-select/dist",
     "flatpickr": "flatpickr/dist",
+    "echarts": "echarts/dist",
 }
 STATICFILES_DIRS += [
     (f"vendor/{prefix}", NODE_MODULES / folder)

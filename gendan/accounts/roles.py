@@ -33,6 +33,8 @@ _MANAGEMENT = [
     "parties.add_supplier", "parties.change_supplier",
     "sales.view_all_orders", "sales.change_any_order", "sales.review_order", "sales.progress_order",
     "sales.complete_order", "sales.cancel_order",
+    "followup.complete_any_milestone", "followup.view_team_load", "followup.view_plantemplate",
+    "followup.add_plantemplate", "followup.change_plantemplate", "followup.change_departmentassignee",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

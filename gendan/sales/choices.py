@@ -38,6 +38,12 @@ class FollowupDepth(models.TextChoices):
     TO_PAYMENT = "payment", _("To payment received")
 
 
+class TransportMode(models.TextChoices):
+    SEA = "sea", _("Sea")
+    AIR = "air", _("Air")
+    COURIER = "courier", _("Courier")
+
+
 class BalanceCondition(models.TextChoices):
     IN_ADVANCE = "in_advance", _("100% T/T in advance")
     BEFORE_SHIPMENT = "before_shipment", _("T/T before shipment")

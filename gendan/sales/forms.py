@@ -10,7 +10,8 @@ from gendan.sales.models import OrderAttachment, SalesOrder, SalesOrderLine
 HEADER_FORM_FIELDS = [
     "customer", "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm",
     "incoterm_place", "payment_term", "deposit_percent", "balance_condition", "balance_days", "currency",
-    "salesperson", "merchandiser", "followup_depth", "shipping_marks", "packing_requirements", "customer_specifics",
+    "salesperson", "merchandiser", "followup_depth", "transport_mode", "needs_samples", "needs_commodity_inspection",
+    "needs_certificate_of_origin", "shipping_marks", "packing_requirements", "customer_specifics",
 ]
 
 

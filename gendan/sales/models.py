@@ -19,6 +19,7 @@ from gendan.sales.choices import (
     BalanceCondition,
     FollowupDepth,
     OrderStatus,
+    TransportMode,
 )
 
 User = settings.AUTH_USER_MODEL
@@ -104,6 +105,15 @@ class SalesOrder(models.Model):
     followup_depth = models.CharField(
         _("follow-up depth"), max_length=10, choices=FollowupDepth.choices, default=FollowupDepth.TO_PAYMENT
     )
+    transport_mode = models.CharField(
+        _("transport"), max_length=10, choices=TransportMode.choices, default=TransportMode.SEA
+    )
+    # What the time-and-action plan needs to know about this order
+    needs_samples = models.BooleanField(_("pre-production samples"), default=False,
+                                        help_text=_("The customer approves a sample before production."))
+    needs_commodity_inspection = models.BooleanField(_("commodity inspection"), default=False,
+                                                     help_text=_("The HS codes need CIQ inspection before export."))
+    needs_certificate_of_origin = models.BooleanField(_("certificate of origin"), default=False)
     shipping_marks = models.TextField(_("shipping marks"), blank=True)
     packing_requirements = models.TextField(_("packing requirements"), blank=True)
     customer_specifics = models.TextField(

@@ -23,11 +23,13 @@ from gendan.parties.selectors import customer_may_order
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_editable_by, order_list_visible_to
+from gendan.sales.signals import order_header_changed, order_status_changed
 
 HEADER_FIELDS = [
     "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm", "incoterm_place",
     "payment_term", "deposit_percent", "balance_condition", "balance_days", "currency", "salesperson",
-    "merchandiser", "followup_depth", "shipping_marks", "packing_requirements", "customer_specifics",
+    "merchandiser", "followup_depth", "transport_mode", "needs_samples", "needs_commodity_inspection",
+    "needs_certificate_of_origin", "shipping_marks", "packing_requirements", "customer_specifics",
 ]
 LINE_FIELDS = ["product", "customer_item_no", "description", "quantity", "unit", "unit_price"]
 
@@ -200,6 +202,7 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
     if "currency" in changes:
         _recompute_line_amounts(order)
     _revise(order, by=by, changes=diff, reason=reason)
+    order_header_changed.send(sender=SalesOrder, order=order, fields={c["field"] for c in diff}, by=by)
     return order
 
 
@@ -327,6 +330,7 @@ def order_snapshot(order: SalesOrder) -> dict:
 def _move(order: SalesOrder, *, to: str, by, note: str = "", extra: dict | None = None) -> SalesOrder:
     old = transition(order, to=to, extra=extra)
     OrderEvent.objects.create(order=order, kind="status", old_status=old, new_status=to, note=note, by=by)
+    order_status_changed.send(sender=SalesOrder, order=order, old=old, new=to, by=by)
     return order
 
 

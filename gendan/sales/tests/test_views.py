@@ -85,7 +85,7 @@ def test_create_order_then_add_lines_and_submit(client, salesperson, customer):
     response = client.post(reverse("sales:order_create"), {
         "customer": customer.pk, "customer_po": "PO-9", "order_date": "2026-11-20", "incoterm": "FOB",
         "incoterm_place": "Ningbo", "currency": "usd", "deposit_percent": "30", "balance_condition": "against_copy_bl",
-        "balance_days": "0", "salesperson": salesperson.pk, "followup_depth": "payment",
+        "balance_days": "0", "salesperson": salesperson.pk, "followup_depth": "payment", "transport_mode": "sea",
     })
     order = SalesOrder.objects.get(customer_po="PO-9")
     assert response.status_code == 302 and response["Location"] == order.get_absolute_url()
@@ -109,7 +109,7 @@ def test_create_order_errors_name_the_field(client, salesperson, customer):
         "customer": customer.pk, "order_date": "2026-11-20", "requested_ex_factory": "2026-11-01",
         "incoterm": "FOB", "incoterm_place": "", "currency": "XYZ", "deposit_percent": "130",
         "balance_condition": "against_copy_bl", "balance_days": "0", "salesperson": salesperson.pk,
-        "followup_depth": "payment",
+        "followup_depth": "payment", "transport_mode": "sea",
     })
     assert response.status_code == 200
     errors = response.context["form"].errors
@@ -123,7 +123,7 @@ def test_service_rule_errors_show_on_the_form(client, salesperson, customer):
         "customer": customer.pk, "order_date": "2026-11-20", "requested_ex_factory": "2026-11-01",
         "incoterm": "FOB", "incoterm_place": "Ningbo", "currency": "USD", "deposit_percent": "30",
         "balance_condition": "against_copy_bl", "balance_days": "0", "salesperson": salesperson.pk,
-        "followup_depth": "payment",
+        "followup_depth": "payment", "transport_mode": "sea",
     })
     assert "requested_ex_factory" in response.context["form"].errors
     assert not SalesOrder.objects.exists()

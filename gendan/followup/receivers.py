@@ -1,0 +1,23 @@
+"""The follow-up engine listens to orders: confirming creates the plan, revisions move it, cancelling
+closes it. Receivers run inside the order's transaction, so plan and order never disagree."""
+
+from django.dispatch import receiver
+
+from gendan.followup import services
+from gendan.sales.choices import OrderStatus
+from gendan.sales.signals import order_header_changed, order_status_changed
+
+
+@receiver(order_status_changed)
+def follow_status(sender, order, old, new, by, **kwargs):
+    if new == OrderStatus.CONFIRMED:
+        services.plan_create(order=order, by=by)
+    elif new == OrderStatus.CANCELLED:
+        services.plan_close_for_order(order, new, by)
+    elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
+        services.plan_order_shipped(order, by)
+
+
+@receiver(order_header_changed)
+def follow_header(sender, order, fields, by, **kwargs):
+    services.plan_follow_order(order, fields, by)

@@ -1,0 +1,392 @@
+"""Every change to a time-and-action plan goes through here: one transaction each, permission checked,
+history written, and the plan's dates recomputed along the chain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from gendan.accounts.roles import Role
+from gendan.core.concurrency import take_version
+from gendan.core.workdays import WorkCalendar
+from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
+from gendan.followup.models import (
+    Activity,
+    DepartmentAssignee,
+    Milestone,
+    Plan,
+    PlanTemplate,
+    TemplateMilestone,
+)
+from gendan.followup.scheduling import PlanContext, Scheduler, parse_predecessors
+from gendan.sales.choices import FollowupDepth
+from gendan.sales.models import SalesOrder
+from gendan.sales.selectors import order_list_visible_to
+
+DEPTH_RANK = {FollowupDepth.TO_WAREHOUSE: 0, FollowupDepth.TO_LOADING: 1, FollowupDepth.TO_PAYMENT: 2}
+SCHEDULED_FIELDS = ["due_date", "projected_date", "latest_date", "is_critical", "estimated"]
+PLAN_OUTCOME_FIELDS = ["projected_ex_factory", "slip_days", "at_risk", "risk_cause", "has_estimated_dates"]
+
+
+# ---------------------------------------------------------------- creating a plan
+
+
+def step_applies(step: TemplateMilestone, order: SalesOrder) -> bool:
+    return (
+        DEPTH_RANK[order.followup_depth] >= DEPTH_RANK[step.min_depth]
+        and (not step.only_with_deposit or order.deposit_percent > 0)
+        and (not step.only_with_samples or order.needs_samples)
+        and (not step.only_with_commodity_inspection or order.needs_commodity_inspection)
+        and (not step.only_with_certificate_of_origin or order.needs_certificate_of_origin)
+        and (not step.transport_modes or order.transport_mode in step.transport_modes)
+    )
+
+
+def owners_by_department(order: SalesOrder) -> dict[str, object]:
+    owners = {a.department: a.user for a in DepartmentAssignee.objects.select_related("user")}
+    if order.merchandiser_id:
+        owners[Role.MERCHANDISER] = order.merchandiser
+    owners[Role.SALES] = order.salesperson
+    return owners
+
+
+def _milestone_from(step: TemplateMilestone, plan: Plan, owners: dict) -> Milestone:
+    return Milestone(
+        plan=plan, position=step.position, code=step.code, name_zh=step.name_zh, name_en=step.name_en,
+        department=step.department, owner=owners.get(step.department), anchor=step.anchor,
+        anchor_milestone=step.anchor_milestone, anchor_event=step.anchor_event, offset=step.offset,
+        offset_unit=step.offset_unit, predecessors=parse_predecessors(step.predecessors),
+        is_ex_factory=step.is_ex_factory,
+    )
+
+
+def default_template() -> PlanTemplate | None:
+    return PlanTemplate.objects.filter(is_default=True).first()
+
+
+def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, today: date | None = None) -> Plan:
+    """The order's plan from the template: the steps that apply, owners by department, dates on the calendar."""
+    template = template or default_template()
+    if template is None:
+        raise ValidationError({"template": _("No default plan template: a manager has to choose one.")})
+    if not order.confirmed_ex_factory:
+        raise ValidationError({"confirmed_ex_factory": _("The plan needs the confirmed ex-factory date.")})
+    plan = Plan(
+        order=order, template=template, confirmed_on=today or timezone.localdate(),
+        ex_factory=order.confirmed_ex_factory, port_days=template.port_days,
+        transit_days=template.transit_days(order.transport_mode),
+    )
+    plan._history_user = by
+    plan.save()
+    owners = owners_by_department(order)
+    milestones = [_milestone_from(step, plan, owners) for step in template.steps.all() if step_applies(step, order)]
+    _schedule(plan, milestones, today=today, new=milestones)
+    bulk_create_with_history(milestones, Milestone, default_user=by)
+    _save_outcome(plan)
+    return plan
+
+
+# ---------------------------------------------------------------- scheduling
+
+
+def plan_context(plan: Plan, order: SalesOrder | None = None) -> PlanContext:
+    order = order or plan.order
+    return PlanContext(
+        confirmed_on=plan.confirmed_on, ex_factory=plan.ex_factory, etd=plan.etd, eta=plan.eta,
+        port_days=plan.port_days, transit_days=plan.transit_days,
+        events={kind: date.fromisoformat(day) for kind, day in plan.events.items()},
+        balance_condition=order.balance_condition, balance_days=order.balance_days,
+    )
+
+
+def _schedule(plan: Plan, milestones: list[Milestone], *, today=None, new=(), calendar=None) -> None:
+    """Compute the plan's dates. `new` milestones first get their baseline (the date as first planned),
+    from which "keep the planned gap" predecessors take their distance."""
+    scheduler = Scheduler(plan_context(plan), milestones, calendar or WorkCalendar.load(),
+                          today or timezone.localdate())
+    if new:
+        scheduler.run()
+        for m in new:
+            m.baseline_date = m.due_date
+    outcome = scheduler.run()
+    plan.projected_ex_factory = outcome.projected_ex_factory
+    plan.slip_days = outcome.slip_days
+    plan.at_risk = outcome.at_risk
+    plan.risk_cause = outcome.risk_cause
+    plan.has_estimated_dates = outcome.has_estimated_dates
+
+
+def _save_outcome(plan: Plan) -> None:
+    Plan.objects.filter(pk=plan.pk).update(**{name: getattr(plan, name) for name in PLAN_OUTCOME_FIELDS})
+
+
+def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar | None = None) -> Plan:
+    """Recompute every date of the plan (after a change, or each morning as today moves on)."""
+    milestones = list(plan.milestones.all())
+    before = {m.pk: tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in milestones}
+    _schedule(plan, milestones, today=today, calendar=calendar)
+    changed = [m for m in milestones if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != before[m.pk]]
+    if changed:
+        Milestone.objects.bulk_update(changed, SCHEDULED_FIELDS)
+    _save_outcome(plan)
+    return plan
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def is_manager(user) -> bool:
+    return user.has_perm("followup.complete_any_milestone")
+
+
+def may_complete(user, milestone: Milestone) -> bool:
+    """Done and waived belong to the owner department (or a manager)."""
+    return is_manager(user) or milestone.owner_id == user.pk or user.has_role(milestone.department)
+
+
+def may_reschedule(user, milestone: Milestone) -> bool:
+    """The owner department agrees a new date; so may the order's merchandiser, who chases it."""
+    return may_complete(user, milestone) or milestone.plan.order.merchandiser_id == user.pk
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied(_("Only the owner department or a manager may do this."))
+
+
+def _require_visible(user, order: SalesOrder) -> None:
+    if not order_list_visible_to(user=user).filter(pk=order.pk).exists():
+        raise PermissionDenied(_("You cannot see this order."))
+
+
+def _require_active(plan: Plan) -> None:
+    if plan.status != PlanStatus.ACTIVE:
+        raise ValidationError({"status": _("This plan is closed.")})
+
+
+def _claim(milestone: Milestone, version: int | None) -> None:
+    if version is not None:
+        take_version(milestone, version)
+
+
+# ---------------------------------------------------------------- milestone actions
+
+
+@transaction.atomic
+def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = None, note: str = "",
+                       evidence=None, version: int | None = None, today: date | None = None) -> Milestone:
+    today = today or timezone.localdate()
+    actual_date = actual_date or today
+    _require(may_complete(by, milestone))
+    _require_active(milestone.plan)
+    if milestone.status != MilestoneStatus.OPEN:
+        raise ValidationError({"status": _("This milestone is already closed.")})
+    if actual_date > today:
+        raise ValidationError({"actual_date": _("The actual date cannot be in the future.")})
+    _claim(milestone, version)
+    milestone.status = MilestoneStatus.DONE
+    milestone.actual_date, milestone.done_by, milestone.done_at = actual_date, by, timezone.now()
+    milestone.note = note or milestone.note
+    if evidence:
+        milestone.evidence = evidence
+    _save(milestone, by)
+    plan_replan(milestone.plan, today=today)
+    _finish_if_complete(milestone.plan)
+    return milestone
+
+
+@transaction.atomic
+def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
+    _require(may_complete(by, milestone))
+    _require_active(milestone.plan)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this milestone is not needed.")})
+    if milestone.is_ex_factory:
+        raise ValidationError({"reason": _("The ex-factory milestone cannot be waived; move the date instead.")})
+    if milestone.status != MilestoneStatus.OPEN:
+        raise ValidationError({"status": _("This milestone is already closed.")})
+    _claim(milestone, version)
+    milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, reason.strip()
+    milestone.done_by, milestone.done_at = by, timezone.now()
+    _save(milestone, by, reason=reason)
+    plan_replan(milestone.plan)
+    _finish_if_complete(milestone.plan)
+    return milestone
+
+
+@transaction.atomic
+def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
+    """Undo done or waived (a mistake, or work that has to be redone)."""
+    _require(may_complete(by, milestone))
+    if milestone.status == MilestoneStatus.OPEN:
+        raise ValidationError({"status": _("This milestone is open already.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the milestone is reopened.")})
+    _claim(milestone, version)
+    milestone.status, milestone.actual_date, milestone.waive_reason = MilestoneStatus.OPEN, None, ""
+    milestone.done_by = milestone.done_at = None
+    _save(milestone, by, reason=reason)
+    plan = milestone.plan
+    if plan.status == PlanStatus.FINISHED:
+        plan.status = PlanStatus.ACTIVE
+        Plan.objects.filter(pk=plan.pk).update(status=plan.status)
+    plan_replan(plan)
+    return milestone
+
+
+@transaction.atomic
+def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: str,
+                         version: int | None = None) -> Milestone:
+    _require(may_reschedule(by, milestone))
+    _require_active(milestone.plan)
+    if milestone.status != MilestoneStatus.OPEN:
+        raise ValidationError({"status": _("Only an open milestone can be rescheduled.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the new date.")})
+    if milestone.is_ex_factory:
+        raise ValidationError({"new_date": _("Move the ex-factory date on the order; it is a revision of the order.")})
+    _claim(milestone, version)
+    old = milestone.due_date
+    milestone.manual_date = new_date
+    _save(milestone, by, reason=reason)
+    Activity.objects.create(
+        order=milestone.plan.order, kind=ActivityKind.NOTE, milestone=milestone, by=by, happened_at=timezone.now(),
+        summary=_("%(milestone)s moved from %(old)s to %(new)s") % {
+            "milestone": milestone.name, "old": old or "—", "new": new_date},
+        details=reason.strip(),
+    )
+    plan_replan(milestone.plan)
+    return milestone
+
+
+def _save(milestone: Milestone, by, reason: str = "") -> None:
+    milestone._history_user = by
+    if reason:
+        milestone._change_reason = reason.strip()[:100]
+    milestone.save()
+
+
+def _finish_if_complete(plan: Plan) -> None:
+    if not plan.milestones.filter(status=MilestoneStatus.OPEN).exists():
+        plan.status = PlanStatus.FINISHED
+        Plan.objects.filter(pk=plan.pk).update(status=plan.status)
+
+
+# ---------------------------------------------------------------- plan-level changes
+
+
+@transaction.atomic
+def plan_set_shipping_dates(*, plan: Plan, by, etd: date | None, eta: date | None, version: int) -> Plan:
+    _require_visible(by, plan.order)
+    if not (is_manager(by) or by.pk in (plan.order.merchandiser_id, plan.order.salesperson_id)):
+        raise PermissionDenied(_("Only the order's merchandiser, salesperson or a manager may do this."))
+    if etd and eta and eta < etd:
+        raise ValidationError({"eta": _("ETA cannot be before ETD.")})
+    take_version(plan, version)
+    plan.etd, plan.eta, plan._history_user = etd, eta, by
+    plan.save(update_fields=["etd", "eta", "updated_at"])
+    return plan_replan(plan)
+
+
+@transaction.atomic
+def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | None = None) -> Plan:
+    _require_visible(by, plan.order)
+    if event not in PlanEvent.values:
+        raise ValidationError({"event": _("Unknown event.")})
+    if on > (today or timezone.localdate()):
+        raise ValidationError({"on": _("An event cannot be recorded in the future.")})
+    plan.events = {**plan.events, event: on.isoformat()}
+    plan._history_user = by
+    plan.save(update_fields=["events", "updated_at"])
+    return plan_replan(plan, today=today)
+
+
+def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
+    """The order's header changed (a revision): move the target, the owners, the steps that apply."""
+    plan = getattr(order, "plan", None)
+    if plan is None or plan.status == PlanStatus.CANCELLED:
+        return
+    if "confirmed_ex_factory" in fields and order.confirmed_ex_factory:
+        plan.ex_factory = order.confirmed_ex_factory
+        plan._history_user = by
+        plan.save(update_fields=["ex_factory", "updated_at"])
+    if fields & {"merchandiser", "salesperson"}:
+        owners = owners_by_department(order)
+        for department in (Role.MERCHANDISER, Role.SALES):
+            plan.milestones.filter(department=department, status=MilestoneStatus.OPEN).update(
+                owner=owners.get(department))
+    _sync_steps(plan, order, by)
+    plan_replan(plan)
+
+
+def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
+    """Steps that apply after the change are added; open steps that no longer apply are waived."""
+    if plan.template is None:
+        return
+    steps = list(plan.template.steps.all())
+    present = {m.code: m for m in plan.milestones.all()}
+    wanted = {s.code for s in steps if step_applies(s, order)}
+    owners = owners_by_department(order)
+    new = [_milestone_from(s, plan, owners) for s in steps if s.code in wanted and s.code not in present]
+    if new:
+        _schedule(plan, [*present.values(), *new], new=new)
+        bulk_create_with_history(new, Milestone, default_user=by)
+    for code, milestone in present.items():
+        if code not in wanted and milestone.status == MilestoneStatus.OPEN:
+            milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, _("No longer applies to this order.")
+            _save(milestone, by, reason=milestone.waive_reason)
+
+
+def plan_close_for_order(order: SalesOrder, status: str, by) -> None:
+    plan = getattr(order, "plan", None)
+    if plan is None:
+        return
+    if status == "cancelled":
+        plan.status = PlanStatus.CANCELLED
+        plan._history_user = by
+        plan.save(update_fields=["status", "updated_at"])
+
+
+def plan_order_shipped(order: SalesOrder, by) -> None:
+    """Shipping the order is the ex-factory milestone happening, if nobody has ticked it yet."""
+    plan = getattr(order, "plan", None)
+    if plan is None or plan.status != PlanStatus.ACTIVE:
+        return
+    ex = plan.milestones.filter(is_ex_factory=True, status=MilestoneStatus.OPEN).first()
+    if ex is not None:
+        ex.status, ex.actual_date, ex.done_by, ex.done_at = (
+            MilestoneStatus.DONE, timezone.localdate(), by, timezone.now())
+        _save(ex, by)
+        plan_replan(plan)
+
+
+# ---------------------------------------------------------------- activity log
+
+
+@transaction.atomic
+def activity_add(*, order: SalesOrder, by, kind: str, summary: str, details: str = "", contact: str = "",
+                 happened_at=None, follow_up_on: date | None = None, milestone: Milestone | None = None) -> Activity:
+    _require_visible(by, order)
+    if milestone is not None and milestone.plan.order_id != order.pk:
+        raise ValidationError({"milestone": _("This milestone belongs to another order.")})
+    activity = Activity(order=order, by=by, kind=kind, summary=summary.strip(), details=details, contact=contact,
+                        happened_at=happened_at or timezone.now(), follow_up_on=follow_up_on, milestone=milestone)
+    activity.full_clean()
+    activity._history_user = by
+    activity.save()
+    return activity
+
+
+@transaction.atomic
+def activity_follow_up_done(*, activity: Activity, by) -> Activity:
+    if activity.by_id != by.pk and not is_manager(by):
+        raise PermissionDenied(_("Only its author or a manager may close this follow-up."))
+    activity.follow_up_done = True
+    activity._history_user = by
+    activity.save(update_fields=["follow_up_done"])
+    return activity
