@@ -3,15 +3,16 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
-from gendan.sales import views as sales_views
+from gendan.followup import views as followup_views
 
 urlpatterns = [
-    path("", sales_views.home, name="home"),
+    path("", followup_views.cockpit, name="home"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("gendan.accounts.urls")),
     path("customers/", include("gendan.parties.urls")),
     path("products/", include("gendan.catalog.urls")),
     path("orders/", include("gendan.sales.urls")),
+    path("followup/", include("gendan.followup.urls")),
     path("api/v1/", include("gendan.api.urls")),
     path("admin/", admin.site.urls),
 ]

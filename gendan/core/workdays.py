@@ -8,6 +8,7 @@ year from the State Council's notice.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -30,6 +31,8 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> WorkCalendar:
+        if _pinned:
+            return _pinned[-1]
         days_off, working = set(), set()
         for day, kind in CalendarDay.objects.values_list("date", "kind"):
             (working if kind == DayKind.WORKING_WEEKEND else days_off).add(day)
@@ -69,6 +72,19 @@ class WorkCalendar:
         if end < start:
             return -self.between(end, start)
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
+
+
+_pinned: list[WorkCalendar] = []
+
+
+@contextmanager
+def calendar_pinned():
+    """Load the calendar once for a batch (demo, benchmarks, the morning scan) instead of on every plan."""
+    _pinned.append(WorkCalendar.load())
+    try:
+        yield _pinned[-1]
+    finally:
+        _pinned.pop()
 
 
 def seed_from_chinese_calendar() -> int:

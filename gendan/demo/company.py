@@ -32,6 +32,7 @@ from gendan.accounts.roles import Role, sync_roles
 from gendan.catalog.models import Product
 from gendan.catalog.services import customer_item_set, product_create
 from gendan.demo import data
+from gendan.demo import followup as demo_followup
 from gendan.parties.models import Customer, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
@@ -164,6 +165,7 @@ class _Builder:
         self.log = log
         self.made: dict[str, int] = Counter()
         self.setup_day = today - timedelta(days=HISTORY_DAYS + 30)
+        self.needs_rng = random.Random(SEED + 1)  # its own stream: the order book stays as it was
 
     def run(self) -> None:
         sync_roles()
@@ -174,7 +176,9 @@ class _Builder:
             self.make_products()
             self.make_customers()
             self.make_customer_items()
+            demo_followup.assign_department_owners(self.users)
         self.make_orders()
+        self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
 
@@ -478,6 +482,7 @@ class _Builder:
                             "ITEM NO.:\nC/NO.: 1-UP\nMADE IN CHINA"),
             packing_requirements=rng.choice(data.PACKING_REQUIREMENTS),
             customer_specifics=rng.choice(data.CUSTOMER_SPECIFICS),
+            **demo_followup.order_needs(self.needs_rng, customer.country.code),
         )
 
     def _line(self, customer: Customer, product: Product, day: date) -> LineInput:

@@ -31,12 +31,3 @@ def order_counts_by_status(*, user) -> dict[str, int]:
     counts = {status: 0 for status in OrderStatus.values}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
-
-
-def my_open_orders(*, user) -> QuerySet[SalesOrder]:
-    open_states = [s for s in OrderStatus.values if s not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)]
-    return (
-        order_list_visible_to(user=user)
-        .filter(Q(salesperson=user) | Q(merchandiser=user), status__in=open_states)
-        .order_by("confirmed_ex_factory", "requested_ex_factory", "number")
-    )

@@ -15,16 +15,10 @@ from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.parties.selectors import customers_for_new_order
 from gendan.sales import services
-from gendan.sales.choices import OrderStatus
 from gendan.sales.filters import OrderFilter
 from gendan.sales.forms import AttachmentForm, LineForm, OrderForm, ReasonForm
 from gendan.sales.models import SalesOrder, SalesOrderLine
-from gendan.sales.selectors import (
-    my_open_orders,
-    order_counts_by_status,
-    order_editable_by,
-    order_list_visible_to,
-)
+from gendan.sales.selectors import order_editable_by, order_list_visible_to
 
 ORDER_COLUMNS = [
     (gettext_lazy("Order no."), lambda o: o.number),
@@ -55,19 +49,6 @@ TRANSITION_LABELS = {
     "complete": (gettext_lazy("Complete"), "btn-success", "ti-flag-check"),
     "cancel": (gettext_lazy("Cancel order"), "btn-outline-danger", "ti-x"),
 }
-
-
-@login_required
-def home(request):
-    """Each person's start page: orders by state and their own open orders."""
-    user = request.user
-    counts = order_counts_by_status(user=user)
-    return render(request, "sales/home.html", {
-        "status_counts": [(OrderStatus(s), n) for s, n in counts.items()],
-        "open_total": sum(n for s, n in counts.items() if s not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)),
-        "my_orders": my_open_orders(user=user)[:15],
-        "today": timezone.localdate(),
-    })
 
 
 @login_required

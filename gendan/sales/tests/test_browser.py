@@ -1,37 +1,17 @@
 """A salesperson, working in Chinese, creates a customer and a two-line order and submits it for review —
 in a real Chromium driven by Playwright against a live server."""
 
-import os
 import re
 from decimal import Decimal
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from gendan.accounts.tests.factories import PASSWORD
 from gendan.catalog.tests.factories import ProductFactory
 from gendan.sales.models import PaymentTerm, SalesOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--no-first-run"]
-
-
-@pytest.fixture
-def page(live_server):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls in the test are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
-    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-
-
 def choose(page, select_id: str, text: str) -> None:
     """Pick an option in a Tom Select searchable select, as a user does: click, type, Enter."""
     page.locator(f".ts-wrapper:has(#{select_id}-ts-control) .ts-control").click()

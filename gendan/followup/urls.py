@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gendan.followup import views
+
+app_name = "followup"
+urlpatterns = [
+    path("milestones/<int:pk>/<str:action>/", views.milestone_action, name="milestone_action"),
+    path("orders/<int:order_pk>/plan/", views.order_plan, name="order_plan"),
+    path("orders/<int:order_pk>/activities/", views.activity_add, name="activity_add"),
+    path("orders/<int:order_pk>/shipping-dates/", views.plan_shipping_dates, name="plan_shipping_dates"),
+    path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
+]

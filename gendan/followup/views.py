@@ -1,0 +1,183 @@
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from gendan.core.errors import ConcurrentChange
+from gendan.core.workdays import WorkCalendar
+from gendan.followup import services
+from gendan.followup.choices import MilestoneStatus
+from gendan.followup.forms import ActivityForm, DoneForm, ReasonForm, RescheduleForm, ShippingDatesForm
+from gendan.followup.models import Milestone
+from gendan.followup.selectors import cockpit_for, due_soon_limit, plan_for_order, plan_milestones, standing
+from gendan.followup.timeline import order_timeline
+from gendan.sales.choices import OrderStatus
+from gendan.sales.selectors import order_counts_by_status, order_list_visible_to
+
+ACTIONS = {
+    "done": (DoneForm, lambda m, by, data, files: services.milestone_complete(
+        milestone=m, by=by, actual_date=data["actual_date"], note=data["note"], evidence=files.get("evidence"))),
+    "waive": (ReasonForm, lambda m, by, data, files: services.milestone_waive(
+        milestone=m, by=by, reason=data["reason"])),
+    "reopen": (ReasonForm, lambda m, by, data, files: services.milestone_reopen(
+        milestone=m, by=by, reason=data["reason"])),
+    "reschedule": (RescheduleForm, lambda m, by, data, files: services.milestone_reschedule(
+        milestone=m, by=by, new_date=data["new_date"], reason=data["reason"])),
+}
+
+
+@login_required
+def cockpit(request):
+    """Everyone's home page: what is overdue, due today and this week, which orders are at risk,
+    and what others owe on the orders they chase."""
+    return render(request, "followup/cockpit.html", _cockpit_context(request))
+
+
+def _cockpit_context(request) -> dict:
+    user, today = request.user, timezone.localdate()
+    counts = order_counts_by_status(user=user)
+    cockpit = cockpit_for(user, today)
+    for m in [*cockpit.overdue, *cockpit.due_today, *cockpit.due_this_week]:
+        m.late_days = max(0, (today - m.due_date).days)
+        m.may_act = services.may_complete(user, m)
+        m.may_move = not m.is_ex_factory and services.may_reschedule(user, m)
+    return {
+        "cockpit": cockpit,
+        "sections": [
+            ("overdue", _("Overdue"), "ti-alarm", cockpit.overdue, _("Nothing overdue. Well done.")),
+            ("today", _("Due today"), "ti-calendar-event", cockpit.due_today, _("Nothing due today.")),
+            ("week", _("Due this week"), "ti-calendar-week", cockpit.due_this_week,
+             _("Nothing due in the next 7 days.")),
+        ],
+        "today": today,
+        "soon": due_soon_limit(today, WorkCalendar.load()),
+        "status_counts": [(OrderStatus(s), n) for s, n in counts.items()],
+        "open_total": sum(n for s, n in counts.items() if s not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)),
+        "note_form": ActivityForm(),
+    }
+
+
+def _visible_milestone(request, pk) -> Milestone:
+    milestone = get_object_or_404(Milestone.objects.select_related("plan__order"), pk=pk)
+    if not order_list_visible_to(user=request.user).filter(pk=milestone.plan.order_id).exists():
+        raise PermissionDenied
+    return milestone
+
+
+@login_required
+@require_POST
+def milestone_action(request, pk, action):
+    """Done, waive, reopen or reschedule a milestone, from the cockpit or the order's plan; the
+    answer is the refreshed cockpit or plan panel."""
+    if action not in ACTIONS:
+        raise PermissionDenied
+    milestone = _visible_milestone(request, pk)
+    form_class, perform = ACTIONS[action]
+    form = form_class(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            perform(milestone, request.user, form.cleaned_data, request.FILES)
+            messages.success(request, _("%(milestone)s: saved.") % {"milestone": milestone.name})
+        except (ValidationError, PermissionDenied, ConcurrentChange) as error:
+            messages.error(request, _error_text(error))
+    else:
+        messages.error(request, _error_text(ValidationError(form.errors)))
+    return _refreshed(request, milestone.plan.order)
+
+
+def _error_text(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(message for messages_ in error.message_dict.values() for message in messages_) \
+            if hasattr(error, "error_dict") else " ".join(error.messages)
+    return str(error) or _("You do not have permission to do this.")
+
+
+def _refreshed(request, order):
+    if request.POST.get("view") == "plan":
+        return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
+    if request.htmx:
+        return render(request, "followup/includes/cockpit_body.html", _cockpit_context(request))
+    return redirect(order.get_absolute_url() if request.POST.get("view") == "plan" else "home")
+
+
+@login_required
+@require_POST
+def activity_add(request, order_pk):
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    form = ActivityForm(request.POST)
+    milestone = Milestone.objects.filter(plan__order=order, pk=request.POST.get("milestone") or None).first()
+    if form.is_valid():
+        try:
+            services.activity_add(order=order, by=request.user, milestone=milestone, **form.cleaned_data)
+            messages.success(request, _("Logged on %(order)s.") % {"order": order})
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, _error_text(error))
+    else:
+        messages.error(request, _error_text(ValidationError(form.errors)))
+    return _refreshed(request, order)
+
+
+@login_required
+@require_POST
+def follow_up_done(request, pk):
+    from gendan.followup.models import Activity
+
+    activity = get_object_or_404(Activity, pk=pk, order__in=order_list_visible_to(user=request.user))
+    try:
+        services.activity_follow_up_done(activity=activity, by=request.user)
+    except PermissionDenied as error:
+        messages.error(request, _error_text(error))
+    return _refreshed(request, activity.order)
+
+
+@login_required
+def order_plan(request, order_pk):
+    """The plan panel on the order page (loaded by htmx)."""
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
+
+
+@login_required
+@require_POST
+def plan_shipping_dates(request, order_pk):
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    plan = plan_for_order(order)
+    form = ShippingDatesForm(request.POST)
+    if plan is not None and form.is_valid():
+        try:
+            services.plan_set_shipping_dates(plan=plan, by=request.user, version=int(request.POST.get("version", -1)),
+                                             **form.cleaned_data)
+            messages.success(request, _("ETD and ETA saved; the plan is re-dated."))
+        except (ValidationError, PermissionDenied, ConcurrentChange) as error:
+            messages.error(request, _error_text(error))
+    return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
+
+
+def _plan_context(request, order) -> dict:
+    plan = plan_for_order(order)
+    today = timezone.localdate()
+    context = {"order": order, "plan": plan, "today": today}
+    if plan is None:
+        return context
+    rows = plan_milestones(plan)
+    soon = due_soon_limit(today, WorkCalendar.load())
+    user = request.user
+    for m in rows:
+        m.standing = standing(m, today, soon)
+        m.may_complete = m.status == MilestoneStatus.OPEN and services.may_complete(user, m)
+        m.may_reopen = m.status != MilestoneStatus.OPEN and services.may_complete(user, m)
+        m.may_reschedule = m.status == MilestoneStatus.OPEN and not m.is_ex_factory and services.may_reschedule(user, m)
+    context.update({
+        "milestones": rows,
+        "timeline": order_timeline(plan, rows, today),
+        "activities": order.activities.select_related("by", "milestone")[:30],
+        "activity_form": ActivityForm(),
+        "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
+        "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
+        "may_set_dates": services.is_manager(user) or user.pk in (order.merchandiser_id, order.salesperson_id),
+    })
+    return context
