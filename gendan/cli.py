@@ -6,7 +6,7 @@ import sys
 USAGE = """usage: gendan COMMAND [ARGS]
 
   serve [--bind HOST:PORT] [--workers N]   production web server (gunicorn, static files via whitenoise)
-  worker                                   background worker (django-tasks database backend)
+  worker                                   background worker (django-tasks database backend) and scheduler
   demo                                     create the demo company (idempotent) and print the logins
   <django command> …                       any Django management command (migrate, createsuperuser, …)
 """
@@ -22,7 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     if command == "serve":
         serve(argv[1:])
     elif command == "worker":
-        run_django(["db_worker", *argv[1:]])
+        run_django(["worker", *argv[1:]])
     else:
         run_django(argv)
 

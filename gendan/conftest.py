@@ -87,3 +87,36 @@ def page(live_server):
         yield page
         browser.close()
     os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+# ---------------------------------------------------------------- a real SMTP server (aiosmtpd)
+
+
+@pytest.fixture
+def smtp_server(settings):
+    """A local SMTP server on a free port; Django's SMTP backend sends to it. Yields the received messages."""
+    import socket
+    from email import message_from_bytes
+    from email.policy import default
+
+    from aiosmtpd.controller import Controller
+
+    received = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            message = message_from_bytes(envelope.content, policy=default)
+            received.append({"to": envelope.rcpt_tos, "message": message,
+                             "body": message.get_body(("plain",)).get_content()})
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    yield received
+    controller.stop()

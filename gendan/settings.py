@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "gendan.core.context_processors.navigation",
+                "gendan.followup.context_processors.notifications",
             ],
         },
     }
@@ -215,8 +216,18 @@ SPECTACULAR_SETTINGS = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# Mail goes to the SMTP server named by EMAIL_HOST; without one (a fresh `make run`) it is written to
+# files under var/mail, so digests and delay notices can be read there instead of being lost.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+if "EMAIL_HOST" in os.environ:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gendan@localhost")
 
 SESSION_COOKIE_SECURE = env_bool("GENDAN_SECURE_COOKIES")
@@ -230,3 +241,8 @@ LOGGING = {
 }
 
 GENDAN_COMPANY_NAME = os.environ.get("GENDAN_COMPANY_NAME", "Gendan")
+GENDAN_SITE_URL = os.environ.get("GENDAN_SITE_URL", "http://127.0.0.1:8000")
+GENDAN_DIGEST_HOUR = int(os.environ.get("GENDAN_DIGEST_HOUR", 7))  # the morning digest goes out from 07:00
+GENDAN_PERIODIC_TASKS = [  # (task, every N minutes), enqueued by `gendan worker`
+    ("gendan.followup.tasks.scan_reminders", int(os.environ.get("GENDAN_SCAN_MINUTES", 15))),
+]

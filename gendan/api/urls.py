@@ -4,12 +4,13 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gendan.api import views
+from gendan.api import followup, views
 
 app_name = "api"
 
 DESCRIPTION = """
-Customers, suppliers, products and sales orders of Gendan, with the orders' state transitions.
+Customers, suppliers, products and sales orders of Gendan, with the orders' state transitions; the
+orders' time-and-action plans, their milestones (done, waive, reschedule) and each person's cockpit.
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
 on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
@@ -46,9 +47,12 @@ router.register("customers", views.CustomerViewSet, basename="customer")
 router.register("suppliers", views.SupplierViewSet, basename="supplier")
 router.register("products", views.ProductViewSet, basename="product")
 router.register("orders", views.OrderViewSet, basename="order")
+router.register("plans", followup.PlanViewSet, basename="plan")
+router.register("milestones", followup.MilestoneViewSet, basename="milestone")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
+    path("cockpit/", followup.CockpitView.as_view(), name="cockpit"),
     path("openapi.json", SpectacularJSONAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION}), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

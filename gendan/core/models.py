@@ -65,3 +65,14 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+
+class ScheduledJob(models.Model):
+    """When a periodic job was last put on the task queue; the worker's scheduler claims the next run here,
+    so several workers never enqueue the same run twice."""
+
+    name = models.CharField(max_length=200, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.name

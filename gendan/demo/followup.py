@@ -10,9 +10,11 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from gendan.accounts.roles import Role
-from gendan.core.workdays import calendar_pinned
+from gendan.core.workdays import WorkCalendar, calendar_pinned
+from gendan.followup import reminders
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
+from gendan.followup.selectors import due_soon_limit
 from gendan.followup.services import activity_add, milestone_complete, plan_record_event, plan_replan
 from gendan.sales.choices import OrderStatus as S
 
@@ -23,6 +25,7 @@ DEPARTMENT_OWNERS = {
 # How likely a milestone that is already due was not done (yet), by the order's state
 LEFT_OPEN = {S.CONFIRMED: 0.14, S.IN_PRODUCTION: 0.10, S.READY_TO_SHIP: 0.06, S.PARTIALLY_SHIPPED: 0.05,
              S.SHIPPED: 0.04, S.COMPLETED: 0.0}
+RECENT_DAYS = 25
 LATENESS = [-2, -1, 0, 0, 0, 0, 0, 1, 1, 2, 3, 5]
 NOTES = [
     (ActivityKind.CALL, "跟客户确认彩盒稿", "Confirmed the colour box artwork with the customer"),
@@ -61,6 +64,7 @@ def work_through_plans(users: dict, today: date, seed: int, log) -> dict:
             plan.refresh_from_db()
             plan_replan(plan, today=today)
         made["activities"] = _activities(plans, today, rng)
+        made["notifications"] = reminders.notify(today, due_soon_limit(today, WorkCalendar.load()))
     at_risk = Plan.objects.filter(at_risk=True, status=PlanStatus.ACTIVE).count()
     log(f"  {made['milestones done']} milestones done, {made['activities']} activities, {at_risk} orders at risk")
     return made
@@ -78,7 +82,8 @@ def _work(plan: Plan, users: dict, today: date, rng: random.Random) -> int:
              .order_by("due_date", "position").first())
         if m is None:
             return done
-        if rng.random() < leave_open:
+        recent = (today - m.due_date).days <= RECENT_DAYS  # old work is done; what slips is recent
+        if rng.random() < (leave_open if recent else 0.01):
             skipped.add(m.pk)
             continue
         actual = min(max(m.due_date + timedelta(days=rng.choice(LATENESS)), plan.confirmed_on), today - timedelta(1))

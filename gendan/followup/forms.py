@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
-from gendan.followup.models import Activity
+from gendan.followup.models import Activity, DelayNotice
 
 
 class DoneForm(StyledFormMixin, forms.Form):
@@ -31,3 +31,12 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
 class ShippingDatesForm(StyledFormMixin, forms.Form):
     etd = forms.DateField(label=_("ETD"), required=False)
     eta = forms.DateField(label=_("ETA"), required=False)
+
+
+class DelayNoticeForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = DelayNotice
+        fields = ["recipients", "subject", "body", "new_date"]
+        widgets = {"body": forms.Textarea(attrs={"rows": 16, "class": "font-monospace"})}
+
+    wide_fields = ("recipients", "subject", "body")

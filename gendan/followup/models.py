@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.roles import Role
 from gendan.core.history import business_history
+from gendan.core.trade import DocumentLanguage
 from gendan.followup.choices import (
     ActivityKind,
     Anchor,
@@ -266,7 +267,7 @@ class DelayNotice(models.Model):
 
     order = models.ForeignKey("sales.SalesOrder", on_delete=models.CASCADE, related_name="delay_notices")
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
-    language = models.CharField(_("language"), max_length=10)
+    language = models.CharField(_("language"), max_length=10, choices=DocumentLanguage.choices)
     recipients = models.CharField(_("to"), max_length=500, blank=True,
                                   help_text=_("Email addresses, comma-separated."))
     subject = models.CharField(_("subject"), max_length=200)

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -17,6 +21,7 @@ from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import (
     Activity,
+    DelayNotice,
     DepartmentAssignee,
     Milestone,
     Plan,
@@ -137,6 +142,15 @@ def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar
     return plan
 
 
+def _replanned(plan: Plan, today: date | None = None) -> Plan:
+    """Re-plan after a change, and have the worker send the reminders it causes (e.g. "at risk")."""
+    from gendan.followup.tasks import scan_plan  # the tasks module imports the reminders, which import us
+
+    plan_replan(plan, today=today)
+    transaction.on_commit(lambda: scan_plan.enqueue(plan.pk))
+    return plan
+
+
 # ---------------------------------------------------------------- who may do what
 
 
@@ -183,19 +197,19 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
     today = today or timezone.localdate()
     actual_date = actual_date or today
     _require(may_complete(by, milestone))
+    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     _require_active(milestone.plan)
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is already closed.")})
     if actual_date > today:
         raise ValidationError({"actual_date": _("The actual date cannot be in the future.")})
-    _claim(milestone, version)
     milestone.status = MilestoneStatus.DONE
     milestone.actual_date, milestone.done_by, milestone.done_at = actual_date, by, timezone.now()
     milestone.note = note or milestone.note
     if evidence:
         milestone.evidence = evidence
     _save(milestone, by)
-    plan_replan(milestone.plan, today=today)
+    _replanned(milestone.plan, today=today)
     _finish_if_complete(milestone.plan)
     return milestone
 
@@ -203,6 +217,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
 @transaction.atomic
 def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     _require(may_complete(by, milestone))
+    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     _require_active(milestone.plan)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this milestone is not needed.")})
@@ -210,11 +225,10 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
         raise ValidationError({"reason": _("The ex-factory milestone cannot be waived; move the date instead.")})
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is already closed.")})
-    _claim(milestone, version)
     milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, reason.strip()
     milestone.done_by, milestone.done_at = by, timezone.now()
     _save(milestone, by, reason=reason)
-    plan_replan(milestone.plan)
+    _replanned(milestone.plan)
     _finish_if_complete(milestone.plan)
     return milestone
 
@@ -223,11 +237,11 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
 def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     """Undo done or waived (a mistake, or work that has to be redone)."""
     _require(may_complete(by, milestone))
+    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     if milestone.status == MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is open already.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the milestone is reopened.")})
-    _claim(milestone, version)
     milestone.status, milestone.actual_date, milestone.waive_reason = MilestoneStatus.OPEN, None, ""
     milestone.done_by = milestone.done_at = None
     _save(milestone, by, reason=reason)
@@ -235,7 +249,7 @@ def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | No
     if plan.status == PlanStatus.FINISHED:
         plan.status = PlanStatus.ACTIVE
         Plan.objects.filter(pk=plan.pk).update(status=plan.status)
-    plan_replan(plan)
+    _replanned(plan)
     return milestone
 
 
@@ -243,6 +257,7 @@ def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | No
 def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: str,
                          version: int | None = None) -> Milestone:
     _require(may_reschedule(by, milestone))
+    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     _require_active(milestone.plan)
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("Only an open milestone can be rescheduled.")})
@@ -250,7 +265,6 @@ def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: st
         raise ValidationError({"reason": _("Give the reason for the new date.")})
     if milestone.is_ex_factory:
         raise ValidationError({"new_date": _("Move the ex-factory date on the order; it is a revision of the order.")})
-    _claim(milestone, version)
     old = milestone.due_date
     milestone.manual_date = new_date
     _save(milestone, by, reason=reason)
@@ -260,7 +274,7 @@ def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: st
             "milestone": milestone.name, "old": old or "—", "new": new_date},
         details=reason.strip(),
     )
-    plan_replan(milestone.plan)
+    _replanned(milestone.plan)
     return milestone
 
 
@@ -290,7 +304,7 @@ def plan_set_shipping_dates(*, plan: Plan, by, etd: date | None, eta: date | Non
     take_version(plan, version)
     plan.etd, plan.eta, plan._history_user = etd, eta, by
     plan.save(update_fields=["etd", "eta", "updated_at"])
-    return plan_replan(plan)
+    return _replanned(plan)
 
 
 @transaction.atomic
@@ -303,7 +317,7 @@ def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | Non
     plan.events = {**plan.events, event: on.isoformat()}
     plan._history_user = by
     plan.save(update_fields=["events", "updated_at"])
-    return plan_replan(plan, today=today)
+    return _replanned(plan, today=today)
 
 
 def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
@@ -321,7 +335,7 @@ def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
             plan.milestones.filter(department=department, status=MilestoneStatus.OPEN).update(
                 owner=owners.get(department))
     _sync_steps(plan, order, by)
-    plan_replan(plan)
+    _replanned(plan)
 
 
 def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
@@ -390,3 +404,98 @@ def activity_follow_up_done(*, activity: Activity, by) -> Activity:
     activity._history_user = by
     activity.save(update_fields=["follow_up_done"])
     return activity
+
+
+# ---------------------------------------------------------------- delay notices
+
+
+def _notice_language(order: SalesOrder) -> str:
+    return order.customer.document_language or "en"
+
+
+@transaction.atomic
+def delay_notice_draft(*, order: SalesOrder, by, today: date | None = None) -> DelayNotice:
+    """Draft the customer's notice for an order at risk: the reason and the exact new date, in the customer's
+    document language (English unless the customer reads Chinese). The merchandiser edits it before sending."""
+    _require_visible(by, order)
+    plan = getattr(order, "plan", None)
+    if plan is None or not plan.at_risk:
+        raise ValidationError({"plan": _("Only an order at risk needs a delay notice.")})
+    language = _notice_language(order)
+    contacts = list(order.customer.contacts.exclude(email=""))
+    with translation.override(language):
+        cause = plan.risk_cause
+        reason = (
+            _("the stage “%(stage)s” is taking longer than planned")
+            % {"stage": (cause.name_en if language == "en" else cause.name_zh)} if cause else ""
+        )
+        context = {"order": order, "plan": plan, "reason": reason, "new_date": plan.projected_ex_factory,
+                   "contact": contacts[0].name if contacts else "", "sender": by,
+                   "company": settings.GENDAN_COMPANY_NAME}
+        subject = render_to_string("followup/delay_notice_subject.txt", context).strip()
+        body = render_to_string("followup/delay_notice_body.txt", context).strip() + "\n"
+    notice = DelayNotice(
+        order=order, language=language, recipients=", ".join(c.email for c in contacts), subject=subject,
+        body=body, reason=reason, old_date=plan.ex_factory, new_date=plan.projected_ex_factory, created_by=by,
+    )
+    notice.full_clean()
+    notice._history_user = by
+    notice.save()
+    return notice
+
+
+def delay_notice_update(*, notice: DelayNotice, by, **changes) -> DelayNotice:
+    _require_visible(by, notice.order)
+    if notice.status != DelayNotice.Status.DRAFT:
+        raise ValidationError({"status": _("This notice has gone out already.")})
+    for name in ("recipients", "subject", "body", "reason", "new_date"):
+        if name in changes:
+            setattr(notice, name, changes[name])
+    notice.full_clean()
+    notice._history_user = by
+    notice.save()
+    return notice
+
+
+def delay_notice_send(*, notice: DelayNotice, by) -> DelayNotice:
+    """Email the notice (outside the transaction: a failed send leaves the draft as it was), then log it."""
+    _require_visible(by, notice.order)
+    if notice.status != DelayNotice.Status.DRAFT:
+        raise ValidationError({"status": _("This notice has gone out already.")})
+    recipients = [address.strip() for address in notice.recipients.split(",") if address.strip()]
+    if not recipients:
+        raise ValidationError({"recipients": _("Give at least one email address.")})
+    for address in recipients:
+        validate_email_address(address)
+    EmailMessage(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, recipients,
+                 reply_to=[by.email] if by.email else None).send()
+    return _notice_gone_out(notice, by, DelayNotice.Status.SENT)
+
+
+def delay_notice_record(*, notice: DelayNotice, by) -> DelayNotice:
+    """The notice went out another way (WeChat, phone, the customer's portal): record that it did."""
+    _require_visible(by, notice.order)
+    if notice.status != DelayNotice.Status.DRAFT:
+        raise ValidationError({"status": _("This notice has gone out already.")})
+    return _notice_gone_out(notice, by, DelayNotice.Status.RECORDED)
+
+
+@transaction.atomic
+def _notice_gone_out(notice: DelayNotice, by, status: str) -> DelayNotice:
+    notice.status, notice.sent_at, notice._history_user = status, timezone.now(), by
+    notice.save(update_fields=["status", "sent_at"])
+    Activity.objects.create(
+        order=notice.order, kind=ActivityKind.DELAY_NOTICE, by=by, happened_at=notice.sent_at,
+        summary=_("Delay notice: new ex-factory date %(date)s") % {"date": notice.new_date.isoformat()},
+        details=f"{notice.get_status_display()} → {notice.recipients}\n\n{notice.subject}", contact=notice.recipients,
+    )
+    return notice
+
+
+def validate_email_address(address: str) -> None:
+    try:
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError(
+            {"recipients": _("“%(address)s” is not an email address.") % {"address": address}}
+        ) from None

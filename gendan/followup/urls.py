@@ -8,5 +8,10 @@ urlpatterns = [
     path("orders/<int:order_pk>/plan/", views.order_plan, name="order_plan"),
     path("orders/<int:order_pk>/activities/", views.activity_add, name="activity_add"),
     path("orders/<int:order_pk>/shipping-dates/", views.plan_shipping_dates, name="plan_shipping_dates"),
+    path("orders/<int:order_pk>/delay-notice/", views.delay_notice_draft, name="delay_notice_draft"),
+    path("delay-notices/<int:pk>/", views.delay_notice, name="delay_notice"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("calendar/", views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("follow-ups/<int:pk>/done/", views.follow_up_done, name="follow_up_done"),
 ]

@@ -2,17 +2,29 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gendan.core.errors import ConcurrentChange
+from gendan.core.forms import apply_service_errors
+from gendan.core.history import history_of
 from gendan.core.workdays import WorkCalendar
-from gendan.followup import services
+from gendan.followup import feeds, services
 from gendan.followup.choices import MilestoneStatus
-from gendan.followup.forms import ActivityForm, DoneForm, ReasonForm, RescheduleForm, ShippingDatesForm
-from gendan.followup.models import Milestone
+from gendan.followup.feeds import calendar_for
+from gendan.followup.forms import (
+    ActivityForm,
+    DelayNoticeForm,
+    DoneForm,
+    ReasonForm,
+    RescheduleForm,
+    ShippingDatesForm,
+)
+from gendan.followup.models import DelayNotice, FeedToken, Milestone, Notification
 from gendan.followup.selectors import cockpit_for, due_soon_limit, plan_for_order, plan_milestones, standing
 from gendan.followup.timeline import order_timeline
 from gendan.sales.choices import OrderStatus
@@ -174,10 +186,90 @@ def _plan_context(request, order) -> dict:
     context.update({
         "milestones": rows,
         "timeline": order_timeline(plan, rows, today),
+        "chart_height": 70 + 24 * len(rows),
         "activities": order.activities.select_related("by", "milestone")[:30],
+        "notices": order.delay_notices.all(),
         "activity_form": ActivityForm(),
         "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
         "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
         "may_set_dates": services.is_manager(user) or user.pk in (order.merchandiser_id, order.salesperson_id),
     })
     return context
+
+
+@login_required
+@require_POST
+def delay_notice_draft(request, order_pk):
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    try:
+        notice = services.delay_notice_draft(order=order, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _error_text(error))
+        return redirect(order.get_absolute_url())
+    return redirect("followup:delay_notice", notice.pk)
+
+
+@login_required
+def delay_notice(request, pk):
+    """Edit the drafted notice, then send it by email or record that it went out another way."""
+    notice = get_object_or_404(
+        DelayNotice.objects.select_related("order__customer"), pk=pk,
+        order__in=order_list_visible_to(user=request.user),
+    )
+    form = DelayNoticeForm(request.POST or None, instance=notice)
+    if request.method == "POST" and notice.status == DelayNotice.Status.DRAFT and form.is_valid():
+        try:
+            services.delay_notice_update(notice=notice, by=request.user, **form.cleaned_data)
+            action = request.POST.get("action")
+            if action == "send":
+                services.delay_notice_send(notice=notice, by=request.user)
+                messages.success(request, _("The delay notice was emailed and logged on the order."))
+            elif action == "record":
+                services.delay_notice_record(notice=notice, by=request.user)
+                messages.success(request, _("Recorded as sent; logged on the order."))
+            else:
+                messages.success(request, _("Draft saved."))
+            return redirect("followup:delay_notice", notice.pk)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, _error_text(error))
+        except OSError as error:  # the mail server did not answer: the draft stays a draft
+            messages.error(request, _("The mail server refused or did not answer: %(error)s") % {"error": error})
+    return render(request, "followup/delay_notice.html", {
+        "notice": notice, "form": form, "order": notice.order, "history": history_of(notice, limit=10),
+    })
+
+
+def calendar_feed(request, token):
+    """The iCal feed: no login (calendar apps cannot log in); the secret token is the key."""
+    feed = get_object_or_404(FeedToken.objects.select_related("user"), token=token, user__is_active=True)
+    response = HttpResponse(calendar_for(feed.user), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="gendan.ics"'
+    return response
+
+
+@login_required
+def calendar_settings(request):
+    if request.method == "POST":
+        if request.POST.get("action") == "revoke":
+            feeds.feed_token_revoke(user=request.user)
+            messages.success(request, _("The calendar address is revoked; calendars using it stop updating."))
+        else:
+            feeds.feed_token_renew(user=request.user)
+            messages.success(request, _("A new calendar address is ready; the old one no longer works."))
+        return redirect("followup:calendar_settings")
+    token = FeedToken.objects.filter(user=request.user).first()
+    url = request.build_absolute_uri(reverse("followup:calendar_feed", args=[token.token])) if token else ""
+    return render(request, "followup/calendar_settings.html", {"feed_url": url})
+
+
+@login_required
+def notification_list(request):
+    notes = (Notification.objects.filter(user=request.user)
+             .select_related("order__customer", "milestone", "activity").order_by("-created_at", "-pk"))
+    if request.method == "POST":
+        notes.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("followup:notifications")
+    page = list(notes[:100])
+    return render(request, "followup/notifications.html", {"notifications": page, "today": timezone.localdate()})

@@ -39,7 +39,7 @@
       tooltip: { trigger: "item", formatter: (p) => `${names[p.value[1] ?? p.value[0]] || ""}<br>${p.seriesName}: ${echarts.format.formatTime("yyyy-MM-dd", p.value[0] > 1e9 ? p.value[0] : p.value[1])}` },
       xAxis: { type: "time", axisLabel: { formatter: "{MM}-{dd}" }, splitLine: { show: true, lineStyle: { color: "#eef1f4" } } },
       yAxis: { type: "category", data: names, axisTick: { show: false },
-               axisLabel: { fontSize: 11, color: (v, i) => (rows[i].critical ? COLORS.late : "#1d273b"), fontWeight: (v, i) => (rows[i].critical ? "bold" : "normal") } },
+               axisLabel: { interval: 0, fontSize: 11, color: (v, i) => (rows[i].critical ? COLORS.late : "#1d273b"), fontWeight: (v, i) => (rows[i].critical ? "bold" : "normal") } },
       series: [
         { name: "shift", type: "custom", renderItem: (p, api) => bar(p, api, COLORS.shift, 0.25), encode: { x: [1, 2], y: 0 }, data: shifts, silent: true, z: 1 },
         { name: labels.projected, type: "custom", renderItem: (p, api) => bar(p, api, COLORS.late, 0.45), encode: { x: [1, 2], y: 0 }, data: projected, itemStyle: { color: COLORS.late }, z: 2,
@@ -67,7 +67,7 @@
       tooltip: { trigger: "item" },
       xAxis: { type: "time", axisLabel: { formatter: "{MM}-{dd}" }, splitLine: { show: true, lineStyle: { color: "#eef1f4" } } },
       yAxis: { type: "category", data: names, axisTick: { show: false },
-               axisLabel: { fontSize: 11, color: (v, i) => (rows[i].at_risk ? COLORS.late : "#1d273b") } },
+               axisLabel: { interval: 0, fontSize: 11, color: (v, i) => (rows[i].at_risk ? COLORS.late : "#1d273b") } },
       series: [
         { name: labels.planned, type: "custom", renderItem: (p, api) => bar(p, api, COLORS.planned, 0.4), encode: { x: [1, 2], y: 0 }, data: planned, itemStyle: { color: COLORS.planned },
           markLine: markLines({ today: data.today }, labels), tooltip: { formatter: (p) => `${names[p.value[0]]}<br>${labels.planned}: ${echarts.format.formatTime("yyyy-MM-dd", p.value[1])} → ${echarts.format.formatTime("yyyy-MM-dd", p.value[2])}` } },

@@ -1,0 +1,165 @@
+"""The reminder scan the worker runs on schedule (and for one plan after each change).
+
+Everything it does is derived from the state of the plans, and every reminder has a unique key, so running
+it twice, or again after the worker was killed half-way, neither repeats nor loses anything:
+
+1. re-project the plans in which an open milestone's projected date has fallen behind today;
+2. in-app notifications — due soon, overdue, order at risk, follow-up due — one per key;
+3. the morning digest: one email per person per day, claimed before sending and marked after; a claim
+   left by a killed worker is taken over after `CLAIM_TIMEOUT`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from gendan.accounts.models import User
+from gendan.core.workdays import calendar_pinned
+from gendan.followup.choices import MilestoneStatus, PlanStatus
+from gendan.followup.models import Activity, Digest, Milestone, Notification, Plan, ReminderKind
+from gendan.followup.selectors import cockpit_for, due_soon_limit
+from gendan.followup.services import plan_replan
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+BATCH = 2000
+
+
+@dataclass
+class ScanResult:
+    replanned: int = 0
+    notifications: int = 0
+    digests_sent: int = 0
+
+
+def scan(*, now: datetime | None = None, plan_ids: list[int] | None = None) -> ScanResult:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    result = ScanResult()
+    with calendar_pinned() as calendar:
+        result.replanned = replan_stale(today, plan_ids)
+        result.notifications = notify(today, due_soon_limit(today, calendar), plan_ids)
+    if plan_ids is None and timezone.localtime(now).hour >= settings.GENDAN_DIGEST_HOUR:
+        result.digests_sent = send_digests(today, now)
+    return result
+
+
+def replan_stale(today: date, plan_ids=None) -> int:
+    """Projected dates assume open work happens no earlier than today; when today passes one, re-project."""
+    stale = Milestone.objects.filter(
+        status=MilestoneStatus.OPEN, plan__status=PlanStatus.ACTIVE, projected_date__lt=today
+    ).values("plan_id").distinct()
+    plans = Plan.objects.filter(pk__in=stale)
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    count = 0
+    for plan in plans.select_related("order").iterator(chunk_size=500):
+        plan_replan(plan, today=today)
+        count += 1
+    return count
+
+
+def notify(today: date, soon: date, plan_ids=None) -> int:
+    rows = [*_milestone_reminders(today, soon, plan_ids), *_risk_reminders(plan_ids), *_follow_up_reminders(today)]
+    created = 0
+    for start in range(0, len(rows), BATCH):
+        batch = rows[start:start + BATCH]
+        before = Notification.objects.count()
+        Notification.objects.bulk_create(batch, ignore_conflicts=True)
+        created += Notification.objects.count() - before
+    return created
+
+
+def _department_members() -> dict[str, list[int]]:
+    members: dict[str, list[int]] = {}
+    for user_id, role in User.objects.filter(is_active=True).values_list("pk", "groups__name"):
+        if role:
+            members.setdefault(role, []).append(user_id)
+    return members
+
+
+def _milestone_reminders(today: date, soon: date, plan_ids) -> list[Notification]:
+    milestones = Milestone.objects.open().filter(due_date__lte=soon)
+    if plan_ids is not None:
+        milestones = milestones.filter(plan_id__in=plan_ids)
+    members = _department_members()
+    rows = []
+    for m in milestones.values("pk", "owner_id", "department", "due_date", "plan__order_id").iterator(chunk_size=5000):
+        kind = ReminderKind.OVERDUE if m["due_date"] < today else ReminderKind.DUE_SOON
+        key = f"{kind}:{m['pk']}:{m['due_date']:%Y%m%d}"
+        for user_id in [m["owner_id"]] if m["owner_id"] else members.get(m["department"], []):
+            rows.append(Notification(user_id=user_id, kind=kind, key=key, milestone_id=m["pk"],
+                                     order_id=m["plan__order_id"], day=today))
+    return rows
+
+
+def _risk_reminders(plan_ids) -> list[Notification]:
+    plans = Plan.objects.filter(status=PlanStatus.ACTIVE, at_risk=True)
+    if plan_ids is not None:
+        plans = plans.filter(pk__in=plan_ids)
+    rows = []
+    for plan in plans.values("pk", "order_id", "projected_ex_factory", "order__merchandiser_id",
+                             "order__salesperson_id"):
+        key = f"{ReminderKind.AT_RISK}:{plan['pk']}:{plan['projected_ex_factory']:%Y%m%d}"
+        for user_id in {plan["order__merchandiser_id"], plan["order__salesperson_id"]} - {None}:
+            rows.append(Notification(user_id=user_id, kind=ReminderKind.AT_RISK, key=key, order_id=plan["order_id"],
+                                     day=plan["projected_ex_factory"]))
+    return rows
+
+
+def _follow_up_reminders(today: date) -> list[Notification]:
+    due = Activity.objects.filter(follow_up_done=False, follow_up_on__lte=today)
+    return [
+        Notification(user_id=a["by_id"], kind=ReminderKind.FOLLOW_UP, activity_id=a["pk"], order_id=a["order_id"],
+                     key=f"{ReminderKind.FOLLOW_UP}:{a['pk']}:{a['follow_up_on']:%Y%m%d}", day=a["follow_up_on"])
+        for a in due.values("pk", "by_id", "order_id", "follow_up_on")
+    ]
+
+
+# ---------------------------------------------------------------- the morning digest
+
+
+def send_digests(today: date, now: datetime) -> int:
+    people = User.objects.filter(is_active=True).exclude(email="").filter(
+        Q(notifications__read_at__isnull=True) & Q(notifications__day__lte=today)
+    ).distinct()
+    Digest.objects.bulk_create([Digest(user=u, day=today) for u in people], ignore_conflicts=True)
+    sent = 0
+    for digest in Digest.objects.filter(day=today, sent_at__isnull=True).select_related("user"):
+        if _claim(digest, now) and _send_digest(digest, today):
+            Digest.objects.filter(pk=digest.pk).update(sent_at=timezone.now(), items=digest.items)
+            sent += 1
+    return sent
+
+
+def _claim(digest: Digest, now: datetime) -> bool:
+    """Take the digest for this worker; one claimed by a worker that died is taken over after a while."""
+    return bool(
+        Digest.objects.filter(pk=digest.pk, sent_at__isnull=True)
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .update(claimed_at=now)
+    )
+
+
+def _send_digest(digest: Digest, today: date) -> bool:
+    user = digest.user
+    cockpit = cockpit_for(user, today)
+    digest.items = len(cockpit.overdue) + len(cockpit.due_today) + len(cockpit.at_risk)
+    if not digest.items and not cockpit.follow_ups:
+        return True  # nothing to say today: counted as done, no email
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    with translation.override(language):
+        context = {"user": user, "cockpit": cockpit, "today": today, "site": settings.GENDAN_SITE_URL}
+        subject = render_to_string("followup/digest_subject.txt", context).strip()
+        text = render_to_string("followup/digest.txt", context)
+        html = render_to_string("followup/digest.html", context)
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [user.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True

@@ -1,0 +1,18 @@
+"""Background work for the follow-up engine, run by `gendan worker` (django-tasks, database backend)."""
+
+from django_tasks import task
+
+from gendan.followup import reminders
+
+
+@task()
+def scan_reminders() -> dict:
+    result = reminders.scan()
+    return {"replanned": result.replanned, "notifications": result.notifications, "digests": result.digests_sent}
+
+
+@task()
+def scan_plan(plan_id: int) -> dict:
+    """After a change: the reminders of one plan (e.g. it just went at risk)."""
+    result = reminders.scan(plan_ids=[plan_id])
+    return {"notifications": result.notifications}
