@@ -44,8 +44,8 @@ def say(message: str) -> None:
 
 
 @contextmanager
-def throwaway_database(url: str | None, keep: bool):
-    """Yield (DATABASE_URL, label) of a fresh empty database; remove it afterwards."""
+def throwaway_database(url: str | None, keep: bool, name: str = BENCH_DB):
+    """Yield (DATABASE_URL, label) of a fresh empty database `name`; remove it afterwards."""
     var_dir = tempfile.mkdtemp(prefix="gendan-bench-")
     os.environ["GENDAN_VAR_DIR"] = var_dir  # media, static and the SQLite file stay out of var/
     try:
@@ -55,10 +55,10 @@ def throwaway_database(url: str | None, keep: bool):
         import psycopg
 
         parts = urlsplit(url)
-        bench_url = urlunsplit(parts._replace(path=f"/{BENCH_DB}"))
+        bench_url = urlunsplit(parts._replace(path=f"/{name}"))
         with psycopg.connect(url, autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {BENCH_DB}")
+            admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            admin.execute(f"CREATE DATABASE {name}")
         try:
             yield bench_url, "postgresql"
         finally:
@@ -67,7 +67,7 @@ def throwaway_database(url: str | None, keep: bool):
             connections.close_all()
             if not keep:
                 with psycopg.connect(url, autocommit=True) as admin:
-                    admin.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
+                    admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         if not keep:
             shutil.rmtree(var_dir, ignore_errors=True)

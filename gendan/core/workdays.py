@@ -28,6 +28,8 @@ class WorkCalendar:
         self.known_years = known_years
         self.days_off = days_off
         self.working_weekends = working_weekends
+        self._added: dict[tuple[date, int], WorkDate] = {}  # plans ask the same sums over and over
+        self._counted: dict[tuple[date, date], int] = {}
 
     @classmethod
     def load(cls) -> WorkCalendar:
@@ -50,6 +52,12 @@ class WorkCalendar:
 
     def add(self, start: date, days: int) -> WorkDate:
         """The working day `days` working days after (or, if negative, before) `start`."""
+        key = (start, days)
+        if key not in self._added:
+            self._added[key] = self._add(start, days)
+        return self._added[key]
+
+    def _add(self, start: date, days: int) -> WorkDate:
         step = 1 if days >= 0 else -1
         day, left, estimated = start, abs(days), not self.is_known(start)
         while left:
@@ -71,6 +79,11 @@ class WorkCalendar:
         """Working days after `start` up to and including `end` (negative when end is earlier)."""
         if end < start:
             return -self.between(end, start)
+        if (start, end) not in self._counted:
+            self._counted[start, end] = self._between(start, end)
+        return self._counted[start, end]
+
+    def _between(self, start: date, end: date) -> int:
         return sum(1 for n in range(1, (end - start).days + 1) if self.is_workday(start + timedelta(days=n)))
 
 

@@ -14,7 +14,6 @@ from gendan.core.workdays import WorkCalendar, calendar_pinned
 from gendan.followup import reminders
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
-from gendan.followup.selectors import due_soon_limit
 from gendan.followup.services import activity_add, milestone_complete, plan_record_event, plan_replan
 from gendan.sales.choices import OrderStatus as S
 
@@ -26,7 +25,7 @@ DEPARTMENT_OWNERS = {
 LEFT_OPEN = {S.CONFIRMED: 0.14, S.IN_PRODUCTION: 0.10, S.READY_TO_SHIP: 0.06, S.PARTIALLY_SHIPPED: 0.05,
              S.SHIPPED: 0.04, S.COMPLETED: 0.0}
 RECENT_DAYS = 25
-LATENESS = [-2, -1, 0, 0, 0, 0, 0, 1, 1, 2, 3, 5]
+LATENESS = [-3, -2, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 2, 3, 5]  # about three in four on time
 NOTES = [
     (ActivityKind.CALL, "跟客户确认彩盒稿", "Confirmed the colour box artwork with the customer"),
     (ActivityKind.EMAIL, "催工厂回复物料到料日期", "Chased the factory for material arrival dates"),
@@ -64,7 +63,7 @@ def work_through_plans(users: dict, today: date, seed: int, log) -> dict:
             plan.refresh_from_db()
             plan_replan(plan, today=today)
         made["activities"] = _activities(plans, today, rng)
-        made["notifications"] = reminders.notify(today, due_soon_limit(today, WorkCalendar.load()))
+        made["notifications"] = reminders.notify(today, WorkCalendar.load())
     at_risk = Plan.objects.filter(at_risk=True, status=PlanStatus.ACTIVE).count()
     log(f"  {made['milestones done']} milestones done, {made['activities']} activities, {at_risk} orders at risk")
     return made

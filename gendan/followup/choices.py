@@ -14,8 +14,8 @@ class Anchor(models.TextChoices):
 
 
 class OffsetUnit(models.TextChoices):
-    WORKING_DAYS = "wd", _("working days")
-    CALENDAR_DAYS = "d", _("calendar days")
+    WORKING_DAYS = "wd", pgettext_lazy("offset unit", "working days")
+    CALENDAR_DAYS = "d", pgettext_lazy("offset unit", "calendar days")
 
 
 class PlanEvent(models.TextChoices):
@@ -27,6 +27,7 @@ class MilestoneStatus(models.TextChoices):
     OPEN = "open", pgettext_lazy("milestone", "Open")
     DONE = "done", pgettext_lazy("milestone", "Done")
     WAIVED = "waived", pgettext_lazy("milestone", "Waived")
+    CANCELLED = "cancelled", pgettext_lazy("milestone", "Cancelled with the order")
 
 
 class Standing(models.TextChoices):

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
-from gendan.followup.models import Activity, DelayNotice
+from gendan.followup.models import Activity, DelayNotice, PlanTemplate, TemplateMilestone
+from gendan.sales.choices import TransportMode
 
 
 class DoneForm(StyledFormMixin, forms.Form):
@@ -40,3 +41,38 @@ class DelayNoticeForm(StyledFormMixin, forms.ModelForm):
         widgets = {"body": forms.Textarea(attrs={"rows": 16, "class": "font-monospace"})}
 
     wide_fields = ("recipients", "subject", "body")
+
+
+class TimelineFilterForm(StyledFormMixin, forms.Form):
+    merchandiser = forms.ModelChoiceField(label=_("Merchandiser"), required=False, queryset=None)
+    customer = forms.ModelChoiceField(label=_("Customer"), required=False, queryset=None)
+    at_risk = forms.BooleanField(label=_("Only orders at risk"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        from gendan.accounts.roles import Role
+        from gendan.parties.forms import people_with_role
+        from gendan.parties.models import Customer
+
+        super().__init__(*args, **kwargs)
+        self.fields["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)
+        self.fields["customer"].queryset = Customer.objects.order_by("code")
+
+
+class TemplateForm(StyledFormMixin, forms.ModelForm):
+    class Meta:
+        model = PlanTemplate
+        fields = ["name", "description", "port_days", "sea_transit_days", "air_transit_days", "courier_transit_days"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
+class StepForm(StyledFormMixin, forms.ModelForm):
+    transport_modes = forms.MultipleChoiceField(label=_("transport modes"), required=False,
+                                                choices=TransportMode.choices, widget=forms.CheckboxSelectMultiple,
+                                                help_text=_("Empty means every mode."))
+
+    class Meta:
+        model = TemplateMilestone
+        fields = ["position", "code", "name_zh", "name_en", "department", "anchor", "anchor_milestone",
+                  "anchor_event", "offset", "offset_unit", "predecessors", "is_ex_factory", "min_depth",
+                  "only_with_deposit", "only_with_samples", "only_with_commodity_inspection",
+                  "only_with_certificate_of_origin", "transport_modes"]

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -25,7 +25,7 @@ from gendan.core.workdays import calendar_pinned
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Activity, Digest, Milestone, Notification, Plan, ReminderKind
 from gendan.followup.selectors import cockpit_for, due_soon_limit
-from gendan.followup.services import plan_replan
+from gendan.followup.services import plans_replan
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 BATCH = 2000
@@ -43,36 +43,43 @@ def scan(*, now: datetime | None = None, plan_ids: list[int] | None = None) -> S
     today = timezone.localdate(now)
     result = ScanResult()
     with calendar_pinned() as calendar:
-        result.replanned = replan_stale(today, plan_ids)
-        result.notifications = notify(today, due_soon_limit(today, calendar), plan_ids)
+        result.replanned = replan_stale(today, calendar, plan_ids)
+        result.notifications = notify(today, calendar, plan_ids)
     if plan_ids is None and timezone.localtime(now).hour >= settings.GENDAN_DIGEST_HOUR:
         result.digests_sent = send_digests(today, now)
     return result
 
 
-def replan_stale(today: date, plan_ids=None) -> int:
+def replan_stale(today: date, calendar, plan_ids=None) -> int:
     """Projected dates assume open work happens no earlier than today; when today passes one, re-project."""
-    stale = Milestone.objects.filter(
-        status=MilestoneStatus.OPEN, plan__status=PlanStatus.ACTIVE, projected_date__lt=today
-    ).values("plan_id").distinct()
-    plans = Plan.objects.filter(pk__in=stale)
+    stale = Milestone.objects.filter(status=MilestoneStatus.OPEN, projected_date__lt=today)
     if plan_ids is not None:
-        plans = plans.filter(pk__in=plan_ids)
-    count = 0
-    for plan in plans.select_related("order").iterator(chunk_size=500):
-        plan_replan(plan, today=today)
-        count += 1
-    return count
+        stale = stale.filter(plan_id__in=plan_ids)
+    ids = sorted(set(stale.values_list("plan_id", flat=True)))
+    return plans_replan(ids, today=today, calendar=calendar)
 
 
-def notify(today: date, soon: date, plan_ids=None) -> int:
-    rows = [*_milestone_reminders(today, soon, plan_ids), *_risk_reminders(plan_ids), *_follow_up_reminders(today)]
+def notify(today: date, calendar, plan_ids=None) -> int:
+    """Create the reminders that do not exist yet. Milestones are looked at from the last scan's day on
+    (all of them the first time, or for one plan), so a daily scan reads a day's worth, not every open one;
+    a scan missed for days catches up from the last one that ran."""
+    last = None if plan_ids is not None else Notification.objects.filter(
+        kind__in=[ReminderKind.OVERDUE, ReminderKind.DUE_SOON]).aggregate(last=Max("day"))["last"]
+    soon = due_soon_limit(today, calendar)
+    window = (last, due_soon_limit(last, calendar)) if last else None
+    rows = [*_milestone_reminders(today, soon, window, plan_ids), *_risk_reminders(plan_ids),
+            *_follow_up_reminders(today)]
+    return _insert_new(rows)
+
+
+def _insert_new(rows: list[Notification]) -> int:
     created = 0
     for start in range(0, len(rows), BATCH):
         batch = rows[start:start + BATCH]
-        before = Notification.objects.count()
-        Notification.objects.bulk_create(batch, ignore_conflicts=True)
-        created += Notification.objects.count() - before
+        existing = set(Notification.objects.filter(key__in={n.key for n in batch}).values_list("key", "user_id"))
+        new = [n for n in batch if (n.key, n.user_id) not in existing]
+        Notification.objects.bulk_create(new, ignore_conflicts=True)  # a parallel scan may have won
+        created += len(new)
     return created
 
 
@@ -84,13 +91,17 @@ def _department_members() -> dict[str, list[int]]:
     return members
 
 
-def _milestone_reminders(today: date, soon: date, plan_ids) -> list[Notification]:
+def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[Notification]:
     milestones = Milestone.objects.open().filter(due_date__lte=soon)
     if plan_ids is not None:
         milestones = milestones.filter(plan_id__in=plan_ids)
+    if window:  # overdue since the last scan, or newly inside the "due soon" window
+        last_day, last_soon = window
+        milestones = milestones.filter(Q(due_date__gte=last_day, due_date__lt=today) | Q(due_date__gt=last_soon))
     members = _department_members()
     rows = []
-    for m in milestones.values("pk", "owner_id", "department", "due_date", "plan__order_id").iterator(chunk_size=5000):
+    fields = ("pk", "owner_id", "department", "due_date", "plan__order_id")
+    for m in milestones.values(*fields).iterator(chunk_size=5000):
         kind = ReminderKind.OVERDUE if m["due_date"] < today else ReminderKind.DUE_SOON
         key = f"{kind}:{m['pk']}:{m['due_date']:%Y%m%d}"
         for user_id in [m["owner_id"]] if m["owner_id"] else members.get(m["department"], []):

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from gendan.accounts.roles import Role
 from gendan.followup.choices import DUE_SOON_WORKING_DAYS, MilestoneStatus, PlanStatus, Standing
@@ -48,11 +48,20 @@ def plans_chased_by(user) -> QuerySet[Plan]:
     plans = Plan.objects.filter(status=PlanStatus.ACTIVE)
     if user.has_perm("followup.view_team_load"):
         return plans
-    owing = Milestone.objects.filter(status=MilestoneStatus.OPEN).filter(
+    if user.has_role(Role.MERCHANDISER, Role.SALES):
+        return plans.filter(Q(order__merchandiser=user) | Q(order__salesperson=user))
+    owing = Milestone.objects.filter(plan=OuterRef("pk"), status=MilestoneStatus.OPEN).filter(
         Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes()))
-    return plans.filter(
-        Q(order__merchandiser=user) | Q(order__salesperson=user) | Q(pk__in=owing.values("plan_id"))
-    )
+    return plans.filter(Exists(owing))
+
+
+COUNT_CAP = 1000  # the cockpit says "1000+" rather than counting a whole company's backlog every morning
+ROW_FIELDS = [
+    "code", "name_zh", "name_en", "department", "owner", "due_date", "estimated", "is_critical", "is_ex_factory",
+    "status", "version", "plan__order__number", "plan__order__merchandiser", "plan__order__customer__code",
+    "plan__order__customer__name_en", "owner__username", "owner__full_name", "owner__first_name",
+    "owner__last_name",
+]
 
 
 @dataclass
@@ -65,29 +74,32 @@ class Cockpit:
     waiting: list = field(default_factory=list)  # [(department label, [milestones])]
     follow_ups: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    cap: int = COUNT_CAP
+
+
+def _capped(rows: QuerySet) -> int:
+    return rows.order_by()[:COUNT_CAP].count()
 
 
 def cockpit_for(user, today: date) -> Cockpit:
     cockpit = Cockpit(today=today)
-    mine = milestones_owned_by(user).order_by("due_date", "plan__ex_factory", "position")
+    mine = milestones_owned_by(user).only(*ROW_FIELDS).order_by("due_date", "pk")
     week_end = today + timedelta(days=WEEK)
-    cockpit.overdue = list(mine.filter(due_date__lt=today)[:LIST_LIMIT])
-    cockpit.due_today = list(mine.filter(due_date=today)[:LIST_LIMIT])
-    cockpit.due_this_week = list(mine.filter(due_date__gt=today, due_date__lte=week_end)[:LIST_LIMIT])
-    cockpit.counts = mine.aggregate(
-        overdue=Count("pk", filter=Q(due_date__lt=today)),
-        today=Count("pk", filter=Q(due_date=today)),
-        week=Count("pk", filter=Q(due_date__gt=today, due_date__lte=week_end)),
-    )
+    overdue = mine.filter(due_date__lt=today)
+    due_today = mine.filter(due_date=today)
+    this_week = mine.filter(due_date__gt=today, due_date__lte=week_end)
+    cockpit.overdue = list(overdue[:LIST_LIMIT])
+    cockpit.due_today = list(due_today[:LIST_LIMIT])
+    cockpit.due_this_week = list(this_week[:LIST_LIMIT])
+    cockpit.counts = {"overdue": _capped(overdue), "today": _capped(due_today), "week": _capped(this_week)}
     chased = plans_chased_by(user)
+    at_risk = chased.filter(at_risk=True)
     cockpit.at_risk = list(
-        chased.filter(at_risk=True).select_related("order__customer", "order__merchandiser", "risk_cause")
+        at_risk.select_related("order__customer", "order__merchandiser", "risk_cause")
         .order_by("-slip_days", "ex_factory")[:LIST_LIMIT]
     )
-    cockpit.counts["at_risk"] = chased.filter(at_risk=True).count()
-    followed = chased if user.has_perm("followup.view_team_load") else chased.filter(
-        Q(order__merchandiser=user) | Q(order__salesperson=user))
-    cockpit.waiting = waiting_on_others(user, followed, today, week_end)
+    cockpit.counts["at_risk"] = _capped(at_risk)
+    cockpit.waiting = waiting_on_others(user, today, week_end)
     cockpit.counts["waiting"] = sum(len(rows) for _label, rows in cockpit.waiting)
     cockpit.follow_ups = list(
         Activity.objects.filter(by=user, follow_up_done=False, follow_up_on__lte=week_end)
@@ -96,20 +108,23 @@ def cockpit_for(user, today: date) -> Cockpit:
     return cockpit
 
 
-def waiting_on_others(user, chased: QuerySet[Plan], today: date, week_end: date) -> list:
+WAITING_LIMIT = 120
+
+
+def waiting_on_others(user, today: date, week_end: date) -> list:
     """Milestones on the orders this person chases that other people owe, overdue or due within a week,
-    grouped by department: whom to call this morning."""
-    rows = (
-        Milestone.objects.open().filter(plan__in=chased, due_date__lte=week_end)
-        .exclude(owner=user).select_related("plan__order__customer", "owner")
-        .order_by("department", "due_date")
-    )
+    grouped by department: whom to call this morning. Managers: what is already late, everywhere."""
+    rows = Milestone.objects.open().exclude(owner=user).only(*ROW_FIELDS)
     if user.has_perm("followup.view_team_load"):
-        rows = rows.filter(due_date__lt=today)  # managers: what is already late, everywhere
+        rows = rows.filter(due_date__lt=today)
+    else:
+        followed = Plan.objects.filter(status=PlanStatus.ACTIVE).filter(
+            Q(order__merchandiser=user) | Q(order__salesperson=user))
+        rows = rows.filter(plan__in=followed, due_date__lte=week_end)
     groups = defaultdict(list)
-    for milestone in rows[:200]:
+    for milestone in rows.order_by("due_date", "pk")[:WAITING_LIMIT]:
         groups[milestone.department].append(milestone)
-    return [(Role(department).label, items) for department, items in groups.items()]
+    return [(Role(department).label, items) for department, items in sorted(groups.items())]
 
 
 def plan_for_order(order) -> Plan | None:
@@ -125,3 +140,62 @@ def plan_milestones(plan: Plan) -> list[Milestone]:
 
 def visible_plans(user) -> QuerySet[Plan]:
     return Plan.objects.filter(order__in=order_list_visible_to(user=user).values("pk"))
+
+
+@dataclass
+class Load:
+    merchandiser: object
+    active_orders: int = 0
+    open_milestones: int = 0
+    overdue: int = 0
+    due_week: int = 0
+    at_risk: int = 0
+    milestones_done: int = 0
+    milestones_on_time: int = 0
+    orders_shipped: int = 0
+    orders_on_time: int = 0
+
+    @property
+    def milestone_rate(self) -> float | None:
+        return self.milestones_on_time / self.milestones_done if self.milestones_done else None
+
+    @property
+    def order_rate(self) -> float | None:
+        return self.orders_on_time / self.orders_shipped if self.orders_shipped else None
+
+
+def team_load(today: date, *, days: int = 90) -> list[Load]:
+    """Each merchandiser's load now and on-time record over the last `days`: milestones done by their due
+    date, and orders out of the factory by the ex-factory date first confirmed (交期达成率)."""
+    from gendan.accounts.models import User
+
+    since = today - timedelta(days=days)
+    people = User.objects.filter(is_active=True, groups__name=Role.MERCHANDISER).order_by("username")
+    loads = {u.pk: Load(u) for u in people}
+    active = Plan.objects.filter(status=PlanStatus.ACTIVE, order__merchandiser__in=people)
+    for row in active.values("order__merchandiser").annotate(n=Count("pk"), risk=Count("pk", filter=Q(at_risk=True))):
+        load = loads[row["order__merchandiser"]]
+        load.active_orders, load.at_risk = row["n"], row["risk"]
+    open_rows = Milestone.objects.open().filter(plan__order__merchandiser__in=people)
+    for row in open_rows.values("plan__order__merchandiser").annotate(
+        n=Count("pk"), late=Count("pk", filter=Q(due_date__lt=today)),
+        week=Count("pk", filter=Q(due_date__gte=today, due_date__lte=today + timedelta(days=WEEK))),
+    ):
+        load = loads[row["plan__order__merchandiser"]]
+        load.open_milestones, load.overdue, load.due_week = row["n"], row["late"], row["week"]
+    done = Milestone.objects.filter(status=MilestoneStatus.DONE, actual_date__gte=since,
+                                    plan__order__merchandiser__in=people)
+    for row in done.values("plan__order__merchandiser").annotate(
+        n=Count("pk"), on_time=Count("pk", filter=Q(actual_date__lte=F("due_date"))),
+        shipped=Count("pk", filter=Q(is_ex_factory=True)),
+        shipped_on_time=Count("pk", filter=Q(is_ex_factory=True, actual_date__lte=F("baseline_date"))),
+    ):
+        load = loads[row["plan__order__merchandiser"]]
+        load.milestones_done, load.milestones_on_time = row["n"], row["on_time"]
+        load.orders_shipped, load.orders_on_time = row["shipped"], row["shipped_on_time"]
+    return list(loads.values())
+
+
+def active_orders_of(merchandiser) -> QuerySet[Plan]:
+    return (Plan.objects.filter(status=PlanStatus.ACTIVE, order__merchandiser=merchandiser)
+            .select_related("order__customer", "risk_cause").order_by("-at_risk", "ex_factory"))

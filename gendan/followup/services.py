@@ -3,13 +3,14 @@ history written, and the plan's dates recomputed along the chain."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -35,6 +36,15 @@ from gendan.sales.selectors import order_list_visible_to
 
 DEPTH_RANK = {FollowupDepth.TO_WAREHOUSE: 0, FollowupDepth.TO_LOADING: 1, FollowupDepth.TO_PAYMENT: 2}
 SCHEDULED_FIELDS = ["due_date", "projected_date", "latest_date", "is_critical", "estimated"]
+# What scheduling reads (loading only these keeps the morning scan's thousands of plans cheap)
+MILESTONE_SCHEDULING_FIELDS = [
+    "plan_id", "code", "anchor", "anchor_milestone", "anchor_event", "offset", "offset_unit", "predecessors",
+    "is_ex_factory", "manual_date", "baseline_date", "status", "actual_date", *SCHEDULED_FIELDS,
+]
+PLAN_SCHEDULING_FIELDS = [
+    "confirmed_on", "ex_factory", "etd", "eta", "port_days", "transit_days", "events", "order__balance_condition",
+    "order__balance_days", "projected_ex_factory", "slip_days", "at_risk", "risk_cause", "has_estimated_dates",
+]
 PLAN_OUTCOME_FIELDS = ["projected_ex_factory", "slip_days", "at_risk", "risk_cause", "has_estimated_dates"]
 
 
@@ -122,12 +132,13 @@ def _schedule(plan: Plan, milestones: list[Milestone], *, today=None, new=(), ca
     plan.projected_ex_factory = outcome.projected_ex_factory
     plan.slip_days = outcome.slip_days
     plan.at_risk = outcome.at_risk
-    plan.risk_cause = outcome.risk_cause
+    plan.risk_cause_id = outcome.risk_cause.pk if outcome.risk_cause else None
     plan.has_estimated_dates = outcome.has_estimated_dates
 
 
 def _save_outcome(plan: Plan) -> None:
-    Plan.objects.filter(pk=plan.pk).update(**{name: getattr(plan, name) for name in PLAN_OUTCOME_FIELDS})
+    attnames = [Plan._meta.get_field(name).attname for name in PLAN_OUTCOME_FIELDS]
+    Plan.objects.filter(pk=plan.pk).update(**{name: getattr(plan, name) for name in attnames})
 
 
 def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar | None = None) -> Plan:
@@ -149,6 +160,65 @@ def _replanned(plan: Plan, today: date | None = None) -> Plan:
     plan_replan(plan, today=today)
     transaction.on_commit(lambda: scan_plan.enqueue(plan.pk))
     return plan
+
+
+def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, chunk: int = 500) -> int:
+    """Re-plan many plans (the morning scan): milestones read and written a chunk of plans at a time."""
+    for start in range(0, len(plan_ids), chunk):
+        ids = plan_ids[start:start + chunk]
+        plans = list(Plan.objects.filter(pk__in=ids).select_related("order").only(*PLAN_SCHEDULING_FIELDS))
+        milestones: dict[int, list[ScheduledRow]] = {pk: [] for pk in ids}
+        for values in Milestone.objects.filter(plan_id__in=ids).values_list("pk", *MILESTONE_SCHEDULING_FIELDS):
+            row = ScheduledRow(*values)
+            milestones[row.plan_id].append(row)
+        changed: list[ScheduledRow] = []
+        for plan in plans:
+            rows = milestones[plan.pk]
+            before = [tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in rows]
+            _schedule(plan, rows, today=today, calendar=calendar)
+            changed += [m for m, old in zip(rows, before, strict=True)
+                        if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old]
+        _write_rows(Milestone, changed, SCHEDULED_FIELDS)
+        _write_rows(Plan, plans, PLAN_OUTCOME_FIELDS)
+    return len(plan_ids)
+
+
+@dataclass(slots=True)
+class ScheduledRow:
+    """A milestone as scheduling sees it: plain values, no model instance (the scan reads tens of thousands)."""
+
+    pk: int
+    plan_id: int
+    code: str
+    anchor: str
+    anchor_milestone: str
+    anchor_event: str
+    offset: int
+    offset_unit: str
+    predecessors: list
+    is_ex_factory: bool
+    manual_date: date | None
+    baseline_date: date | None
+    status: str
+    actual_date: date | None
+    due_date: date | None
+    projected_date: date | None
+    latest_date: date | None
+    is_critical: bool
+    estimated: bool
+
+
+def _write_rows(model, rows, fields: list[str]) -> None:
+    """UPDATE … WHERE id = … for many rows in one executemany: Django's bulk_update builds a CASE per field
+    and row, which costs more than the scheduling itself at a few thousand plans."""
+    if not rows:
+        return
+    columns = [model._meta.get_field(name) for name in fields]
+    assignments = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
+    sql = f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {assignments} WHERE id = %s"
+    params = [[c.get_db_prep_value(getattr(row, c.attname), connection) for c in columns] + [row.pk] for row in rows]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # ---------------------------------------------------------------- who may do what
@@ -364,6 +434,7 @@ def plan_close_for_order(order: SalesOrder, status: str, by) -> None:
         plan.status = PlanStatus.CANCELLED
         plan._history_user = by
         plan.save(update_fields=["status", "updated_at"])
+        plan.milestones.filter(status=MilestoneStatus.OPEN).update(status=MilestoneStatus.CANCELLED)
 
 
 def plan_order_shipped(order: SalesOrder, by) -> None:
@@ -499,3 +570,19 @@ def validate_email_address(address: str) -> None:
         raise ValidationError(
             {"recipients": _("“%(address)s” is not an email address.") % {"address": address}}
         ) from None
+
+
+# ---------------------------------------------------------------- managing the team
+
+
+def order_reassign(*, order: SalesOrder, merchandiser, by, version: int, reason: str = "") -> SalesOrder:
+    """A manager hands an order to another merchandiser: a revision of the order, and the plan's
+    merchandiser milestones move with it."""
+    from gendan.sales.services import order_update
+
+    if not by.has_perm("followup.view_team_load"):
+        raise PermissionDenied(_("Only a manager may reassign orders."))
+    if not merchandiser.has_role(Role.MERCHANDISER):
+        raise ValidationError({"merchandiser": _("%(person)s is not a merchandiser.") % {"person": merchandiser}})
+    return order_update(order=order, by=by, version=version, merchandiser=merchandiser,
+                        reason=reason or _("Reassigned to %(person)s") % {"person": merchandiser})

@@ -21,3 +21,12 @@ def order_timeline(plan, milestones, today: date) -> dict:
         })
     return {"today": today.isoformat(), "ex_factory": plan.ex_factory.isoformat(),
             "projected_ex_factory": _iso(plan.projected_ex_factory), "rows": rows}
+
+
+def orders_timeline(plans, today: date) -> dict:
+    rows = [{
+        "name": f"{p.order.number} {p.order.customer.code}", "url": p.order.get_absolute_url() + "#plan",
+        "start": p.confirmed_on.isoformat(), "ex_factory": p.ex_factory.isoformat(),
+        "projected": _iso(p.projected_ex_factory), "actual": None, "at_risk": p.at_risk,
+    } for p in plans]
+    return {"today": today.isoformat(), "rows": rows}

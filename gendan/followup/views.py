@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,12 +10,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from gendan.accounts.models import User
 from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.workdays import WorkCalendar
-from gendan.followup import feeds, services
-from gendan.followup.choices import MilestoneStatus
+from gendan.followup import feeds, services, templates_admin
+from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.feeds import calendar_for
 from gendan.followup.forms import (
     ActivityForm,
@@ -23,13 +25,33 @@ from gendan.followup.forms import (
     ReasonForm,
     RescheduleForm,
     ShippingDatesForm,
+    StepForm,
+    TemplateForm,
+    TimelineFilterForm,
 )
-from gendan.followup.models import DelayNotice, FeedToken, Milestone, Notification
-from gendan.followup.selectors import cockpit_for, due_soon_limit, plan_for_order, plan_milestones, standing
-from gendan.followup.timeline import order_timeline
+from gendan.followup.models import (
+    DelayNotice,
+    FeedToken,
+    Milestone,
+    Notification,
+    PlanTemplate,
+    TemplateMilestone,
+)
+from gendan.followup.selectors import (
+    active_orders_of,
+    cockpit_for,
+    due_soon_limit,
+    plan_for_order,
+    plan_milestones,
+    standing,
+    team_load,
+    visible_plans,
+)
+from gendan.followup.timeline import order_timeline, orders_timeline
 from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_counts_by_status, order_list_visible_to
 
+TIMELINE_LIMIT = 150
 ACTIONS = {
     "done": (DoneForm, lambda m, by, data, files: services.milestone_complete(
         milestone=m, by=by, actual_date=data["actual_date"], note=data["note"], evidence=files.get("evidence"))),
@@ -273,3 +295,127 @@ def notification_list(request):
         return redirect("followup:notifications")
     page = list(notes[:100])
     return render(request, "followup/notifications.html", {"notifications": page, "today": timezone.localdate()})
+
+
+@login_required
+def team(request):
+    """Managers: every merchandiser's load, overdue counts and on-time rates; reassign orders."""
+    if not request.user.has_perm("followup.view_team_load"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    loads = team_load(today)
+    chosen = next((load for load in loads if str(load.merchandiser.pk) == request.GET.get("merchandiser")), None)
+    return render(request, "followup/team.html", {
+        "loads": loads, "today": today, "chosen": chosen,
+        "orders": active_orders_of(chosen.merchandiser) if chosen else [],
+        "merchandisers": [load.merchandiser for load in loads],
+    })
+
+
+@login_required
+@require_POST
+def reassign(request, order_pk):
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    merchandiser = get_object_or_404(User, pk=request.POST.get("merchandiser"))
+    previous = order.merchandiser_id
+    try:
+        services.order_reassign(order=order, merchandiser=merchandiser, by=request.user,
+                                version=int(request.POST.get("version", -1)), reason=request.POST.get("reason", ""))
+        messages.success(request, _("%(order)s now belongs to %(person)s.") % {"order": order, "person": merchandiser})
+    except (ValidationError, PermissionDenied, ConcurrentChange) as error:
+        messages.error(request, _error_text(error))
+    return redirect(f"{reverse('followup:team')}?merchandiser={previous}")
+
+
+@login_required
+def timeline(request):
+    """A timeline of many orders: planned against projected ex-factory, shipped dates, today."""
+    today = timezone.localdate()
+    plans = visible_plans(request.user).filter(  # the orders still to leave the factory
+        status=PlanStatus.ACTIVE, order__status__in=[OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION,
+                                                     OrderStatus.READY_TO_SHIP],
+    ).select_related("order__customer")
+    form = TimelineFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["merchandiser"]:
+            plans = plans.filter(order__merchandiser=data["merchandiser"])
+        if data["customer"]:
+            plans = plans.filter(order__customer=data["customer"])
+        if data["at_risk"]:
+            plans = plans.filter(at_risk=True)
+    plans = list(plans.order_by("ex_factory")[:TIMELINE_LIMIT])
+    return render(request, "followup/timeline.html", {
+        "form": form, "plans": plans, "chart": orders_timeline(plans, today), "today": today,
+        "chart_height": 80 + 26 * len(plans), "limit": TIMELINE_LIMIT,
+    })
+
+
+# ---------------------------------------------------------------- plan templates (managers)
+
+
+def _require_template_manager(request) -> None:
+    if not request.user.has_perm("followup.change_plantemplate"):
+        raise PermissionDenied
+
+
+@login_required
+def template_list(request):
+    _require_template_manager(request)
+    if request.method == "POST":
+        source = get_object_or_404(PlanTemplate, pk=request.POST.get("source"))
+        try:
+            copy = templates_admin.template_copy(template=source, by=request.user, name=request.POST.get("name", ""))
+            return redirect(copy.get_absolute_url())
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+    templates = PlanTemplate.objects.annotate(step_count=Count("steps", distinct=True),
+                                              plan_count=Count("plans", distinct=True))
+    return render(request, "followup/template_list.html", {"templates": templates})
+
+
+@login_required
+def template_detail(request, pk):
+    _require_template_manager(request)
+    template = get_object_or_404(PlanTemplate, pk=pk)
+    form = TemplateForm(request.POST or None, instance=template)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "default":
+                templates_admin.template_make_default(template=template, by=request.user)
+                messages.success(request, _("New orders now get their plans from this template."))
+                return redirect(template.get_absolute_url())
+            if form.is_valid():
+                templates_admin.template_save(template=template, by=request.user, **form.cleaned_data)
+                messages.success(request, _("Template saved."))
+                return redirect(template.get_absolute_url())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except ConcurrentChange as error:
+            messages.error(request, str(error))
+    return render(request, "followup/template_detail.html", {
+        "template": template, "form": form, "steps": template.steps.all(), "history": history_of(template, 10),
+    })
+
+
+@login_required
+def template_step(request, template_pk, pk=None):
+    _require_template_manager(request)
+    template = get_object_or_404(PlanTemplate, pk=template_pk)
+    step = get_object_or_404(TemplateMilestone, pk=pk, template=template) if pk else TemplateMilestone(
+        template=template, position=(template.steps.count() + 1) * 10)
+    form = StepForm(request.POST or None, instance=step)
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "delete" and step.pk:
+                templates_admin.template_step_delete(step=step, by=request.user)
+                messages.success(request, _("Step removed."))
+                return redirect(template.get_absolute_url())
+            if form.is_valid():
+                fields = {name: form.cleaned_data[name] for name in StepForm.Meta.fields}
+                templates_admin.template_step_save(step=step, by=request.user, **fields)
+                messages.success(request, _("Step saved."))
+                return redirect(template.get_absolute_url())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    return render(request, "followup/template_step.html", {"template": template, "step": step, "form": form})
