@@ -14,7 +14,13 @@ from gendan.core.workdays import WorkCalendar, calendar_pinned
 from gendan.followup import reminders
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
-from gendan.followup.services import activity_add, milestone_complete, plan_record_event, plan_replan
+from gendan.followup.services import (
+    activity_add,
+    milestone_complete,
+    plan_record_event,
+    plan_replan,
+    reminders_deferred,
+)
 from gendan.sales.choices import OrderStatus as S
 
 DEPARTMENT_OWNERS = {
@@ -55,7 +61,7 @@ def order_needs(rng: random.Random, country: str) -> dict:
 def work_through_plans(users: dict, today: date, seed: int, log) -> dict:
     rng = random.Random(seed)
     made = {"milestones done": 0, "activities": 0}
-    with calendar_pinned():
+    with calendar_pinned(), reminders_deferred():
         plans = list(Plan.objects.filter(status=PlanStatus.ACTIVE).select_related("order__customer__owner"))
         for plan in plans:
             made["milestones done"] += _work(plan, users, today, rng)

@@ -56,7 +56,7 @@ def replan_stale(today: date, calendar, plan_ids=None) -> int:
     if plan_ids is not None:
         stale = stale.filter(plan_id__in=plan_ids)
     ids = sorted(set(stale.values_list("plan_id", flat=True)))
-    return plans_replan(ids, today=today, calendar=calendar)
+    return plans_replan(ids, today=today, calendar=calendar, due=False)
 
 
 def notify(today: date, calendar, plan_ids=None) -> int:
@@ -115,9 +115,10 @@ def _risk_reminders(plan_ids) -> list[Notification]:
     if plan_ids is not None:
         plans = plans.filter(pk__in=plan_ids)
     rows = []
-    for plan in plans.values("pk", "order_id", "projected_ex_factory", "order__merchandiser_id",
+    for plan in plans.values("pk", "order_id", "projected_ex_factory", "slip_days", "order__merchandiser_id",
                              "order__salesperson_id"):
-        key = f"{ReminderKind.AT_RISK}:{plan['pk']}:{plan['projected_ex_factory']:%Y%m%d}"
+        # once when the order goes at risk, and again each time the slip grows by another week
+        key = f"{ReminderKind.AT_RISK}:{plan['pk']}:w{plan['slip_days'] // 7}"
         for user_id in {plan["order__merchandiser_id"], plan["order__salesperson_id"]} - {None}:
             rows.append(Notification(user_id=user_id, kind=ReminderKind.AT_RISK, key=key, order_id=plan["order_id"],
                                      day=plan["projected_ex_factory"]))

@@ -109,9 +109,14 @@ class Scheduler:
         self.estimated: dict[str, bool] = {}
         self.driver: dict[str, str | None] = {}
 
-    def run(self) -> Outcome:
+    def run(self, *, due: bool = True) -> Outcome:
+        """Both passes; with due=False only the projection (due dates do not depend on today, so the
+        morning re-projection keeps them as stored)."""
         for m in self.order:
-            m.due_date, self.estimated[m.code], _driver = self._date(m, projected=False)
+            if due:
+                m.due_date, self.estimated[m.code], _driver = self._date(m, projected=False)
+            else:
+                self.estimated[m.code] = m.estimated
         for m in self.order:
             m.projected_date, estimated, self.driver[m.code] = self._date(m, projected=True)
             m.estimated = self.estimated[m.code] or estimated

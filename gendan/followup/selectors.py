@@ -36,10 +36,41 @@ def due_soon_limit(today: date, calendar) -> date:
 def milestones_owned_by(user) -> QuerySet[Milestone]:
     """A person's milestones: their own, and their departments' that nobody in particular owns.
     Managers answer for all of them."""
+    return _union(_owned_parts(user))
+
+
+def _owned_parts(user) -> list[QuerySet[Milestone]]:
+    """The person's milestones as querysets that each run on one index (an OR would scan the open set)."""
     milestones = Milestone.objects.open().select_related("plan__order__customer", "owner")
     if user.has_perm("followup.view_team_load"):
-        return milestones
-    return milestones.filter(Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes()))
+        return [milestones]
+    parts = [milestones.filter(owner=user)]
+    if user.role_codes():
+        parts.append(milestones.filter(owner__isnull=True, department__in=user.role_codes()))
+    return parts
+
+
+def _union(parts: list[QuerySet]) -> QuerySet:
+    result = parts[0]
+    for part in parts[1:]:
+        result = result | part
+    return result
+
+
+def _first(parts: list[QuerySet], limit: int) -> list:
+    """The first `limit` rows by due date over several querysets, each limited on its own index."""
+    rows = [m for part in parts for m in part.order_by("due_date", "pk")[:limit]]
+    return sorted(rows, key=lambda m: (m.due_date, m.pk))[:limit]
+
+
+def _role_filter(user) -> Q:
+    """Orders a merchandiser follows, or a salesperson sells (one indexed column each, OR only if both)."""
+    merchandiser, sales = user.has_role(Role.MERCHANDISER), user.has_role(Role.SALES)
+    if merchandiser and not sales:
+        return Q(order__merchandiser=user)
+    if sales and not merchandiser:
+        return Q(order__salesperson=user)
+    return Q(order__merchandiser=user) | Q(order__salesperson=user)
 
 
 def plans_chased_by(user) -> QuerySet[Plan]:
@@ -49,7 +80,7 @@ def plans_chased_by(user) -> QuerySet[Plan]:
     if user.has_perm("followup.view_team_load"):
         return plans
     if user.has_role(Role.MERCHANDISER, Role.SALES):
-        return plans.filter(Q(order__merchandiser=user) | Q(order__salesperson=user))
+        return plans.filter(_role_filter(user))
     owing = Milestone.objects.filter(plan=OuterRef("pk"), status=MilestoneStatus.OPEN).filter(
         Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes()))
     return plans.filter(Exists(owing))
@@ -83,15 +114,17 @@ def _capped(rows: QuerySet) -> int:
 
 def cockpit_for(user, today: date) -> Cockpit:
     cockpit = Cockpit(today=today)
-    mine = milestones_owned_by(user).only(*ROW_FIELDS).order_by("due_date", "pk")
+    parts = [part.only(*ROW_FIELDS) for part in _owned_parts(user)]
     week_end = today + timedelta(days=WEEK)
-    overdue = mine.filter(due_date__lt=today)
-    due_today = mine.filter(due_date=today)
-    this_week = mine.filter(due_date__gt=today, due_date__lte=week_end)
-    cockpit.overdue = list(overdue[:LIST_LIMIT])
-    cockpit.due_today = list(due_today[:LIST_LIMIT])
-    cockpit.due_this_week = list(this_week[:LIST_LIMIT])
-    cockpit.counts = {"overdue": _capped(overdue), "today": _capped(due_today), "week": _capped(this_week)}
+    windows = {
+        "overdue": Q(due_date__lt=today), "today": Q(due_date=today),
+        "week": Q(due_date__gt=today, due_date__lte=week_end),
+    }
+    lists = {key: [part.filter(window) for part in parts] for key, window in windows.items()}
+    cockpit.overdue = _first(lists["overdue"], LIST_LIMIT)
+    cockpit.due_today = _first(lists["today"], LIST_LIMIT)
+    cockpit.due_this_week = _first(lists["week"], LIST_LIMIT)
+    cockpit.counts = {key: min(COUNT_CAP, sum(_capped(part) for part in qs)) for key, qs in lists.items()}
     chased = plans_chased_by(user)
     at_risk = chased.filter(at_risk=True)
     cockpit.at_risk = list(
@@ -118,9 +151,7 @@ def waiting_on_others(user, today: date, week_end: date) -> list:
     if user.has_perm("followup.view_team_load"):
         rows = rows.filter(due_date__lt=today)
     else:
-        followed = Plan.objects.filter(status=PlanStatus.ACTIVE).filter(
-            Q(order__merchandiser=user) | Q(order__salesperson=user))
-        rows = rows.filter(plan__in=followed, due_date__lte=week_end)
+        rows = rows.filter(chaser=user, due_date__lte=week_end)
     groups = defaultdict(list)
     for milestone in rows.order_by("due_date", "pk")[:WAITING_LIMIT]:
         groups[milestone.department].append(milestone)

@@ -3,6 +3,8 @@ history written, and the plan's dates recomputed along the chain."""
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -67,13 +69,15 @@ def owners_by_department(order: SalesOrder) -> dict[str, object]:
     if order.merchandiser_id:
         owners[Role.MERCHANDISER] = order.merchandiser
     owners[Role.SALES] = order.salesperson
+    owners["chaser"] = order.merchandiser or order.salesperson
     return owners
 
 
 def _milestone_from(step: TemplateMilestone, plan: Plan, owners: dict) -> Milestone:
     return Milestone(
         plan=plan, position=step.position, code=step.code, name_zh=step.name_zh, name_en=step.name_en,
-        department=step.department, owner=owners.get(step.department), anchor=step.anchor,
+        department=step.department, owner=owners.get(step.department), chaser=owners.get("chaser"),
+        anchor=step.anchor,
         anchor_milestone=step.anchor_milestone, anchor_event=step.anchor_event, offset=step.offset,
         offset_unit=step.offset_unit, predecessors=parse_predecessors(step.predecessors),
         is_ex_factory=step.is_ex_factory,
@@ -119,7 +123,7 @@ def plan_context(plan: Plan, order: SalesOrder | None = None) -> PlanContext:
     )
 
 
-def _schedule(plan: Plan, milestones: list[Milestone], *, today=None, new=(), calendar=None) -> None:
+def _schedule(plan: Plan, milestones: list[Milestone], *, today=None, new=(), calendar=None, due=True) -> None:
     """Compute the plan's dates. `new` milestones first get their baseline (the date as first planned),
     from which "keep the planned gap" predecessors take their distance."""
     scheduler = Scheduler(plan_context(plan), milestones, calendar or WorkCalendar.load(),
@@ -128,7 +132,7 @@ def _schedule(plan: Plan, milestones: list[Milestone], *, today=None, new=(), ca
         scheduler.run()
         for m in new:
             m.baseline_date = m.due_date
-    outcome = scheduler.run()
+    outcome = scheduler.run(due=due)
     plan.projected_ex_factory = outcome.projected_ex_factory
     plan.slip_days = outcome.slip_days
     plan.at_risk = outcome.at_risk
@@ -143,27 +147,44 @@ def _save_outcome(plan: Plan) -> None:
 
 def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar | None = None) -> Plan:
     """Recompute every date of the plan (after a change, or each morning as today moves on)."""
-    milestones = list(plan.milestones.all())
-    before = {m.pk: tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in milestones}
-    _schedule(plan, milestones, today=today, calendar=calendar)
-    changed = [m for m in milestones if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != before[m.pk]]
-    if changed:
-        Milestone.objects.bulk_update(changed, SCHEDULED_FIELDS)
+    rows = [ScheduledRow(*values) for values in
+            Milestone.objects.filter(plan=plan).values_list("pk", *MILESTONE_SCHEDULING_FIELDS)]
+    before = [tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in rows]
+    _schedule(plan, rows, today=today, calendar=calendar)
+    _write_rows(Milestone, [m for m, old in zip(rows, before, strict=True)
+                            if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old], SCHEDULED_FIELDS)
     _save_outcome(plan)
     return plan
 
 
 def _replanned(plan: Plan, today: date | None = None) -> Plan:
     """Re-plan after a change, and have the worker send the reminders it causes (e.g. "at risk")."""
-    from gendan.followup.tasks import scan_plan  # the tasks module imports the reminders, which import us
+    from gendan.followup.tasks import scan_plans  # the tasks module imports the reminders, which import us
 
     plan_replan(plan, today=today)
-    transaction.on_commit(lambda: scan_plan.enqueue(plan.pk))
+    if not getattr(_batch, "active", False):
+        transaction.on_commit(lambda: scan_plans.enqueue([plan.pk]))
     return plan
 
 
-def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, chunk: int = 500) -> int:
-    """Re-plan many plans (the morning scan): milestones read and written a chunk of plans at a time."""
+_batch = threading.local()
+
+
+@contextmanager
+def reminders_deferred():
+    """For bulk work (the demo, imports): no reminder task per change; the caller scans once at the end."""
+    previous = getattr(_batch, "active", False)
+    _batch.active = True
+    try:
+        yield
+    finally:
+        _batch.active = previous
+
+
+def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, chunk: int = 500,
+                 due: bool = True) -> int:
+    """Re-plan many plans (the morning scan, with due=False: only the projection moves with the day):
+    milestones read and written a chunk of plans at a time."""
     for start in range(0, len(plan_ids), chunk):
         ids = plan_ids[start:start + chunk]
         plans = list(Plan.objects.filter(pk__in=ids).select_related("order").only(*PLAN_SCHEDULING_FIELDS))
@@ -175,7 +196,7 @@ def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, ch
         for plan in plans:
             rows = milestones[plan.pk]
             before = [tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in rows]
-            _schedule(plan, rows, today=today, calendar=calendar)
+            _schedule(plan, rows, today=today, calendar=calendar, due=due)
             changed += [m for m, old in zip(rows, before, strict=True)
                         if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old]
         _write_rows(Milestone, changed, SCHEDULED_FIELDS)
@@ -404,6 +425,7 @@ def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
         for department in (Role.MERCHANDISER, Role.SALES):
             plan.milestones.filter(department=department, status=MilestoneStatus.OPEN).update(
                 owner=owners.get(department))
+        plan.milestones.update(chaser=owners["chaser"])
     _sync_steps(plan, order, by)
     _replanned(plan)
 

@@ -12,7 +12,7 @@ def scan_reminders() -> dict:
 
 
 @task()
-def scan_plan(plan_id: int) -> dict:
-    """After a change: the reminders of one plan (e.g. it just went at risk)."""
-    result = reminders.scan(plan_ids=[plan_id])
+def scan_plans(plan_ids: list[int]) -> dict:
+    """After changes: the reminders of the plans they touched (e.g. one just went at risk)."""
+    result = reminders.scan(plan_ids=plan_ids)
     return {"notifications": result.notifications}

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from gendan.followup.models import Milestone, PlanTemplate, TemplateMilestone
-from gendan.followup.selectors import team_load
+from gendan.followup.selectors import cockpit_for, team_load
 from gendan.followup.services import milestone_complete, order_reassign
 from gendan.followup.templates_admin import template_copy, template_make_default, template_step_save
 from gendan.followup.tests.factories import at, confirmed_order
@@ -43,6 +43,9 @@ def test_a_manager_reassigns_an_order_and_its_milestones_follow(order, sales_man
     assert order.merchandiser == other_merchandiser and order.revision == 1
     review = Milestone.objects.get(plan__order=order, code="order_review")
     assert review.owner == other_merchandiser
+    waiting = [m.code for _label, rows in cockpit_for(other_merchandiser, date(2026, 10, 12)).waiting for m in rows]
+    assert "bom" in waiting  # what others owe on the order is now theirs to chase
+    assert not cockpit_for(merchandiser, date(2026, 10, 12)).waiting
 
 
 def test_the_team_page_is_for_managers(client, order, sales_manager, merchandiser):

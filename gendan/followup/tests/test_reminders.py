@@ -105,3 +105,17 @@ def test_the_worker_runs_the_scan_the_scheduler_enqueued(order, engineer):
     assert task.status == "SUCCESSFUL", task.exception_class_path
     assert Notification.objects.filter(user=engineer, kind="overdue").exists()
     assert enqueue_due(now + timedelta(minutes=16)) == ["gendan.followup.tasks.scan_reminders"]
+
+
+def test_a_change_enqueues_the_scan_of_its_plan(order, merchandiser, django_capture_on_commit_callbacks):
+    from gendan.followup.services import milestone_reschedule, reminders_deferred
+
+    review = Milestone.objects.get(plan__order=order, code="order_review")
+    with django_capture_on_commit_callbacks(execute=True):
+        milestone_reschedule(milestone=review, by=merchandiser, new_date=date(2026, 10, 13), reason="QC away")
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "gendan.followup.tasks.scan_plans" and task.args_kwargs["args"] == [[order.plan.pk]]
+    with django_capture_on_commit_callbacks(execute=True), reminders_deferred():
+        milestone_reschedule(milestone=Milestone.objects.get(pk=review.pk), by=merchandiser,
+                             new_date=date(2026, 10, 14), reason="QC still away")
+    assert DBTaskResult.objects.count() == 1  # bulk work scans once at its end instead
