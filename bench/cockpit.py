@@ -191,7 +191,7 @@ def measure(merchandisers, manager, today, samples: int, rng) -> dict:
     daily = reminders.scan(now=morning + timedelta(days=1))
     daily_s = time.perf_counter() - started
     say(f"daily scan, the morning after: {daily_s:.1f} s, {daily.replanned} plans re-projected, "
-        f"{daily.notifications} notifications, {daily.digests_sent} digests")
+        f"{daily.notifications} notifications, {daily.digests_sent} digests; seconds by phase {daily.seconds}")
     combined = merch_ms + manager_ms
     return {
         "cockpit_p50_ms": round(statistics.median(combined), 1), "cockpit_p95_ms": round(p95(combined), 1),
@@ -221,6 +221,21 @@ def run(args) -> dict:
             **measure(merchandisers, manager, today, args.samples, rng)}
 
 
+def remeasure(args) -> dict:
+    from django.utils import timezone
+
+    from gendan.accounts.models import User
+    from gendan.followup.models import Milestone, Notification
+
+    Notification.objects.all().delete()  # the scans start from scratch, as on the first run
+    merchandisers = list(User.objects.filter(username__startswith="merch"))
+    manager = User.objects.get(username="manager000")
+    return {"orders": Milestone.objects.values("plan").distinct().count(), "milestones": Milestone.objects.count(),
+            # a kept database was scanned up to tomorrow, a reused one further: measure from after that
+            **measure(merchandisers, manager, timezone.localdate() + timedelta(days=args.reuse_day), args.samples,
+                      random.Random(SEED))}
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--orders", type=int, default=100_000, help="open orders with plans (default 100000)")
@@ -228,7 +243,16 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--merchandisers", type=int, default=40, help="merchandisers sharing the orders")
     parser.add_argument("--samples", type=int, default=40, help="timed runs per measurement")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
+    parser.add_argument("--reuse", metavar="URL",
+                        help="measure on a database a --keep run left (migrated first; nothing built)")
+    parser.add_argument("--reuse-day", type=int, default=1,
+                        help="with --reuse: days after today to measure at (after the scans already run)")
     args = parser.parse_args(argv)
+    if args.reuse:
+        start_django(args.reuse)
+        result = {"database": "reused", **remeasure(args)}
+        print(json.dumps(result), flush=True)
+        return result
     with throwaway_database(args.database_url, args.keep, name="gendan_bench_cockpit") as (url, label):
         start_django(url)
         say(f"database: {label}")

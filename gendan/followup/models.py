@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -150,6 +151,8 @@ class Plan(models.Model):
         verbose_name = _("time-and-action plan")
         verbose_name_plural = _("time-and-action plans")
         ordering = ["ex_factory"]
+        indexes = [models.Index(F("slip_days").desc(), "ex_factory", name="followup_plans_at_risk",
+                                condition=models.Q(at_risk=True, status="active"))]
 
     def __str__(self) -> str:
         return str(_("Plan for %(order)s") % {"order": self.order})

@@ -11,7 +11,8 @@ it twice, or again after the worker was killed half-way, neither repeats nor los
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -28,6 +29,7 @@ from gendan.followup.selectors import cockpit_for, due_soon_limit
 from gendan.followup.services import plans_replan
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
+SLACK_MARGIN_DAYS = 3  # a weekend: "today" for work still to do can be the next working day
 BATCH = 2000
 
 
@@ -36,30 +38,43 @@ class ScanResult:
     replanned: int = 0
     notifications: int = 0
     digests_sent: int = 0
+    seconds: dict = field(default_factory=dict)  # per phase, for the worker's log and the benchmark
 
 
 def scan(*, now: datetime | None = None, plan_ids: list[int] | None = None) -> ScanResult:
     now = now or timezone.now()
     today = timezone.localdate(now)
     result = ScanResult()
+    started = time.perf_counter()
     with calendar_pinned() as calendar:
-        result.replanned = replan_stale(today, calendar, plan_ids)
-        result.notifications = notify(today, calendar, plan_ids)
+        replanned = replan_stale(today, calendar, plan_ids)
+        result.replanned = len(replanned)
+        result.seconds["replan"] = round(time.perf_counter() - started, 2)
+        result.notifications = notify(today, calendar, plan_ids, replanned=replanned)
+        result.seconds["notify"] = round(time.perf_counter() - started - result.seconds["replan"], 2)
     if plan_ids is None and timezone.localtime(now).hour >= settings.GENDAN_DIGEST_HOUR:
+        begun = time.perf_counter()
         result.digests_sent = send_digests(today, now)
+        result.seconds["digests"] = round(time.perf_counter() - begun, 2)
     return result
 
 
-def replan_stale(today: date, calendar, plan_ids=None) -> int:
-    """Projected dates assume open work happens no earlier than today; when today passes one, re-project."""
-    stale = Milestone.objects.filter(status=MilestoneStatus.OPEN, projected_date__lt=today)
+def replan_stale(today: date, calendar, plan_ids=None) -> list[int]:
+    """Projected dates assume open work happens no earlier than today. When today passes an open
+    milestone's projection, re-project the plans where that can move ex-factory: the milestone has used
+    up its slack (its latest date is near), or the order is at risk already (its slip grows). Elsewhere
+    only dates shown on the plan page drift, and that page re-projects when it is opened."""
+    near = today + timedelta(days=SLACK_MARGIN_DAYS)
+    stale = Milestone.objects.filter(status=MilestoneStatus.OPEN, projected_date__lt=today).filter(
+        Q(latest_date__lte=near) | Q(plan__at_risk=True))
     if plan_ids is not None:
         stale = stale.filter(plan_id__in=plan_ids)
     ids = sorted(set(stale.values_list("plan_id", flat=True)))
-    return plans_replan(ids, today=today, calendar=calendar, due=False)
+    plans_replan(ids, today=today, calendar=calendar, due=False)
+    return ids
 
 
-def notify(today: date, calendar, plan_ids=None) -> int:
+def notify(today: date, calendar, plan_ids=None, replanned: list[int] | None = None) -> int:
     """Create the reminders that do not exist yet. Milestones are looked at from the last scan's day on
     (all of them the first time, or for one plan), so a daily scan reads a day's worth, not every open one;
     a scan missed for days catches up from the last one that ran."""
@@ -67,7 +82,9 @@ def notify(today: date, calendar, plan_ids=None) -> int:
         kind__in=[ReminderKind.OVERDUE, ReminderKind.DUE_SOON]).aggregate(last=Max("day"))["last"]
     soon = due_soon_limit(today, calendar)
     window = (last, due_soon_limit(last, calendar)) if last else None
-    rows = [*_milestone_reminders(today, soon, window, plan_ids), *_risk_reminders(plan_ids),
+    # risk changes only where plans were re-planned (by this scan, or by the change that asked for it)
+    risk_ids = plan_ids if plan_ids is not None or not last else replanned
+    rows = [*_milestone_reminders(today, soon, window, plan_ids), *_risk_reminders(risk_ids),
             *_follow_up_reminders(today)]
     return _insert_new(rows)
 
@@ -111,9 +128,16 @@ def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[Noti
 
 
 def _risk_reminders(plan_ids) -> list[Notification]:
-    plans = Plan.objects.filter(status=PlanStatus.ACTIVE, at_risk=True)
-    if plan_ids is not None:
-        plans = plans.filter(pk__in=plan_ids)
+    if plan_ids is None:
+        return _risk_reminders_of(Plan.objects.filter(status=PlanStatus.ACTIVE, at_risk=True))
+    rows = []
+    for start in range(0, len(plan_ids), BATCH):  # SQLite takes a limited number of parameters
+        chunk = plan_ids[start:start + BATCH]
+        rows += _risk_reminders_of(Plan.objects.filter(status=PlanStatus.ACTIVE, at_risk=True, pk__in=chunk))
+    return rows
+
+
+def _risk_reminders_of(plans) -> list[Notification]:
     rows = []
     for plan in plans.values("pk", "order_id", "projected_ex_factory", "slip_days", "order__merchandiser_id",
                              "order__salesperson_id"):

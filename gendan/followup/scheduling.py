@@ -84,10 +84,20 @@ def dependencies(milestone, ex_code: str | None) -> set[str]:
     return deps
 
 
+_orders: dict[tuple, list[str]] = {}  # plans from one template share a handful of shapes
+
+
 def topological(milestones, ex_code: str | None) -> list:
     """Milestones ordered so every one comes after what it depends on; unknown codes are ignored."""
     by_code = {m.code: m for m in milestones}
     deps = {m.code: dependencies(m, ex_code) & by_code.keys() for m in milestones}
+    shape = tuple((code, tuple(sorted(d))) for code, d in deps.items())
+    if shape not in _orders:
+        _orders[shape] = [m.code for m in _sorted(milestones, deps, by_code)]
+    return [by_code[code] for code in _orders[shape]]
+
+
+def _sorted(milestones, deps: dict, by_code: dict) -> list:
     ordered, done = [], set()
     while len(ordered) < len(milestones):
         ready = [m for m in milestones if m.code not in done and deps[m.code] <= done]

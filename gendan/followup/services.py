@@ -230,16 +230,30 @@ class ScheduledRow:
 
 
 def _write_rows(model, rows, fields: list[str]) -> None:
-    """UPDATE … WHERE id = … for many rows in one executemany: Django's bulk_update builds a CASE per field
-    and row, which costs more than the scheduling itself at a few thousand plans."""
+    """Write the scheduled fields of many rows at once. Django's bulk_update builds a CASE per field and row,
+    which costs more than the scheduling itself at thousands of plans; PostgreSQL takes one
+    UPDATE … FROM (VALUES …), SQLite an executemany."""
     if not rows:
         return
     columns = [model._meta.get_field(name) for name in fields]
-    assignments = ", ".join(f"{connection.ops.quote_name(c.column)} = %s" for c in columns)
-    sql = f"UPDATE {connection.ops.quote_name(model._meta.db_table)} SET {assignments} WHERE id = %s"
-    params = [[c.get_db_prep_value(getattr(row, c.attname), connection) for c in columns] + [row.pk] for row in rows]
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    values = [[c.get_db_prep_value(getattr(row, c.attname), connection) for c in columns] + [row.pk] for row in rows]
     with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+        if connection.vendor == "postgresql":
+            names = [quote(c.column) for c in columns]
+            casts = ", ".join(f"%s::{c.db_type(connection)}" for c in columns)
+            row_sql = f"({casts}, %s::bigint)"
+            for start in range(0, len(values), 1000):
+                chunk = values[start:start + 1000]
+                cursor.execute(
+                    f"UPDATE {quote(table)} AS t SET {', '.join(f'{n} = v.{n}' for n in names)} "
+                    f"FROM (VALUES {', '.join([row_sql] * len(chunk))}) AS v({', '.join(names)}, id) "
+                    f"WHERE t.id = v.id",
+                    [value for row in chunk for value in row],
+                )
+        else:
+            assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
+            cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", values)
 
 
 # ---------------------------------------------------------------- who may do what

@@ -2,6 +2,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -197,6 +198,9 @@ def _plan_context(request, order) -> dict:
     context = {"order": order, "plan": plan, "today": today}
     if plan is None:
         return context
+    if plan.milestones.filter(status=MilestoneStatus.OPEN, projected_date__lt=today).exists():
+        with transaction.atomic():  # the morning scan re-projects only plans whose risk can change
+            services.plan_replan(plan, today=today)
     rows = plan_milestones(plan)
     soon = due_soon_limit(today, WorkCalendar.load())
     user = request.user
