@@ -88,7 +88,7 @@ def _work(plan: Plan, users: dict, today: date, rng: random.Random) -> int:
         if m is None:
             return done
         recent = (today - m.due_date).days <= RECENT_DAYS  # old work is done; what slips is recent
-        if rng.random() < (leave_open if recent else 0.01):
+        if recent and rng.random() < leave_open:
             skipped.add(m.pk)
             continue
         actual = min(max(m.due_date + timedelta(days=rng.choice(LATENESS)), plan.confirmed_on), today - timedelta(1))
