@@ -17,9 +17,8 @@ import random
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.auth.hashers import make_password
@@ -33,6 +32,8 @@ from gendan.catalog.models import Product
 from gendan.catalog.services import customer_item_set, product_create
 from gendan.demo import data
 from gendan.demo import followup as demo_followup
+from gendan.demo.clock import at as _at
+from gendan.demo.clock import clock as _clock
 from gendan.parties.models import Customer, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
@@ -116,21 +117,6 @@ def build_demo(*, log: Callable[[str], None] = lambda message: None) -> dict[str
 
 
 # ---------------------------------------------------------------- simulated clock
-
-
-@contextmanager
-def _clock(moment: datetime):
-    """Let the services stamp `moment` as "now" (auto_now_add fields, history, events)."""
-    real_now = timezone.now
-    timezone.now = lambda: moment
-    try:
-        yield
-    finally:
-        timezone.now = real_now
-
-
-def _at(day: date, hour: int, minute: int) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
 # ---------------------------------------------------------------- order plans

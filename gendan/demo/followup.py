@@ -5,12 +5,13 @@ opens a cockpit with real overdue, due and at-risk items."""
 from __future__ import annotations
 
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.utils import timezone
 
 from gendan.accounts.roles import Role
 from gendan.core.workdays import WorkCalendar, calendar_pinned
+from gendan.demo.clock import at, clock
 from gendan.followup import reminders
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
@@ -137,15 +138,6 @@ def _activities(plans: list[Plan], today: date, rng: random.Random) -> int:
     return count
 
 
-class _clock:
-    """Let the services stamp a simulated moment as "now" (as the order history does)."""
-
-    def __init__(self, day: date, rng: random.Random):
-        self.moment = timezone.make_aware(datetime.combine(day, time(9 + rng.randint(0, 8), rng.randint(0, 59))))
-
-    def __enter__(self):
-        self.real_now = timezone.now
-        timezone.now = lambda: self.moment
-
-    def __exit__(self, *exc):
-        timezone.now = self.real_now
+def _clock(day: date, rng: random.Random):
+    """The simulated clock at a random working hour of `day`."""
+    return clock(at(day, 9 + rng.randint(0, 8), rng.randint(0, 59)))

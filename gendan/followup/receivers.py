@@ -13,7 +13,7 @@ def follow_status(sender, order, old, new, by, **kwargs):
     if new == OrderStatus.CONFIRMED:
         services.plan_create(order=order, by=by)
     elif new == OrderStatus.CANCELLED:
-        services.plan_close_for_order(order, new, by)
+        services.plan_cancel_for_order(order, by)
     elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
         services.plan_order_shipped(order, by)
 

@@ -33,14 +33,9 @@ def due_soon_limit(today: date, calendar) -> date:
     return calendar.add(today, DUE_SOON_WORKING_DAYS).date
 
 
-def milestones_owned_by(user) -> QuerySet[Milestone]:
-    """A person's milestones: their own, and their departments' that nobody in particular owns.
-    Managers answer for all of them."""
-    return _union(_owned_parts(user))
-
-
 def _owned_parts(user) -> list[QuerySet[Milestone]]:
-    """The person's milestones as querysets that each run on one index (an OR would scan the open set)."""
+    """A person's milestones — their own, and their departments' that nobody in particular owns; managers
+    answer for all — as querysets that each run on one index (an OR would scan the open set)."""
     milestones = Milestone.objects.open().select_related("plan__order__customer", "owner")
     if user.has_perm("followup.view_team_load"):
         return [milestones]
@@ -49,13 +44,6 @@ def _owned_parts(user) -> list[QuerySet[Milestone]]:
     if user.role_codes() and unassigned.exists():  # usually none: one look saves six queries
         parts.append(unassigned)
     return parts
-
-
-def _union(parts: list[QuerySet]) -> QuerySet:
-    result = parts[0]
-    for part in parts[1:]:
-        result = result | part
-    return result
 
 
 def _first(parts: list[QuerySet], limit: int) -> list:

@@ -462,15 +462,15 @@ def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
             _save(milestone, by, reason=milestone.waive_reason)
 
 
-def plan_close_for_order(order: SalesOrder, status: str, by) -> None:
+def plan_cancel_for_order(order: SalesOrder, by) -> None:
+    """The order is cancelled: so is its plan, and the milestones still open leave everyone's lists."""
     plan = getattr(order, "plan", None)
     if plan is None:
         return
-    if status == "cancelled":
-        plan.status = PlanStatus.CANCELLED
-        plan._history_user = by
-        plan.save(update_fields=["status", "updated_at"])
-        plan.milestones.filter(status=MilestoneStatus.OPEN).update(status=MilestoneStatus.CANCELLED)
+    plan.status = PlanStatus.CANCELLED
+    plan._history_user = by
+    plan.save(update_fields=["status", "updated_at"])
+    plan.milestones.filter(status=MilestoneStatus.OPEN).update(status=MilestoneStatus.CANCELLED)
 
 
 def plan_order_shipped(order: SalesOrder, by) -> None:

@@ -17,7 +17,6 @@ def order_timeline(plan, milestones, today: date) -> dict:
             "baseline": _iso(m.baseline_date), "due": _iso(m.due_date), "projected": _iso(m.projected_date),
             "actual": _iso(m.actual_date if m.status == MilestoneStatus.DONE else None),
             "status": m.status, "critical": m.is_critical or (plan.risk_cause_id == m.pk),
-            "late": bool(m.status == MilestoneStatus.OPEN and m.due_date and m.due_date < today),
         })
     return {"today": today.isoformat(), "ex_factory": plan.ex_factory.isoformat(),
             "projected_ex_factory": _iso(plan.projected_ex_factory), "rows": rows}

@@ -31,6 +31,7 @@ from gendan.followup.forms import (
     TimelineFilterForm,
 )
 from gendan.followup.models import (
+    Activity,
     DelayNotice,
     FeedToken,
     Milestone,
@@ -136,7 +137,7 @@ def _refreshed(request, order):
         return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
     if request.htmx:
         return render(request, "followup/includes/cockpit_body.html", _cockpit_context(request))
-    return redirect(order.get_absolute_url() if request.POST.get("view") == "plan" else "home")
+    return redirect("home")
 
 
 @login_required
@@ -159,8 +160,6 @@ def activity_add(request, order_pk):
 @login_required
 @require_POST
 def follow_up_done(request, pk):
-    from gendan.followup.models import Activity
-
     activity = get_object_or_404(Activity, pk=pk, order__in=order_list_visible_to(user=request.user))
     try:
         services.activity_follow_up_done(activity=activity, by=request.user)

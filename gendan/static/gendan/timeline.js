@@ -1,5 +1,5 @@
 // Timelines drawn with ECharts: planned against actual, the today line, the critical path in red.
-// gendanTimeline(element, {today, ex_factory, rows: [{name, baseline, due, projected, actual, status, critical, late}]}, labels)
+// gendanTimeline(element, {today, ex_factory, rows: [{name, baseline, due, projected, actual, status, critical}]}, labels)
 // gendanOrdersTimeline(element, {today, rows: [{name, url, start, ex_factory, projected, actual, at_risk}]}, labels)
 (function () {
   const DAY = 86400000;
