@@ -57,6 +57,7 @@ class CalendarDay(models.Model):
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. Spring Festival"))
+    changed_at = models.DateTimeField(auto_now=True)  # tells processes holding the calendar to reload it
 
     class Meta:
         verbose_name = _("calendar day")

@@ -12,7 +12,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db import connection
+
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
+
+MEMO_LIMIT = 200_000
 
 
 @dataclass(frozen=True)
@@ -33,8 +37,19 @@ class WorkCalendar:
 
     @classmethod
     def load(cls) -> WorkCalendar:
+        """The current calendar. Each process keeps it (with its memoised sums) and re-reads the tables
+        only when one small query says they changed: plans are created one per confirmed order."""
         if _pinned:
             return _pinned[-1]
+        stamp = _stamp()
+        if _loaded and _loaded[0] == stamp:
+            return _loaded[1]
+        calendar = cls.read()
+        _loaded[:] = [stamp, calendar]
+        return calendar
+
+    @classmethod
+    def read(cls) -> WorkCalendar:
         days_off, working = set(), set()
         for day, kind in CalendarDay.objects.values_list("date", "kind"):
             (working if kind == DayKind.WORKING_WEEKEND else days_off).add(day)
@@ -54,6 +69,8 @@ class WorkCalendar:
         """The working day `days` working days after (or, if negative, before) `start`."""
         key = (start, days)
         if key not in self._added:
+            if len(self._added) > MEMO_LIMIT:  # a long-running process must not grow without end
+                self._added.clear()
             self._added[key] = self._add(start, days)
         return self._added[key]
 
@@ -80,6 +97,8 @@ class WorkCalendar:
         if end < start:
             return -self.between(end, start)
         if (start, end) not in self._counted:
+            if len(self._counted) > MEMO_LIMIT:
+                self._counted.clear()
             self._counted[start, end] = self._between(start, end)
         return self._counted[start, end]
 
@@ -88,12 +107,22 @@ class WorkCalendar:
 
 
 _pinned: list[WorkCalendar] = []
+_loaded: list = []  # [stamp, WorkCalendar] of the last load in this process
+
+
+def _stamp() -> tuple:
+    """Changes whenever a year or a day is added, edited or removed (one small query)."""
+    years, days = CalendarYear._meta.db_table, CalendarDay._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT (SELECT COUNT(*) FROM {years}), (SELECT SUM(year) FROM {years}), "
+                       f"(SELECT COUNT(*) FROM {days}), (SELECT MAX(changed_at) FROM {days})")
+        return cursor.fetchone()
 
 
 @contextmanager
 def calendar_pinned():
     """Load the calendar once for a batch (demo, benchmarks, the morning scan) instead of on every plan."""
-    _pinned.append(WorkCalendar.load())
+    _pinned.append(WorkCalendar.read())
     try:
         yield _pinned[-1]
     finally:

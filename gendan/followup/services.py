@@ -16,9 +16,9 @@ from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from gendan.accounts.roles import Role
+from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
@@ -64,19 +64,20 @@ def step_applies(step: TemplateMilestone, order: SalesOrder) -> bool:
     )
 
 
-def owners_by_department(order: SalesOrder) -> dict[str, object]:
-    owners = {a.department: a.user for a in DepartmentAssignee.objects.select_related("user")}
+def owners_by_department(order: SalesOrder) -> dict[str, int | None]:
+    """User ids: the company's owner per department, the order's own people, and who chases the order."""
+    owners = dict(DepartmentAssignee.objects.values_list("department", "user_id"))
     if order.merchandiser_id:
-        owners[Role.MERCHANDISER] = order.merchandiser
-    owners[Role.SALES] = order.salesperson
-    owners["chaser"] = order.merchandiser or order.salesperson
+        owners[Role.MERCHANDISER] = order.merchandiser_id
+    owners[Role.SALES] = order.salesperson_id
+    owners["chaser"] = order.merchandiser_id or order.salesperson_id
     return owners
 
 
 def _milestone_from(step: TemplateMilestone, plan: Plan, owners: dict) -> Milestone:
     return Milestone(
         plan=plan, position=step.position, code=step.code, name_zh=step.name_zh, name_en=step.name_en,
-        department=step.department, owner=owners.get(step.department), chaser=owners.get("chaser"),
+        department=step.department, owner_id=owners.get(step.department), chaser_id=owners.get("chaser"),
         anchor=step.anchor,
         anchor_milestone=step.anchor_milestone, anchor_event=step.anchor_event, offset=step.offset,
         offset_unit=step.offset_unit, predecessors=parse_predecessors(step.predecessors),
@@ -100,12 +101,11 @@ def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, 
         ex_factory=order.confirmed_ex_factory, port_days=template.port_days,
         transit_days=template.transit_days(order.transport_mode),
     )
-    plan._history_user = by
-    plan.save()
+    insert_with_history([plan], by=by)
     owners = owners_by_department(order)
     milestones = [_milestone_from(step, plan, owners) for step in template.steps.all() if step_applies(step, order)]
     _schedule(plan, milestones, today=today, new=milestones)
-    bulk_create_with_history(milestones, Milestone, default_user=by)
+    insert_with_history(milestones, by=by)
     _save_outcome(plan)
     return plan
 
@@ -438,8 +438,8 @@ def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
         owners = owners_by_department(order)
         for department in (Role.MERCHANDISER, Role.SALES):
             plan.milestones.filter(department=department, status=MilestoneStatus.OPEN).update(
-                owner=owners.get(department))
-        plan.milestones.update(chaser=owners["chaser"])
+                owner_id=owners.get(department))
+        plan.milestones.update(chaser_id=owners["chaser"])
     _sync_steps(plan, order, by)
     _replanned(plan)
 
@@ -455,7 +455,7 @@ def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
     new = [_milestone_from(s, plan, owners) for s in steps if s.code in wanted and s.code not in present]
     if new:
         _schedule(plan, [*present.values(), *new], new=new)
-        bulk_create_with_history(new, Milestone, default_user=by)
+        insert_with_history(new, by=by)
     for code, milestone in present.items():
         if code not in wanted and milestone.status == MilestoneStatus.OPEN:
             milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, _("No longer applies to this order.")

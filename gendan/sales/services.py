@@ -10,9 +10,9 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from gendan.catalog.models import CustomerItem, Product
+from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.money import round_amount
 from gendan.core.numbering import next_number
@@ -60,10 +60,9 @@ def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **heade
     rows = _build_lines(order, lines, start=1)
     _set_totals(order, rows)  # the order is written once, with its totals
     order.number = next_number("SO", on=order.order_date)
-    order._history_user = by
-    order.save()
+    insert_with_history([order], by=by)
     if rows:
-        bulk_create_with_history(rows, SalesOrderLine, default_user=by)
+        insert_with_history(rows, by=by)
     OrderEvent.objects.create(order=order, kind="created", new_status=order.status, by=by)
     return order
 
@@ -117,7 +116,7 @@ def _build_lines(order: SalesOrder, lines: list[LineInput], *, start: int) -> li
 
 def _insert_lines(order: SalesOrder, lines: list[LineInput], *, by) -> list[SalesOrderLine]:
     start = (order.lines.order_by("-position").values_list("position", flat=True).first() or 0) + 1
-    return bulk_create_with_history(_build_lines(order, lines, start=start), SalesOrderLine, default_user=by)
+    return insert_with_history(_build_lines(order, lines, start=start), by=by)
 
 
 def _customer_item_numbers(customer_id: int, product_ids: list[int]) -> dict[int, str]:

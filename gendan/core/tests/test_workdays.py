@@ -89,3 +89,16 @@ def test_seeding_is_idempotent():
     days = CalendarDay.objects.count()
     assert seed_from_chinese_calendar() == 0
     assert CalendarDay.objects.count() == days
+
+
+def test_the_calendar_is_kept_between_loads_and_reloaded_after_any_change():
+    first = WorkCalendar.load()
+    assert WorkCalendar.load() is first  # nothing changed: the same snapshot, memoised sums and all
+    closure = CalendarDay.objects.create(date=d("2026-03-03"), kind=DayKind.CLOSURE)
+    assert WorkCalendar.load().is_workday(d("2026-03-03")) is False
+    closure.kind = DayKind.WORKING_WEEKEND  # an edit, no new row
+    closure.save()
+    assert WorkCalendar.load().is_workday(d("2026-03-03")) is True
+    closure.delete()
+    CalendarYear.objects.filter(year=2026).delete()
+    assert not WorkCalendar.load().is_known(d("2026-03-03"))

@@ -1,0 +1,96 @@
+"""Inserting many new rows, with their history, in one statement each.
+
+What `bulk_create_with_history` does, less Django's per-value SQL compilation (about 3 µs a value):
+confirming an order writes a plan of some 25 milestones and their 25 history rows, 30 columns each,
+and that compilation alone cost more than everything else the confirmation does.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from django.db import connection, models
+from django.utils import timezone
+
+CHUNK = 500  # rows per INSERT, well inside SQLite's limit of 32,766 parameters
+
+
+def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> list[models.Model]:
+    """Insert new records of one model and their "created" history rows; sets each record's pk."""
+    if not objs:
+        return objs
+    model = type(objs[0])
+    now = timezone.now()
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="insert_with_history")  # parent saved after assigning
+        for field in _auto_now_fields(model):
+            setattr(obj, field.attname, now)
+    fields = _columns(model)
+    ids = insert_values(model, fields, [[getattr(obj, f.attname) for f in fields] for obj in objs])
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding, obj._state.db = False, connection.alias
+    history = model.history.model
+    tracked = [f.attname for f in history.tracked_fields]
+    history_fields = [history._meta.get_field(name) for name in tracked] + [
+        history._meta.get_field(name)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")
+    ]
+    by_id = getattr(by, "pk", by)
+    insert_values(history, history_fields, [
+        [getattr(obj, name) for name in tracked] + [now, reason, "+", by_id] for obj in objs
+    ])
+    return objs
+
+
+def insert_values(model, fields: list[models.Field], rows: list[list]) -> list[int]:
+    """INSERT rows (values in the order of `fields`) and return their new primary keys, in order."""
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    adapt = [_adapter(field, connection.vendor) for field in fields]
+    columns = ", ".join(quote(f.column) for f in fields)
+    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            params = [a(value) if a else value for row in chunk for a, value in zip(adapt, row, strict=True)]
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "
+                f"RETURNING {quote(model._meta.pk.column)}",
+                params,
+            )
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids
+
+
+@cache
+def _columns(model) -> list[models.Field]:
+    return [f for f in model._meta.concrete_fields if not f.primary_key]
+
+
+@cache
+def _auto_now_fields(model) -> list[models.Field]:
+    return [f for f in _columns(model) if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+
+
+_PLAIN = {"IntegerField", "PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField",
+          "BigIntegerField", "BooleanField", "ForeignKey", "OneToOneField", "AutoField", "BigAutoField"}
+_TEXT = {"CharField", "TextField", "SlugField", "EmailField"}
+
+
+@cache
+def _adapter(field: models.Field, vendor: str):
+    """How a Python value becomes a database parameter for this field; None when it goes as it is."""
+    kind = field.get_internal_type()
+    ops = connection.ops
+    if kind in _PLAIN:
+        return None
+    if kind in _TEXT:  # choices are str enums; drivers may send an enum by its name, so send the value
+        return lambda value: value if value is None or type(value) is str else str(value)
+    if kind == "DateField":
+        return ops.adapt_datefield_value
+    if kind == "DateTimeField":
+        return ops.adapt_datetimefield_value
+    if kind == "DecimalField":
+        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
+    return lambda value: field.get_db_prep_save(value, connection)
