@@ -97,13 +97,14 @@ def build_plans(orders, today, rng) -> int:
 
     calendar, template = WorkCalendar.load(), default_template()
     steps = list(template.steps.all())
-    departments = {a.department: a.user for a in DepartmentAssignee.objects.all()}
+    departments = dict(DepartmentAssignee.objects.values_list("department", "user_id"))
     plans, milestone_sets = [], []
     for order in orders:
-        plan = Plan(order=order, template=template, confirmed_on=order.order_date + timedelta(days=1),
+        plan = Plan(order=order, merchandiser_id=order.merchandiser_id, salesperson_id=order.salesperson_id,
+                    template=template, confirmed_on=order.order_date + timedelta(days=1),
                     ex_factory=order.confirmed_ex_factory, port_days=3, transit_days=30)
-        owners = {**departments, "merchandiser": order.merchandiser, "sales": order.salesperson,
-                  "chaser": order.merchandiser}
+        owners = {**departments, "merchandiser": order.merchandiser_id, "sales": order.salesperson_id,
+                  "chaser": order.merchandiser_id}
         milestones = [_milestone_from(s, plan, owners) for s in steps if step_applies(s, order)]
         context = PlanContext(confirmed_on=plan.confirmed_on, ex_factory=plan.ex_factory)
         scheduler = Scheduler(context, milestones, calendar, plan.confirmed_on)
@@ -206,6 +207,7 @@ def run(args) -> dict:
     from django.conf import settings
     from django.utils import timezone
 
+    from gendan.core.runtime import freeze_startup_objects
     from gendan.followup.models import Milestone
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"  # digests are built, not mailed
@@ -214,10 +216,12 @@ def run(args) -> dict:
     started = time.perf_counter()
     merchandisers, _sales, manager, customers = build_company(args.merchandisers)
     orders = build_orders(args.orders, customers, today, rng)
-    milestone_count = build_plans(orders, today, rng)
-    say(f"built {len(orders)} orders with {milestone_count} milestones in {time.perf_counter() - started:.0f} s "
+    order_count, milestone_count = len(orders), build_plans(orders, today, rng)
+    say(f"built {order_count} orders with {milestone_count} milestones in {time.perf_counter() - started:.0f} s "
         f"({Milestone.objects.filter(status='open').count()} open)")
-    return {"orders": len(orders), "milestones": milestone_count,
+    del orders, customers  # a server process holds none of what built the data
+    freeze_startup_objects()  # as gendan.wsgi and `gendan worker` do after start-up
+    return {"orders": order_count, "milestones": milestone_count,
             **measure(merchandisers, manager, today, args.samples, rng)}
 
 
@@ -225,9 +229,11 @@ def remeasure(args) -> dict:
     from django.utils import timezone
 
     from gendan.accounts.models import User
+    from gendan.core.runtime import freeze_startup_objects
     from gendan.followup.models import Milestone, Notification
 
     Notification.objects.all().delete()  # the scans start from scratch, as on the first run
+    freeze_startup_objects()
     merchandisers = list(User.objects.filter(username__startswith="merch"))
     manager = User.objects.get(username="manager000")
     return {"orders": Milestone.objects.values("plan").distinct().count(), "milestones": Milestone.objects.count(),

@@ -44,6 +44,18 @@ class CachedHistoryManager(HistoryManager):
         return super().from_queryset(queryset_class, class_name)
 
 
+class BusinessHistory(HistoricalRecords):
+    """History is read one record at a time, so its table is indexed by the record's id (and by simple-history's
+    own date and user) only; copies of the record's other indexes would just make every write dearer."""
+
+    def copy_fields(self, model):
+        fields = super().copy_fields(model)
+        for name, field in fields.items():
+            if name != model._meta.pk.name:
+                field.db_index = False
+        return fields
+
+
 def business_history(**options) -> HistoricalRecords:
     """The change history every business record keeps (who, when, old → new)."""
-    return HistoricalRecords(history_manager=CachedHistoryManager, **options)
+    return BusinessHistory(history_manager=CachedHistoryManager, **options)

@@ -139,11 +139,11 @@ def _risk_reminders(plan_ids) -> list[Notification]:
 
 def _risk_reminders_of(plans) -> list[Notification]:
     rows = []
-    for plan in plans.values("pk", "order_id", "projected_ex_factory", "slip_days", "order__merchandiser_id",
-                             "order__salesperson_id"):
+    for plan in plans.values("pk", "order_id", "projected_ex_factory", "slip_days", "merchandiser_id",
+                             "salesperson_id"):
         # once when the order goes at risk, and again each time the slip grows by another week
         key = f"{ReminderKind.AT_RISK}:{plan['pk']}:w{plan['slip_days'] // 7}"
-        for user_id in {plan["order__merchandiser_id"], plan["order__salesperson_id"]} - {None}:
+        for user_id in {plan["merchandiser_id"], plan["salesperson_id"]} - {None}:
             rows.append(Notification(user_id=user_id, kind=ReminderKind.AT_RISK, key=key, order_id=plan["order_id"],
                                      day=plan["projected_ex_factory"]))
     return rows

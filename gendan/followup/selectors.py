@@ -36,7 +36,7 @@ def due_soon_limit(today: date, calendar) -> date:
 def _owned_parts(user) -> list[QuerySet[Milestone]]:
     """A person's milestones — their own, and their departments' that nobody in particular owns; managers
     answer for all — as querysets that each run on one index (an OR would scan the open set)."""
-    milestones = Milestone.objects.open().select_related("plan__order__customer", "owner")
+    milestones = Milestone.objects.open()
     if user.has_perm("followup.view_team_load"):
         return [milestones]
     parts = [milestones.filter(owner=user)]
@@ -57,10 +57,10 @@ def _role_filter(user) -> Q:
     """Orders a merchandiser follows, or a salesperson sells (one indexed column each, OR only if both)."""
     merchandiser, sales = user.has_role(Role.MERCHANDISER), user.has_role(Role.SALES)
     if merchandiser and not sales:
-        return Q(order__merchandiser=user)
+        return Q(merchandiser=user)
     if sales and not merchandiser:
-        return Q(order__salesperson=user)
-    return Q(order__merchandiser=user) | Q(order__salesperson=user)
+        return Q(salesperson=user)
+    return Q(merchandiser=user) | Q(salesperson=user)
 
 
 def plans_chased_by(user) -> QuerySet[Plan]:
@@ -77,11 +77,9 @@ def plans_chased_by(user) -> QuerySet[Plan]:
 
 
 COUNT_CAP = 1000  # the cockpit says "1000+" rather than counting a whole company's backlog every morning
-ROW_FIELDS = [
-    "code", "name_zh", "name_en", "department", "owner", "due_date", "estimated", "is_critical", "is_ex_factory",
-    "status", "version", "plan__order__number", "plan__order__merchandiser", "plan__order__customer__code",
-    "plan__order__customer__name_en", "owner__username", "owner__full_name", "owner__first_name",
-    "owner__last_name",
+ROW_FIELDS = [  # and the order, customer and owner columns of Milestone.objects.listed()
+    "plan", "code", "name_zh", "name_en", "department", "owner", "due_date", "estimated", "is_critical",
+    "is_ex_factory", "status", "version",
 ]
 
 
@@ -112,16 +110,16 @@ def _capped(rows: QuerySet, *ordering: str) -> int:
 
 def cockpit_for(user, today: date) -> Cockpit:
     cockpit = Cockpit(today=today)
-    parts = [part.only(*ROW_FIELDS) for part in _owned_parts(user)]
+    parts = _owned_parts(user)
     week_end = today + timedelta(days=WEEK)
     windows = {
         "overdue": Q(due_date__lt=today), "today": Q(due_date=today),
         "week": Q(due_date__gt=today, due_date__lte=week_end),
     }
     lists = {key: [part.filter(window) for part in parts] for key, window in windows.items()}
-    cockpit.overdue = _first(lists["overdue"], LIST_LIMIT)
-    cockpit.due_today = _first(lists["today"], LIST_LIMIT)
-    cockpit.due_this_week = _first(lists["week"], LIST_LIMIT)
+    cockpit.overdue, cockpit.due_today, cockpit.due_this_week = (
+        _first([part.listed().only(*ROW_FIELDS) for part in lists[key]], LIST_LIMIT)
+        for key in ("overdue", "today", "week"))
     cockpit.counts = {key: min(COUNT_CAP, sum(_capped(part) for part in qs)) for key, qs in lists.items()}
     chased = plans_chased_by(user)
     at_risk = chased.filter(at_risk=True)
@@ -145,7 +143,7 @@ WAITING_LIMIT = 120
 def waiting_on_others(user, today: date, week_end: date) -> list:
     """Milestones on the orders this person chases that other people owe, overdue or due within a week,
     grouped by department: whom to call this morning. Managers: what is already late, everywhere."""
-    rows = Milestone.objects.open().exclude(owner=user).only(*ROW_FIELDS)
+    rows = Milestone.objects.open().exclude(owner=user).listed().only(*ROW_FIELDS)
     if user.has_perm("followup.view_team_load"):
         rows = rows.filter(due_date__lt=today)
     else:

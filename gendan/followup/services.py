@@ -97,7 +97,8 @@ def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, 
     if not order.confirmed_ex_factory:
         raise ValidationError({"confirmed_ex_factory": _("The plan needs the confirmed ex-factory date.")})
     plan = Plan(
-        order=order, template=template, confirmed_on=today or timezone.localdate(),
+        order=order, merchandiser_id=order.merchandiser_id, salesperson_id=order.salesperson_id,
+        template=template, confirmed_on=today or timezone.localdate(),
         ex_factory=order.confirmed_ex_factory, port_days=template.port_days,
         transit_days=template.transit_days(order.transport_mode),
     )
@@ -435,6 +436,7 @@ def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
         plan._history_user = by
         plan.save(update_fields=["ex_factory", "updated_at"])
     if fields & {"merchandiser", "salesperson"}:
+        Plan.objects.filter(pk=plan.pk).update(merchandiser=order.merchandiser_id, salesperson=order.salesperson_id)
         owners = owners_by_department(order)
         for department in (Role.MERCHANDISER, Role.SALES):
             plan.milestones.filter(department=department, status=MilestoneStatus.OPEN).update(

@@ -71,8 +71,7 @@ class SalesOrder(models.Model):
     number = models.CharField(_("order no."), max_length=20, unique=True, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT, editable=False,
-        db_index=True,
-    )
+    )  # indexed with the order date (Meta.indexes)
     customer = models.ForeignKey(
         "parties.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
     )
@@ -202,7 +201,8 @@ class SalesOrder(models.Model):
 class SalesOrderLine(models.Model):
     """One product on an order; amount, cartons and CBM derive from quantity, price and packaging."""
 
-    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines")
+    order = models.ForeignKey(SalesOrder, on_delete=models.CASCADE, related_name="lines",
+                              db_index=False)  # the first column of unique_line_position
     position = models.PositiveIntegerField(_("line"))
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT)
     customer_item_no = models.CharField(_("customer item no."), max_length=60, blank=True)

@@ -4,9 +4,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from gendan.followup.models import Milestone, PlanTemplate, TemplateMilestone
+from gendan.followup.models import Milestone, Plan, PlanTemplate, TemplateMilestone
 from gendan.followup.selectors import cockpit_for, team_load
-from gendan.followup.services import milestone_complete, order_reassign
+from gendan.followup.services import milestone_complete, order_reassign, plan_replan
 from gendan.followup.templates_admin import template_copy, template_make_default, template_step_save
 from gendan.followup.tests.factories import at, confirmed_order
 
@@ -38,7 +38,11 @@ def test_a_manager_reassigns_an_order_and_its_milestones_follow(order, sales_man
         order_reassign(order=order, merchandiser=other_merchandiser, by=salesperson, version=order.version)
     with pytest.raises(ValidationError):
         order_reassign(order=order, merchandiser=salesperson, by=sales_manager, version=order.version)
-    order_reassign(order=order, merchandiser=other_merchandiser, by=sales_manager, version=order.version)
+    late = date(2026, 11, 5)  # the BOM is five weeks late by then: the order is at risk
+    plan_replan(order.plan, today=late)
+    assert [p.order for p in cockpit_for(merchandiser, late).at_risk] == [order]
+    with at(late):
+        order_reassign(order=order, merchandiser=other_merchandiser, by=sales_manager, version=order.version)
     order.refresh_from_db()
     assert order.merchandiser == other_merchandiser and order.revision == 1
     review = Milestone.objects.get(plan__order=order, code="order_review")
@@ -46,6 +50,9 @@ def test_a_manager_reassigns_an_order_and_its_milestones_follow(order, sales_man
     waiting = [m.code for _label, rows in cockpit_for(other_merchandiser, date(2026, 10, 12)).waiting for m in rows]
     assert "bom" in waiting  # what others owe on the order is now theirs to chase
     assert not cockpit_for(merchandiser, date(2026, 10, 12)).waiting
+    assert order.plan.merchandiser == other_merchandiser and order.plan.salesperson == salesperson
+    assert [p.order for p in cockpit_for(other_merchandiser, late).at_risk] == [order]  # it moved with the order
+    assert not cockpit_for(merchandiser, late).at_risk
 
 
 def test_the_team_page_is_for_managers(client, order, sales_manager, merchandiser):
