@@ -43,22 +43,31 @@ def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> li
     return objs
 
 
-def insert_values(model, fields: list[models.Field], rows: list[list]) -> list[int]:
-    """INSERT rows (values in the order of `fields`) and return their new primary keys, in order."""
+def insert_values(model, fields: list[models.Field], rows: list[list], *, ignore_conflicts: bool = False
+                  ) -> list[int]:
+    """INSERT rows (values in the order of `fields`) and return their new primary keys, in order. With
+    ignore_conflicts, rows that would break a unique constraint are skipped, and only the others' keys return."""
     table, quote = model._meta.db_table, connection.ops.quote_name
     adapt = [_adapter(field, connection.vendor) for field in fields]
     columns = ", ".join(quote(f.column) for f in fields)
+    tail = f"{'ON CONFLICT DO NOTHING ' if ignore_conflicts else ''}RETURNING {quote(model._meta.pk.column)}"
+    postgresql = connection.vendor == "postgresql"
+    if postgresql:  # one array per column: a short statement, where a placeholder per value has the driver
+        # parse tens of thousands of them (as Django's own bulk_create does there since 5.2)
+        source = "SELECT * FROM unnest(" + ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields) + ")"
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), CHUNK):
-            chunk = rows[start:start + CHUNK]
-            params = [a(value) if a else value for row in chunk for a, value in zip(adapt, row, strict=True)]
-            cursor.execute(
-                f"INSERT INTO {quote(table)} ({columns}) VALUES {', '.join([placeholder] * len(chunk))} "
-                f"RETURNING {quote(model._meta.pk.column)}",
-                params,
-            )
+            chunk = [[a(value) if a else value for a, value in zip(adapt, row, strict=True)]
+                     for row in rows[start:start + CHUNK]]
+            if postgresql:
+                cursor.execute(f"INSERT INTO {quote(table)} ({columns}) {source} {tail}",
+                               [list(column) for column in zip(*chunk, strict=True)])
+            else:
+                cursor.execute(f"INSERT INTO {quote(table)} ({columns}) VALUES "
+                               f"{', '.join([placeholder] * len(chunk))} {tail}",
+                               [value for row in chunk for value in row])
             ids += [row[0] for row in cursor.fetchall()]
     return ids
 

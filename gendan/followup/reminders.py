@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from gendan.accounts.models import User
+from gendan.core.bulk import insert_values
 from gendan.core.workdays import calendar_pinned
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Activity, Digest, Milestone, Notification, Plan, ReminderKind
@@ -89,15 +90,24 @@ def notify(today: date, calendar, plan_ids=None, replanned: list[int] | None = N
     return _insert_new(rows)
 
 
-def _insert_new(rows: list[Notification]) -> int:
-    created = 0
-    for start in range(0, len(rows), BATCH):
-        batch = rows[start:start + BATCH]
-        existing = set(Notification.objects.filter(key__in={n.key for n in batch}).values_list("key", "user_id"))
-        new = [n for n in batch if (n.key, n.user_id) not in existing]
-        Notification.objects.bulk_create(new, ignore_conflicts=True)  # a parallel scan may have won
-        created += len(new)
-    return created
+NOTIFICATION_FIELDS = ["user", "kind", "key", "day", "order", "milestone", "activity", "created_at"]
+
+
+def _reminder(user_id: int, kind: str, key: str, day: date, *, order_id=None, milestone_id=None,
+              activity_id=None) -> list:
+    """A notification row, in the order of NOTIFICATION_FIELDS (the scan makes tens of thousands)."""
+    return [user_id, kind, key, day, order_id, milestone_id, activity_id, None]
+
+
+def _insert_new(rows: list[list]) -> int:
+    """Insert the reminders whose (key, person) does not exist yet: the unique constraint decides, so a
+    scan running twice, or beside another, never repeats one. Returns how many were new."""
+    fields = [Notification._meta.get_field(name) for name in NOTIFICATION_FIELDS]
+    now = timezone.now()
+    for row in rows:
+        row[-1] = now
+    return sum(len(insert_values(Notification, fields, rows[start:start + BATCH], ignore_conflicts=True))
+               for start in range(0, len(rows), BATCH))
 
 
 def _department_members() -> dict[str, list[int]]:
@@ -108,7 +118,7 @@ def _department_members() -> dict[str, list[int]]:
     return members
 
 
-def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[Notification]:
+def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[list]:
     milestones = Milestone.objects.open().filter(due_date__lte=soon)
     if plan_ids is not None:
         milestones = milestones.filter(plan_id__in=plan_ids)
@@ -122,12 +132,11 @@ def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[Noti
         kind = ReminderKind.OVERDUE if m["due_date"] < today else ReminderKind.DUE_SOON
         key = f"{kind}:{m['pk']}:{m['due_date']:%Y%m%d}"
         for user_id in [m["owner_id"]] if m["owner_id"] else members.get(m["department"], []):
-            rows.append(Notification(user_id=user_id, kind=kind, key=key, milestone_id=m["pk"],
-                                     order_id=m["plan__order_id"], day=today))
+            rows.append(_reminder(user_id, kind, key, today, milestone_id=m["pk"], order_id=m["plan__order_id"]))
     return rows
 
 
-def _risk_reminders(plan_ids) -> list[Notification]:
+def _risk_reminders(plan_ids) -> list[list]:
     if plan_ids is None:
         return _risk_reminders_of(Plan.objects.filter(status=PlanStatus.ACTIVE, at_risk=True))
     rows = []
@@ -137,23 +146,23 @@ def _risk_reminders(plan_ids) -> list[Notification]:
     return rows
 
 
-def _risk_reminders_of(plans) -> list[Notification]:
+def _risk_reminders_of(plans) -> list[list]:
     rows = []
     for plan in plans.values("pk", "order_id", "projected_ex_factory", "slip_days", "merchandiser_id",
                              "salesperson_id"):
         # once when the order goes at risk, and again each time the slip grows by another week
         key = f"{ReminderKind.AT_RISK}:{plan['pk']}:w{plan['slip_days'] // 7}"
         for user_id in {plan["merchandiser_id"], plan["salesperson_id"]} - {None}:
-            rows.append(Notification(user_id=user_id, kind=ReminderKind.AT_RISK, key=key, order_id=plan["order_id"],
-                                     day=plan["projected_ex_factory"]))
+            rows.append(_reminder(user_id, ReminderKind.AT_RISK, key, plan["projected_ex_factory"],
+                                  order_id=plan["order_id"]))
     return rows
 
 
-def _follow_up_reminders(today: date) -> list[Notification]:
+def _follow_up_reminders(today: date) -> list[list]:
     due = Activity.objects.filter(follow_up_done=False, follow_up_on__lte=today)
     return [
-        Notification(user_id=a["by_id"], kind=ReminderKind.FOLLOW_UP, activity_id=a["pk"], order_id=a["order_id"],
-                     key=f"{ReminderKind.FOLLOW_UP}:{a['pk']}:{a['follow_up_on']:%Y%m%d}", day=a["follow_up_on"])
+        _reminder(a["by_id"], ReminderKind.FOLLOW_UP, f"{ReminderKind.FOLLOW_UP}:{a['pk']}:{a['follow_up_on']:%Y%m%d}",
+                  a["follow_up_on"], activity_id=a["pk"], order_id=a["order_id"])
         for a in due.values("pk", "by_id", "order_id", "follow_up_on")
     ]
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from gendan.followup.models import Milestone, Plan, PlanTemplate, TemplateMilestone
+from gendan.followup.models import Milestone, PlanTemplate, TemplateMilestone
 from gendan.followup.selectors import cockpit_for, team_load
 from gendan.followup.services import milestone_complete, order_reassign, plan_replan
 from gendan.followup.templates_admin import template_copy, template_make_default, template_step_save
