@@ -90,9 +90,11 @@ _orders: dict[tuple, list[str]] = {}  # plans from one template share a handful 
 def topological(milestones, ex_code: str | None) -> list:
     """Milestones ordered so every one comes after what it depends on; unknown codes are ignored."""
     by_code = {m.code: m for m in milestones}
-    deps = {m.code: dependencies(m, ex_code) & by_code.keys() for m in milestones}
-    shape = tuple((code, tuple(sorted(d))) for code, d in deps.items())
+    # everything the order depends on, read without working anything out (this runs for every plan re-planned)
+    shape = (ex_code, *((m.code, m.anchor, m.anchor_milestone, *(code for code, _lag in m.predecessors))
+                        for m in milestones))
     if shape not in _orders:
+        deps = {m.code: dependencies(m, ex_code) & by_code.keys() for m in milestones}
         _orders[shape] = [m.code for m in _sorted(milestones, deps, by_code)]
     return [by_code[code] for code in _orders[shape]]
 
