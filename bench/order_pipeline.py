@@ -5,8 +5,10 @@
 
 Phase 1 creates N orders of 5 lines each and confirms them (order_create, order_submit,
 order_confirm: one transaction each, as the UI and API call them); with --repeat n the median
-of n runs is reported. Phase 2 builds one 1,000-line order, confirms it, then opens it and changes one
-line the way the browser does: Django's test Client, logged in as the salesperson, GETs the
+of n runs is reported. For the breakdown, the same number of orders is then confirmed once more without
+the follow-up engine's receiver (no time-and-action plans): `spine_only_orders_per_second` — not the
+headline, which is the product as it runs. Phase 2 builds one 1,000-line order, confirms it, then opens
+it and changes one line the way the browser does: Django's test Client, logged in as the salesperson, GETs the
 order page and POSTs the line form to `sales:line_edit`; each save must create a new revision.
 
 SQLite (a file in a temp directory) by default. With --database-url postgres://…/db the
@@ -161,6 +163,19 @@ def create_and_confirm(n: int, *, sales, manager, customer, products, run: int) 
     return time.perf_counter() - started, time.process_time() - cpu_started
 
 
+@contextmanager
+def plans_switched_off():
+    """For the breakdown only: confirm without the follow-up engine's receiver, i.e. the order spine alone."""
+    from gendan.followup.receivers import follow_status
+    from gendan.sales.signals import order_status_changed
+
+    order_status_changed.disconnect(follow_status)
+    try:
+        yield
+    finally:
+        order_status_changed.connect(follow_status)
+
+
 def queries_per_order(**company) -> int:
     """Statements (BEGIN and COMMIT included) one order of 5 lines costs: create, submit, confirm."""
     from django.db import connection
@@ -277,6 +292,12 @@ def main(argv: list[str] | None = None) -> dict:
         seconds, cpu = statistics.median(runs), statistics.median(cpu_runs)
         statements = queries_per_order(**company)
         say(f"one order costs {statements} SQL statements (create + submit + confirm, BEGIN/COMMIT included)")
+        with plans_switched_off():
+            spine_seconds, _cpu = create_and_confirm(args.orders, run=args.repeat + 1, **company)
+            spine_statements = queries_per_order(**company)
+        say(f"breakdown: the same {args.orders} orders without creating their plans (the order spine alone): "
+            f"{spine_seconds:.2f} s ({args.orders / spine_seconds:.0f} orders/s, {spine_statements} statements "
+            f"per order); the plans cost {(seconds - spine_seconds) / args.orders * 1000:.1f} ms per order")
 
         order = long_order(sales=sales, manager=manager, customer=customer, products=products,
                            lines=args.long_lines)
@@ -308,6 +329,8 @@ def main(argv: list[str] | None = None) -> dict:
             "run_seconds": [round(s, 3) for s in runs],
             "orders_per_cpu_second": round(args.orders / cpu, 1),
             "statements_per_order": statements,
+            "spine_only_orders_per_second": round(args.orders / spine_seconds, 1),
+            "spine_only_statements_per_order": spine_statements,
             "long_order_lines": args.long_lines,
             "long_order_open_ms": round(statistics.median(opens), 1),
             "long_order_edit_ms": round(statistics.median(saves), 1),

@@ -12,7 +12,7 @@ from functools import cache
 from django.db import connection, models
 from django.utils import timezone
 
-CHUNK = 500  # rows per INSERT, well inside SQLite's limit of 32,766 parameters
+MAX_PARAMETERS = 30_000  # per statement: SQLite takes at most 32,766
 
 
 def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> list[models.Model]:
@@ -57,10 +57,11 @@ def insert_values(model, fields: list[models.Field], rows: list[list], *, ignore
         source = "SELECT * FROM unnest(" + ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields) + ")"
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids: list[int] = []
+    size = max(1, MAX_PARAMETERS // len(fields))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), CHUNK):
+        for start in range(0, len(rows), size):
             chunk = [[a(value) if a else value for a, value in zip(adapt, row, strict=True)]
-                     for row in rows[start:start + CHUNK]]
+                     for row in rows[start:start + size]]
             if postgresql:
                 cursor.execute(f"INSERT INTO {quote(table)} ({columns}) {source} {tail}",
                                [list(column) for column in zip(*chunk, strict=True)])

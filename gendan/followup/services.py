@@ -107,12 +107,14 @@ def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, 
         ex_factory=order.confirmed_ex_factory, port_days=template.port_days,
         transit_days=template.transit_days(order.transport_mode),
     )
-    insert_with_history([plan], by=by)
     owners = owners_by_department(order)
     milestones = [_milestone_from(step, plan, owners) for step in template.steps.all() if step_applies(step, order)]
-    _schedule(plan, milestones, today=today, new=milestones)
+    _schedule(plan, milestones, today=today, new=milestones)  # the plan is written once, with its outcome
+    insert_with_history([plan], by=by)
     insert_with_history(milestones, by=by)
-    _save_outcome(plan)
+    if plan.at_risk:  # already, at confirmation: the milestone causing it has its id only now
+        _schedule(plan, milestones, today=today)
+        _save_outcome(plan)
     return plan
 
 

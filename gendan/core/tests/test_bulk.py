@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from gendan.catalog.tests.factories import ProductFactory
-from gendan.core.bulk import insert_with_history
+from gendan.core.bulk import insert_values, insert_with_history
 from gendan.parties.tests.factories import CustomerFactory
 from gendan.sales.models import SalesOrder, SalesOrderLine
 
@@ -39,3 +39,23 @@ def test_rows_get_their_keys_their_parent_and_a_created_history_row(salesperson)
     lines[0].save()  # a later change diffs against the created row
     older, newer = lines[0].history.order_by("history_id")
     assert newer.diff_against(older).changed_fields == ["quantity"]
+
+
+def test_many_rows_go_in_chunks_and_conflicting_ones_are_skipped_when_asked(salesperson):
+    customer, product = CustomerFactory(owner=salesperson), ProductFactory()
+    order = SalesOrder(number="SO-TEST-2", customer=customer, salesperson=salesperson, created_by=salesperson,
+                       order_date=timezone.localdate(), currency="USD")
+    insert_with_history([order], by=salesperson)
+    fields = [f for f in SalesOrderLine._meta.concrete_fields if not f.primary_key]
+
+    def rows(positions):
+        lines = [SalesOrderLine(order=order, position=n, product=product, quantity=Decimal(n),
+                                unit_price=Decimal("0.5"), amount=Decimal(n) / 2) for n in positions]
+        return [[getattr(line, f.attname) for f in fields] for line in lines]
+
+    ids = insert_values(SalesOrderLine, fields, rows(range(1, 1501)))  # more rows than one statement takes
+    assert len(ids) == len(set(ids)) == 1500 and order.lines.count() == 1500
+    assert order.lines.get(pk=ids[-1]).position == 1500  # keys come back in the order of the rows
+    again = insert_values(SalesOrderLine, fields, rows(range(1401, 1601)), ignore_conflicts=True)
+    assert len(again) == 100 and order.lines.count() == 1600
+    assert sorted(order.lines.filter(pk__in=again).values_list("position", flat=True)) == list(range(1501, 1601))

@@ -90,6 +90,15 @@ def test_a_date_in_a_year_nobody_entered_is_flagged(salesperson, sales_manager, 
     assert "bom" not in estimated  # 26 November 2026 is in the calendar
 
 
+def test_an_order_confirmed_too_late_for_its_date_is_at_risk_from_the_start(salesperson, sales_manager,
+                                                                           merchandiser):
+    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
+                            ex_factory=date(2026, 9, 30))  # two days: no time even to buy the materials
+    plan = Plan.objects.get(order=order)
+    assert plan.at_risk and plan.slip_days > 0 and plan.projected_ex_factory > date(2026, 9, 30)
+    assert plan.risk_cause is not None and plan.risk_cause.plan == plan and plan.risk_cause.is_critical
+
+
 def test_a_late_actual_date_moves_the_chain_and_puts_the_order_at_risk(order, make_user, sales_manager):
     purchaser = make_user("purchasing")
     with at(date(2026, 11, 6)):
