@@ -23,13 +23,17 @@ from gendan.sales.choices import FollowupDepth, TransportMode
 User = settings.AUTH_USER_MODEL
 code_validator = RegexValidator(r"^[a-z][a-z0-9_]*$", _("Use lower-case letters, digits and underscores."))
 
+def in_language(zh: str, en: str) -> str:
+    language = get_language() or "zh-hans"
+    return (en if language.startswith("en") else zh) or en or zh
+
+
 class Named:
     """Milestones carry a Chinese and an English name; people read the one of their language."""
 
     @property
     def name(self) -> str:
-        language = get_language() or "zh-hans"
-        return (self.name_en if language.startswith("en") else self.name_zh) or self.name_en or self.name_zh
+        return in_language(self.name_zh, self.name_en)
 
 class PlanTemplate(models.Model):
     """The milestones an order's time-and-action plan starts from; managers edit them."""
@@ -122,6 +126,17 @@ class DepartmentAssignee(models.Model):
 AT_RISK = models.Q(at_risk=True, status="active")
 
 
+class PlanQuerySet(models.QuerySet):
+    def listed(self):
+        """With what a list row shows of its order, customer and cause as plain columns (see
+        MilestoneQuerySet.listed)."""
+        return self.annotate(
+            order_number=F("order__number"), customer_code=F("order__customer__code"),
+            customer_name=F("order__customer__name_en"), cause_zh=F("risk_cause__name_zh"),
+            cause_en=F("risk_cause__name_en"),
+        )
+
+
 class Plan(models.Model):
     """An order's time-and-action plan: its milestones, projected ex-factory date and risk."""
 
@@ -157,6 +172,8 @@ class Plan(models.Model):
         "has_estimated_dates", "version", "updated_at",
     ])
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("time-and-action plan")
         verbose_name_plural = _("time-and-action plans")
@@ -174,6 +191,11 @@ class Plan(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("sales:order_detail", args=[self.order_id]) + "#plan"
+
+    @property
+    def cause_name(self) -> str:
+        """The milestone causing the risk, for rows from `listed()`."""
+        return in_language(self.cause_zh or "", self.cause_en or "")
 
 class MilestoneQuerySet(models.QuerySet):
     def open(self):

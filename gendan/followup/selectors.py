@@ -83,11 +83,8 @@ ROW_FIELDS = [  # and the order, customer and owner columns of Milestone.objects
 ]
 
 
-# the plan's own columns, and of its order, customer and cause only what the cockpit shows
-AT_RISK_FIELDS = [
-    *(f.name for f in Plan._meta.concrete_fields), "order__number", "order__customer__code",
-    "order__customer__name_en", "risk_cause__code", "risk_cause__name_zh", "risk_cause__name_en",
-]
+# what the cockpit shows of a plan at risk (and of its order, customer and cause: Plan.objects.listed())
+AT_RISK_FIELDS = ["order", "status", "ex_factory", "projected_ex_factory", "slip_days", "at_risk", "risk_cause"]
 
 
 @dataclass
@@ -123,10 +120,7 @@ def cockpit_for(user, today: date) -> Cockpit:
     cockpit.counts = {key: min(COUNT_CAP, sum(_capped(part) for part in qs)) for key, qs in lists.items()}
     chased = plans_chased_by(user)
     at_risk = chased.filter(at_risk=True)
-    cockpit.at_risk = list(
-        at_risk.select_related("order__customer", "risk_cause").only(*AT_RISK_FIELDS)
-        .order_by("-slip_days", "ex_factory")[:LIST_LIMIT]
-    )
+    cockpit.at_risk = list(at_risk.listed().only(*AT_RISK_FIELDS).order_by("-slip_days", "ex_factory")[:LIST_LIMIT])
     cockpit.counts["at_risk"] = _capped(at_risk, "-slip_days", "ex_factory")
     cockpit.waiting = waiting_on_others(user, today, week_end)
     cockpit.counts["waiting"] = sum(len(rows) for _label, rows in cockpit.waiting)
