@@ -194,7 +194,7 @@ def _claim(digest: Digest, now: datetime) -> bool:
 
 def _send_digest(digest: Digest, today: date) -> bool:
     user = digest.user
-    cockpit = cockpit_for(user, today)
+    cockpit = cockpit_for(user, today, digest=True)
     digest.items = len(cockpit.overdue) + len(cockpit.due_today) + len(cockpit.at_risk)
     if not digest.items and not cockpit.follow_ups:
         return True  # nothing to say today: counted as done, no email

@@ -105,7 +105,9 @@ def _capped(rows: QuerySet, *ordering: str) -> int:
     return rows.order_by(*(ordering or ["due_date"]))[:COUNT_CAP].count()
 
 
-def cockpit_for(user, today: date) -> Cockpit:
+def cockpit_for(user, today: date, *, digest: bool = False) -> Cockpit:
+    """Everything a person's home page shows. The morning digest (digest=True) leaves out this week's list
+    and waiting on others, which it does not mention."""
     cockpit = Cockpit(today=today)
     parts = _owned_parts(user)
     week_end = today + timedelta(days=WEEK)
@@ -113,17 +115,19 @@ def cockpit_for(user, today: date) -> Cockpit:
         "overdue": Q(due_date__lt=today), "today": Q(due_date=today),
         "week": Q(due_date__gt=today, due_date__lte=week_end),
     }
+    if digest:
+        del windows["week"]
     lists = {key: [part.filter(window) for part in parts] for key, window in windows.items()}
-    cockpit.overdue, cockpit.due_today, cockpit.due_this_week = (
-        _first([part.listed().only(*ROW_FIELDS) for part in lists[key]], LIST_LIMIT)
-        for key in ("overdue", "today", "week"))
+    first = {key: _first([part.listed().only(*ROW_FIELDS) for part in qs], LIST_LIMIT) for key, qs in lists.items()}
+    cockpit.overdue, cockpit.due_today, cockpit.due_this_week = first["overdue"], first["today"], first.get("week", [])
     cockpit.counts = {key: min(COUNT_CAP, sum(_capped(part) for part in qs)) for key, qs in lists.items()}
     chased = plans_chased_by(user)
     at_risk = chased.filter(at_risk=True)
     cockpit.at_risk = list(at_risk.listed().only(*AT_RISK_FIELDS).order_by("-slip_days", "ex_factory")[:LIST_LIMIT])
     cockpit.counts["at_risk"] = _capped(at_risk, "-slip_days", "ex_factory")
-    cockpit.waiting = waiting_on_others(user, today, week_end)
-    cockpit.counts["waiting"] = sum(len(rows) for _label, rows in cockpit.waiting)
+    if not digest:
+        cockpit.waiting = waiting_on_others(user, today, week_end)
+        cockpit.counts["waiting"] = sum(len(rows) for _label, rows in cockpit.waiting)
     cockpit.follow_ups = list(
         Activity.objects.filter(by=user, follow_up_done=False, follow_up_on__lte=week_end)
         .select_related("order__customer").order_by("follow_up_on")[:LIST_LIMIT]
