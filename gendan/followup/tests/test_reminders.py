@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from gendan.core.scheduler import enqueue_due
@@ -119,3 +120,14 @@ def test_a_change_enqueues_the_scan_of_its_plan(order, merchandiser, django_capt
         milestone_reschedule(milestone=Milestone.objects.get(pk=review.pk), by=merchandiser,
                              new_date=date(2026, 10, 14), reason="QC still away")
     assert DBTaskResult.objects.count() == 1  # bulk work scans once at its end instead
+
+
+def test_the_scan_keeps_sqlite_planner_statistics(order):
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL's autovacuum keeps its own statistics")
+    reminders.scan(now=moment(date(2026, 10, 12), 6))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT idx, stat FROM sqlite_stat1 WHERE tbl = 'followup_milestone'")
+        stats = dict(cursor.fetchall())
+    # the plan's own index (plan, code) is known to be selective, so SQLite reads a plan's milestones by it
+    assert stats and any(name.startswith("sqlite_autoindex_followup_milestone") for name in stats)
