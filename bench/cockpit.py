@@ -158,8 +158,6 @@ def measure(merchandisers, manager, today, samples: int, rng) -> dict:
             # what autovacuum does after a load like this: statistics, and the visibility map that lets
             # the capped counts read the index alone
             cursor.execute("VACUUM ANALYZE")
-    else:
-        reminders.refresh_statistics()  # what every scan does first
     loads = dict(Plan.objects.values_list("order__merchandiser").annotate(n=Count("pk")))
     merchandiser = max(merchandisers, key=lambda u: loads.get(u.pk, 0))
 

@@ -17,7 +17,6 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection
 from django.db.models import Max, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -48,8 +47,6 @@ def scan(*, now: datetime | None = None, plan_ids: list[int] | None = None) -> S
     today = timezone.localdate(now)
     result = ScanResult()
     started = time.perf_counter()
-    if plan_ids is None:
-        refresh_statistics()
     with calendar_pinned() as calendar:
         replanned = replan_stale(today, calendar, plan_ids)
         result.replanned = len(replanned)
@@ -61,17 +58,6 @@ def scan(*, now: datetime | None = None, plan_ids: list[int] | None = None) -> S
         result.digests_sent = send_digests(today, now)
         result.seconds["digests"] = round(time.perf_counter() - begun, 2)
     return result
-
-
-def refresh_statistics() -> None:
-    """SQLite keeps no planner statistics unless asked. Without them it may read a plan's open milestones
-    through the status index — every open milestone in the company, for each plan — instead of through the
-    plan's (seen in the digests: minutes instead of milliseconds at 20,000 orders). Sampled, so it costs
-    milliseconds; PostgreSQL's autovacuum does this by itself."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA analysis_limit = 1000")
-            cursor.execute("ANALYZE")
 
 
 def replan_stale(today: date, calendar, plan_ids=None) -> list[int]:
