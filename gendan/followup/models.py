@@ -130,11 +130,14 @@ class PlanQuerySet(models.QuerySet):
     def listed(self):
         """With what a list row shows of its order, customer and cause as plain columns (see
         MilestoneQuerySet.listed)."""
-        return self.annotate(
-            order_number=F("order__number"), customer_code=F("order__customer__code"),
-            customer_name=F("order__customer__name_en"), cause_zh=F("risk_cause__name_zh"),
-            cause_en=F("risk_cause__name_en"),
-        )
+        return self.annotate(**order_columns("order"), cause_zh=F("risk_cause__name_zh"),
+                             cause_en=F("risk_cause__name_en"))
+
+
+def order_columns(order: str) -> dict:
+    """The order number and customer a list row shows, as annotations from the path to the order."""
+    return {"order_number": F(f"{order}__number"), "customer_code": F(f"{order}__customer__code"),
+            "customer_name": F(f"{order}__customer__name_en")}
 
 
 class Plan(models.Model):
@@ -206,11 +209,8 @@ class MilestoneQuerySet(models.QuerySet):
     def listed(self):
         """With what a list row shows of its order, customer and owner as plain columns: one object per row
         instead of five (a cockpit shows some 300 rows, and building objects was most of its time)."""
-        return self.annotate(
-            order_pk=F("plan__order_id"), order_number=F("plan__order__number"),
-            customer_code=F("plan__order__customer__code"), customer_name=F("plan__order__customer__name_en"),
-            owner_name=display_name("owner"),
-        )
+        return self.annotate(order_pk=F("plan__order_id"), **order_columns("plan__order"),
+                             owner_name=display_name("owner"))
 
 
 def display_name(user: str):

@@ -95,8 +95,9 @@ NOTIFICATION_FIELDS = ["user", "kind", "key", "day", "order", "milestone", "acti
 
 def _reminder(user_id: int, kind: str, key: str, day: date, *, order_id=None, milestone_id=None,
               activity_id=None) -> list:
-    """A notification row, in the order of NOTIFICATION_FIELDS (the scan makes tens of thousands)."""
-    return [user_id, kind, key, day, order_id, milestone_id, activity_id, None]
+    """A notification row, in the order of NOTIFICATION_FIELDS but for created_at (the scan makes tens of
+    thousands)."""
+    return [user_id, kind, key, day, order_id, milestone_id, activity_id]
 
 
 def _insert_new(rows: list[list]) -> int:
@@ -104,8 +105,7 @@ def _insert_new(rows: list[list]) -> int:
     scan running twice, or beside another, never repeats one. Returns how many were new."""
     fields = [Notification._meta.get_field(name) for name in NOTIFICATION_FIELDS]
     now = timezone.now()
-    for row in rows:
-        row[-1] = now
+    rows = [[*row, now] for row in rows]
     return sum(len(insert_values(Notification, fields, rows[start:start + BATCH], ignore_conflicts=True))
                for start in range(0, len(rows), BATCH))
 

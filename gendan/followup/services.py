@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import transaction
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gendan.accounts.roles import Role
-from gendan.core.bulk import insert_with_history
+from gendan.core.bulk import insert_with_history, update_values
 from gendan.core.concurrency import take_version
 from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
@@ -158,7 +158,7 @@ def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar
     rows = list(_scheduled_rows(Milestone.objects.filter(plan=plan)))
     before = [tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in rows]
     _schedule(plan, rows, today=today, calendar=calendar)
-    _write_rows(Milestone, [m for m, old in zip(rows, before, strict=True)
+    update_values(Milestone, [m for m, old in zip(rows, before, strict=True)
                             if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old], SCHEDULED_FIELDS)
     _save_outcome(plan)
     return plan
@@ -205,8 +205,8 @@ def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, ch
             _schedule(plan, rows, today=today, calendar=calendar, due=due)
             changed += [m for m, old in zip(rows, before, strict=True)
                         if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old]
-        _write_rows(Milestone, changed, SCHEDULED_FIELDS)
-        _write_rows(Plan, plans, PLAN_OUTCOME_FIELDS)
+        update_values(Milestone, changed, SCHEDULED_FIELDS)
+        update_values(Plan, plans, PLAN_OUTCOME_FIELDS)
     return len(plan_ids)
 
 
@@ -248,35 +248,6 @@ def _scheduled_rows(milestones: QuerySet[Milestone]) -> Iterator[ScheduledRow]:
 @lru_cache(maxsize=4096)
 def _predecessors(text: str) -> list:
     return json.loads(text)  # shared between rows: scheduling only reads it
-
-
-def _write_rows(model, rows, fields: list[str]) -> None:
-    """Write the scheduled fields of many rows at once. Django's bulk_update builds a CASE per field and row,
-    which costs more than the scheduling itself at thousands of plans. PostgreSQL takes one UPDATE … FROM
-    unnest(one array per column): a short statement whatever the number of rows (with a placeholder per
-    value, the driver spent a fifth of the morning re-projection parsing the SQL); SQLite an executemany."""
-    if not rows:
-        return
-    columns = [model._meta.get_field(name) for name in fields]
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper itself: the `connection` proxy costs a lookup per use
-    table, quote = model._meta.db_table, db.ops.quote_name
-    if db.vendor == "postgresql":  # psycopg takes dates, numbers and booleans as they are
-        values = [[getattr(row, c.attname) for c in columns] + [row.pk] for row in rows]
-    else:
-        values = [[c.get_db_prep_value(getattr(row, c.attname), db) for c in columns] + [row.pk] for row in rows]
-    with db.cursor() as cursor:
-        if db.vendor == "postgresql":
-            names = [quote(c.column) for c in columns]
-            arrays = ", ".join(f"%s::{c.db_type(db)}[]" for c in columns)
-            for start in range(0, len(values), 10_000):
-                cursor.execute(
-                    f"UPDATE {quote(table)} AS t SET {', '.join(f'{n} = v.{n}' for n in names)} "
-                    f"FROM unnest({arrays}, %s::bigint[]) AS v({', '.join(names)}, id) WHERE t.id = v.id",
-                    [list(column) for column in zip(*values[start:start + 10_000], strict=True)],
-                )
-        else:
-            assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
-            cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", values)
 
 
 # ---------------------------------------------------------------- who may do what
