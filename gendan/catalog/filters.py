@@ -1,7 +1,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from gendan.catalog.models import Product
+from gendan.catalog.models import CustomerItem, Product
+from gendan.catalog.selectors import customer_items_visible_to
 from gendan.core.filters import StyledFilterSet
 from gendan.parties.models import Supplier
 
@@ -20,4 +21,6 @@ class ProductFilter(StyledFilterSet):
         fields = ["q", "default_supplier", "is_active"]
 
     def search(self, queryset, name, value):
-        return queryset.search(value.strip())
+        user = getattr(self.request, "user", None)
+        items = customer_items_visible_to(user=user) if user else CustomerItem.objects.none()
+        return queryset.search(value.strip(), customer_items=items)

@@ -1,6 +1,7 @@
 from django import forms
 
 from gendan.catalog.models import CustomerItem, Product
+from gendan.catalog.selectors import customer_items_visible_to, item_customers_for
 from gendan.core.forms import StyledFormMixin
 
 
@@ -31,7 +32,31 @@ class CustomerItemForm(StyledFormMixin, forms.ModelForm):
         model = CustomerItem
         fields = ["customer", "item_no"]
 
+    def __init__(self, *args, customers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["customer"].queryset = customers
+        self.original_customer = self.instance.customer if self.instance.pk else None
+
+
+class BaseCustomerItemFormSet(forms.BaseInlineFormSet):
+    """A product's customer item numbers within the customers the user may see: only those rows are shown,
+    only those customers offered, and a posted row id or customer outside them is refused as an invalid choice."""
+
+    def __init__(self, *args, user, **kwargs):
+        customers = item_customers_for(user=user).order_by("code")
+        kwargs["queryset"] = customer_items_visible_to(user=user).select_related("customer")
+        super().__init__(*args, form_kwargs={"customers": customers}, **kwargs)
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Django accepts any row id of the model here; accept only the rows this formset shows.
+        form.fields[self.model._meta.pk.name].queryset = self.get_queryset()
+
+    def _should_delete_form(self, form):
+        # Django skips validating a row marked for deletion; a forged row id must be validated, and refused.
+        return form.instance.pk is not None and super()._should_delete_form(form)
+
 
 CustomerItemFormSet = forms.inlineformset_factory(
-    Product, CustomerItem, form=CustomerItemForm, extra=1, can_delete=True
+    Product, CustomerItem, form=CustomerItemForm, formset=BaseCustomerItemFormSet, extra=1, can_delete=True
 )

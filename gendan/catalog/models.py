@@ -14,15 +14,18 @@ positive = [MinValueValidator(Decimal("0.01"))]
 
 
 class ProductQuerySet(models.QuerySet):
-    def search(self, text: str):
+    def search(self, text: str, *, customer_items: models.QuerySet):
+        """Products whose code or name contains the text, or whose item number among `customer_items` (those
+        the searching user may see) does."""
         if not text:
             return self
+        by_item_no = customer_items.filter(item_no__icontains=text).values("product_id")
         return self.filter(
             models.Q(code__icontains=text)
             | models.Q(name_en__icontains=text)
             | models.Q(name_zh__icontains=text)
-            | models.Q(customer_items__item_no__icontains=text)
-        ).distinct()
+            | models.Q(pk__in=by_item_no)
+        )
 
 
 class Product(models.Model):

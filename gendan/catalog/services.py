@@ -1,9 +1,13 @@
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from gendan.catalog.models import CustomerItem, Product
+from gendan.catalog.selectors import item_customers_for
 from gendan.core.concurrency import take_version
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
+from gendan.parties.models import Customer
 
 
 @transaction.atomic
@@ -20,12 +24,16 @@ def product_update(*, product: Product, by, version: int, **changes) -> Product:
 
 
 @transaction.atomic
-def customer_item_set(*, product: Product, customer, item_no: str, by) -> CustomerItem | None:
+def customer_item_set(*, product: Product, customer: Customer, item_no: str, by) -> CustomerItem | None:
     """Record (or clear, with an empty item_no) the customer's own number for a product."""
     require_perm(by, "catalog.change_product")
+    if not item_customers_for(user=by).filter(pk=customer.pk).exists():
+        # Worded as for an unknown customer: a customer the user may not see is one they need not learn of.
+        raise ValidationError({"customer": _("Choose one of your own customers.")})
     item = CustomerItem.objects.filter(product=product, customer=customer).first()
     if not item_no:
         if item:
+            item._history_user = by
             item.delete()
         return None
     return save_record(item or CustomerItem(product=product, customer=customer), by=by, item_no=item_no)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from gendan.catalog.filters import ProductFilter
 from gendan.catalog.forms import CustomerItemFormSet, ProductForm
 from gendan.catalog.imports import ProductImporter
-from gendan.catalog.selectors import product_list_visible_to
+from gendan.catalog.selectors import customer_items_visible_to, product_list_visible_to
 from gendan.catalog.services import customer_item_set, product_create, product_update
 from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import apply_service_errors
@@ -46,7 +46,7 @@ def product_list(request):
 @login_required
 def product_detail(request, pk):
     product = get_object_or_404(product_list_visible_to(user=request.user), pk=pk)
-    items = product.customer_items.select_related("customer")
+    items = customer_items_visible_to(user=request.user).filter(product=product).select_related("customer")
     return render(request, "catalog/product_detail.html", {
         "product": product, "items": items, "history": history_of(product),
     })
@@ -58,7 +58,7 @@ def product_form(request, pk=None):
     if not request.user.has_perm("catalog.change_product" if pk else "catalog.add_product"):
         raise PermissionDenied
     form = ProductForm(request.POST or None, request.FILES or None, instance=product)
-    items = CustomerItemFormSet(request.POST or None, instance=product, prefix="items")
+    items = CustomerItemFormSet(request.POST or None, instance=product, prefix="items", user=request.user)
     if request.method == "POST" and form.is_valid() and items.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
@@ -80,12 +80,23 @@ def product_form(request, pk=None):
 
 
 def _save_items(formset, product, by) -> None:
+    """Clear, then set: a row moved to another customer, or two rows swapping customers, loses nothing."""
+    cleared, numbers = set(), {}
     for form in formset.forms:
-        if not form.has_changed() or not form.cleaned_data.get("customer"):
+        if not form.has_changed():
             continue
-        deleted = formset._should_delete_form(form)
-        customer_item_set(product=product, customer=form.cleaned_data["customer"],
-                          item_no="" if deleted else form.cleaned_data["item_no"], by=by)
+        original, customer = form.original_customer, form.cleaned_data.get("customer")
+        if formset._should_delete_form(form):
+            cleared.add(original)
+            continue
+        if original and original != customer:
+            cleared.add(original)
+        if customer:
+            numbers[customer] = form.cleaned_data["item_no"]
+    for customer in cleared - {None} - numbers.keys():
+        customer_item_set(product=product, customer=customer, item_no="", by=by)
+    for customer, item_no in numbers.items():
+        customer_item_set(product=product, customer=customer, item_no=item_no, by=by)
 
 
 @login_required

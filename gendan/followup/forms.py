@@ -48,14 +48,15 @@ class TimelineFilterForm(StyledFormMixin, forms.Form):
     customer = forms.ModelChoiceField(label=_("Customer"), required=False, queryset=None)
     at_risk = forms.BooleanField(label=_("Only orders at risk"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         from gendan.accounts.roles import Role
         from gendan.parties.forms import people_with_role
-        from gendan.parties.models import Customer
+        from gendan.parties.selectors import customer_list_visible_to
 
         super().__init__(*args, **kwargs)
         self.fields["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)
-        self.fields["customer"].queryset = Customer.objects.order_by("code")
+        # Offer (and accept) only the customers the user may see, as the order list's filter does.
+        self.fields["customer"].queryset = customer_list_visible_to(user=user).order_by("code")
 
 
 class TemplateForm(StyledFormMixin, forms.ModelForm):

@@ -338,7 +338,7 @@ def timeline(request):
         status=PlanStatus.ACTIVE, order__status__in=[OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION,
                                                      OrderStatus.READY_TO_SHIP],
     ).select_related("order__customer")
-    form = TimelineFilterForm(request.GET or None)
+    form = TimelineFilterForm(request.GET or None, user=request.user)
     if form.is_valid():
         data = form.cleaned_data
         if data["merchandiser"]:

@@ -30,15 +30,27 @@ def product_form(**overrides):
     return data
 
 
-def test_engineer_creates_product_with_customer_item_number(client, engineer):
-    customer = CustomerFactory()
-    client.force_login(engineer)
+def test_salesperson_creates_product_with_customer_item_number(client, salesperson):
+    customer = CustomerFactory(owner=salesperson)
+    client.force_login(salesperson)
     response = client.post(reverse("catalog:product_create"), product_form(**{
         "items-TOTAL_FORMS": "1", "items-0-customer": customer.pk, "items-0-item_no": "CUST-778"}))
     product = Product.objects.get(code="KT-5501")
     assert response.status_code == 302
     assert product.cbm_per_carton == Decimal("0.084000") and product.cost_currency == "CNY"
     assert CustomerItem.objects.get(product=product, customer=customer).item_no == "CUST-778"
+
+
+def test_engineer_creates_product_but_sees_no_customers_to_number_for(client, engineer):
+    # Engineering edits the catalogue but sees no customers, so it neither sees nor records their item numbers.
+    customer = CustomerFactory()
+    client.force_login(engineer)
+    assert not client.get(reverse("catalog:product_create")).context["items"].forms[0].fields["customer"].queryset
+    response = client.post(reverse("catalog:product_create"), product_form(**{
+        "items-TOTAL_FORMS": "1", "items-0-customer": customer.pk, "items-0-item_no": "CUST-778"}))
+    assert response.status_code == 200 and not Product.objects.exists() and not CustomerItem.objects.exists()
+    response = client.post(reverse("catalog:product_create"), product_form())
+    assert response.status_code == 302 and Product.objects.get().code == "KT-5501"
 
 
 @pytest.mark.parametrize("field,value", [
@@ -65,7 +77,7 @@ def test_product_create_permissions(request, client, make_user, who, status):
 
 def test_product_search_finds_customer_item_numbers(client, salesperson):
     product = ProductFactory(code="ZZ-1")
-    CustomerItem.objects.create(product=product, customer=CustomerFactory(), item_no="WALMART-99")
+    CustomerItem.objects.create(product=product, customer=CustomerFactory(owner=salesperson), item_no="WALMART-99")
     ProductFactory(code="YY-2")
     client.force_login(salesperson)
     content = client.get(reverse("catalog:product_list"), {"q": "walmart"}).content.decode()
