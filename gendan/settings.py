@@ -190,6 +190,20 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Uploaded files (README, "Uploaded files"): stored under MEDIA_ROOT, sent back only through views
+# that check who may see them. Limits for order attachments and import workbooks alike.
+GENDAN_UPLOAD_MAX_MB = int(os.environ.get("GENDAN_UPLOAD_MAX_MB", 25))
+GENDAN_UPLOAD_EXTENSIONS = [  # order attachments; anything a browser could run (html, svg, js) stays out
+    e.strip().lower().lstrip(".") for e in os.environ.get(
+        "GENDAN_UPLOAD_EXTENSIONS",
+        "pdf,png,jpg,jpeg,gif,webp,tif,tiff,bmp,heic,doc,docx,xls,xlsx,ppt,pptx,csv,txt,rtf,odt,ods,"
+        "zip,rar,7z,ai,psd,eps,cdr,dwg,dxf,step,stp,igs,iges,stl,eml,msg",
+    ).split(",") if e.strip()
+]
+GENDAN_IMPORT_MAX_ROWS = int(os.environ.get("GENDAN_IMPORT_MAX_ROWS", 5000))
+# An .xlsx is a zip: its parts together may unpack to at most this much (a zip bomb is refused unread).
+GENDAN_IMPORT_MAX_UNPACKED_MB = int(os.environ.get("GENDAN_IMPORT_MAX_UNPACKED_MB", 50))
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",

@@ -16,5 +16,6 @@ urlpatterns = [
     path("api/v1/", include("gendan.api.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.DEBUG:  # development only; order attachments and import uploads are never served from /media/
+    for folder in ("products/", "milestones/"):
+        urlpatterns += static(settings.MEDIA_URL + folder, document_root=settings.MEDIA_ROOT / folder)

@@ -15,6 +15,7 @@ class ProductImportForm(ProductForm):
 
 class ProductImporter(Importer):
     form_class = ProductImportForm
+    code_fields = ("code", "hs_code", "default_supplier", "cost_currency")
 
     def initial_values(self, instance) -> dict:
         values = super().initial_values(instance)

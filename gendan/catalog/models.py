@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.history import business_history
+from gendan.core.text import NormalizedCodeMixin
 from gendan.core.trade import Unit
 from gendan.core.validators import validate_currency, validate_hs_code
 
@@ -28,7 +29,7 @@ class ProductQuerySet(models.QuerySet):
         )
 
 
-class Product(models.Model):
+class Product(NormalizedCodeMixin, models.Model):
     """An article we sell, with how it is packed: the carton data drives cartons and CBM on orders."""
 
     code = models.CharField(_("code"), max_length=40, unique=True)

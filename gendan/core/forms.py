@@ -2,6 +2,8 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from gendan.core.uploads import check_upload
+
 
 class GendanFormRenderer(TemplatesSetting):
     """Render every form with Tabler (Bootstrap 5) markup and field-level errors."""
@@ -54,3 +56,8 @@ def apply_service_errors(form, error) -> None:
 class ImportForm(StyledFormMixin, forms.Form):
     file = forms.FileField(label=_("Excel file (.xlsx)"))
     wide_fields = ("file",)
+
+    def clean(self):
+        if file := self.cleaned_data.get("file"):
+            check_upload(file, field="file", extensions=["xlsx"], sniff=False)  # the workbook is checked on reading
+        return self.cleaned_data

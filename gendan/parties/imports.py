@@ -24,6 +24,7 @@ class CustomerImportForm(CustomerForm):
 
 class CustomerImporter(Importer):
     form_class = CustomerImportForm
+    code_fields = ("code", "country", "currency", "owner", "merchandiser")
 
     def form_kwargs(self) -> dict:
         return {"user": self.user}

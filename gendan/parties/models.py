@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from gendan.core.history import business_history
+from gendan.core.text import NormalizedCodeMixin
 from gendan.core.trade import DocumentLanguage, Incoterm
 from gendan.core.validators import validate_currency
 from gendan.parties.choices import CustomerGrade, SupplierKind
@@ -24,7 +25,7 @@ class CustomerQuerySet(models.QuerySet):
         )
 
 
-class Customer(models.Model):
+class Customer(NormalizedCodeMixin, models.Model):
     """A buyer abroad. Its defaults (currency, terms, Incoterm, people) pre-fill every new order."""
 
     code = code_field()
@@ -83,7 +84,7 @@ class Customer(models.Model):
         return self.name_en if not self.name_zh else f"{self.name_en} / {self.name_zh}"
 
 
-class Supplier(models.Model):
+class Supplier(NormalizedCodeMixin, models.Model):
     """A party we buy from or work with: supplier, factory/subcontractor, or forwarder."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=SupplierKind.choices, default=SupplierKind.SUPPLIER)

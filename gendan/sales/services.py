@@ -18,6 +18,7 @@ from gendan.core.money import round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.core.states import transition
+from gendan.core.uploads import check_upload
 from gendan.parties.models import Customer
 from gendan.parties.selectors import customer_may_order
 from gendan.sales.choices import OrderStatus
@@ -461,6 +462,7 @@ def transitions_available(*, order: SalesOrder, user) -> list[str]:
 @transaction.atomic
 def order_attachment_add(*, order: SalesOrder, by, file, description: str = "") -> OrderAttachment:
     _require_editor(order, by)
+    check_upload(file, field="file")
     attachment = OrderAttachment.objects.create(order=order, file=file, description=description, uploaded_by=by)
     OrderEvent.objects.create(order=order, kind="attachment", note=str(attachment), by=by)
     return attachment

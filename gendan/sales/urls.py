@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.sales import views
+from gendan.sales import attachments, views
 
 app_name = "sales"
 urlpatterns = [
@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/lines/<int:line_pk>/edit/", views.line_edit, name="line_edit"),
     path("<int:pk>/lines/<int:line_pk>/delete/", views.line_delete, name="line_delete"),
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
     path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision_detail"),
     path("<int:pk>/<str:name>/", views.order_transition, name="order_transition"),
 ]

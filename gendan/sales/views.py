@@ -279,12 +279,15 @@ def attachment_add(request, pk):
     if form.is_valid():
         try:
             services.order_attachment_add(order=order, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
         except PermissionDenied as error:
             messages.error(request, str(error) or _("You cannot change this order."))
         else:
             messages.success(request, _("File attached."))
-    else:
-        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    if form.errors:  # each message names the field it is about
+        messages.error(request, " ".join(f"{form[name].label}: {e}" if name in form.fields else str(e)
+                                         for name, errors in form.errors.items() for e in errors))
     return redirect(order)
 
 
