@@ -17,5 +17,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 if settings.DEBUG:  # development only; order attachments and import uploads are never served from /media/
-    for folder in ("products/", "milestones/"):
+    for folder in ("milestones/",):
         urlpatterns += static(settings.MEDIA_URL + folder, document_root=settings.MEDIA_ROOT / folder)

@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -7,12 +8,14 @@ from gendan.catalog.selectors import item_customers_for
 from gendan.core.concurrency import take_version
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
+from gendan.core.uploads import check_upload
 from gendan.parties.models import Customer
 
 
 @transaction.atomic
 def product_create(*, by, **fields) -> Product:
     require_perm(by, "catalog.add_product")
+    _check_image(fields.get("image"))
     return save_record(Product(), by=by, **fields)
 
 
@@ -20,7 +23,17 @@ def product_create(*, by, **fields) -> Product:
 def product_update(*, product: Product, by, version: int, **changes) -> Product:
     require_perm(by, "catalog.change_product")
     take_version(product, version)
+    _check_image(changes.get("image"))
     return save_record(product, by=by, **changes)
+
+
+IMAGE_TYPES = ["png", "jpg", "jpeg", "gif", "webp"]
+
+
+def _check_image(image) -> None:
+    """A newly uploaded picture (not the one already stored) must be a raster image within the upload limit."""
+    if isinstance(image, UploadedFile):
+        check_upload(image, field="image", extensions=IMAGE_TYPES)
 
 
 @transaction.atomic

@@ -9,5 +9,6 @@ urlpatterns = [
     path("import/", views.product_import, name="product_import"),
     path("import/template.xlsx", views.product_import_template, name="product_import_template"),
     path("<int:pk>/", views.product_detail, name="product_detail"),
+    path("<int:pk>/image/", views.product_image, name="product_image"),
     path("<int:pk>/edit/", views.product_form, name="product_edit"),
 ]

@@ -15,6 +15,7 @@ from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
+from gendan.core.uploads import file_response
 from gendan.core.views import import_page, import_template
 
 PRODUCT_COLUMNS = [
@@ -50,6 +51,13 @@ def product_detail(request, pk):
     return render(request, "catalog/product_detail.html", {
         "product": product, "items": items, "history": history_of(product),
     })
+
+
+@login_required
+def product_image(request, pk):
+    """Product pictures are sent by the app to people who may see products, never from /media/."""
+    product = get_object_or_404(product_list_visible_to(user=request.user).exclude(image=""), pk=pk)
+    return file_response(product.image, filename=product.image.name.rsplit("/", 1)[-1])
 
 
 @login_required
