@@ -6,18 +6,34 @@ from gendan.followup.models import Activity, DelayNotice, PlanTemplate, Template
 from gendan.sales.choices import TransportMode
 
 
-class DoneForm(StyledFormMixin, forms.Form):
+class VersionField(forms.IntegerField):
+    """The version of the record as the page showed it: the service refuses the action if it changed since."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs):
+        super().__init__(min_value=0, error_messages={
+            "required": _("The form is missing the version it was shown; reload the page."),
+            "invalid": _("The form is missing the version it was shown; reload the page."),
+        }, **kwargs)
+
+
+class MilestoneActionForm(StyledFormMixin, forms.Form):
+    version = VersionField()
+
+
+class DoneForm(MilestoneActionForm):
     actual_date = forms.DateField(label=_("Actual date"), required=False,
                                   help_text=_("Empty means today."))
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     evidence = forms.FileField(label=_("Evidence"), required=False)
 
 
-class ReasonForm(StyledFormMixin, forms.Form):
+class ReasonForm(MilestoneActionForm):
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
-class RescheduleForm(StyledFormMixin, forms.Form):
+class RescheduleForm(MilestoneActionForm):
     new_date = forms.DateField(label=_("New date"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
 
@@ -30,6 +46,7 @@ class ActivityForm(StyledFormMixin, forms.ModelForm):
 
 
 class ShippingDatesForm(StyledFormMixin, forms.Form):
+    version = VersionField()
     etd = forms.DateField(label=_("ETD"), required=False)
     eta = forms.DateField(label=_("ETA"), required=False)
 

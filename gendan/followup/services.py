@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import QuerySet, TextField
+from django.db.models import F, QuerySet, TextField
 from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -267,6 +267,11 @@ def may_reschedule(user, milestone: Milestone) -> bool:
     return may_complete(user, milestone) or milestone.plan.order.merchandiser_id == user.pk
 
 
+def may_notify_customer(user, order: SalesOrder) -> bool:
+    """Who speaks to the customer about the order: its salesperson, its merchandiser, a manager."""
+    return is_manager(user) or user.pk in (order.salesperson_id, order.merchandiser_id)
+
+
 def _require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied(_("Only the owner department or a manager may do this."))
@@ -277,14 +282,25 @@ def _require_visible(user, order: SalesOrder) -> None:
         raise PermissionDenied(_("You cannot see this order."))
 
 
+def _require_notifier(user, order: SalesOrder) -> None:
+    _require_visible(user, order)
+    if not may_notify_customer(user, order):
+        raise PermissionDenied(_("Only the order's salesperson, merchandiser or a manager may write to the customer."))
+
+
 def _require_active(plan: Plan) -> None:
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError({"status": _("This plan is closed.")})
 
 
-def _claim(milestone: Milestone, version: int | None) -> None:
-    if version is not None:
-        take_version(milestone, version)
+def _claim(milestone: Milestone, version: int | None) -> bool:
+    """A caller that sends the version it was shown is refused if the milestone changed since. One without
+    a version (a record completing its milestone) changes the milestone as it stands; `_save` moves the
+    version on then, so that whoever still holds the old one is refused all the same."""
+    if version is None:
+        return False
+    take_version(milestone, version)
+    return True
 
 
 # ---------------------------------------------------------------- milestone actions
@@ -296,7 +312,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
     today = today or timezone.localdate()
     actual_date = actual_date or today
     _require(may_complete(by, milestone))
-    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     _require_active(milestone.plan)
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is already closed.")})
@@ -307,7 +323,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
     milestone.note = note or milestone.note
     if evidence:
         milestone.evidence = evidence
-    _save(milestone, by)
+    _save(milestone, by, claimed=claimed)
     _replanned(milestone.plan, today=today)
     _finish_if_complete(milestone.plan)
     return milestone
@@ -316,7 +332,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
 @transaction.atomic
 def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     _require(may_complete(by, milestone))
-    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     _require_active(milestone.plan)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this milestone is not needed.")})
@@ -326,7 +342,7 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
         raise ValidationError({"status": _("This milestone is already closed.")})
     milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, reason.strip()
     milestone.done_by, milestone.done_at = by, timezone.now()
-    _save(milestone, by, reason=reason)
+    _save(milestone, by, reason=reason, claimed=claimed)
     _replanned(milestone.plan)
     _finish_if_complete(milestone.plan)
     return milestone
@@ -336,14 +352,14 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
 def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     """Undo done or waived (a mistake, or work that has to be redone)."""
     _require(may_complete(by, milestone))
-    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     if milestone.status == MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is open already.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the milestone is reopened.")})
     milestone.status, milestone.actual_date, milestone.waive_reason = MilestoneStatus.OPEN, None, ""
     milestone.done_by = milestone.done_at = None
-    _save(milestone, by, reason=reason)
+    _save(milestone, by, reason=reason, claimed=claimed)
     plan = milestone.plan
     if plan.status == PlanStatus.FINISHED:
         plan.status = PlanStatus.ACTIVE
@@ -356,7 +372,7 @@ def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | No
 def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: str,
                          version: int | None = None) -> Milestone:
     _require(may_reschedule(by, milestone))
-    _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
     _require_active(milestone.plan)
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("Only an open milestone can be rescheduled.")})
@@ -366,7 +382,7 @@ def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: st
         raise ValidationError({"new_date": _("Move the ex-factory date on the order; it is a revision of the order.")})
     old = milestone.due_date
     milestone.manual_date = new_date
-    _save(milestone, by, reason=reason)
+    _save(milestone, by, reason=reason, claimed=claimed)
     Activity.objects.create(
         order=milestone.plan.order, kind=ActivityKind.NOTE, milestone=milestone, by=by, happened_at=timezone.now(),
         summary=_("%(milestone)s moved from %(old)s to %(new)s") % {
@@ -377,7 +393,11 @@ def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: st
     return milestone
 
 
-def _save(milestone: Milestone, by, reason: str = "") -> None:
+def _save(milestone: Milestone, by, reason: str = "", *, claimed: bool = False) -> None:
+    """Every change moves the version on (once: a claimed version has moved already)."""
+    if not claimed:
+        Milestone.objects.filter(pk=milestone.pk).update(version=F("version") + 1)
+        milestone.version = Milestone.objects.values_list("version", flat=True).get(pk=milestone.pk)
     milestone._history_user = by
     if reason:
         milestone._change_reason = reason.strip()[:100]
@@ -519,7 +539,7 @@ def _notice_language(order: SalesOrder) -> str:
 def delay_notice_draft(*, order: SalesOrder, by, today: date | None = None) -> DelayNotice:
     """Draft the customer's notice for an order at risk: the reason and the exact new date, in the customer's
     document language (English unless the customer reads Chinese). The merchandiser edits it before sending."""
-    _require_visible(by, order)
+    _require_notifier(by, order)
     plan = getattr(order, "plan", None)
     if plan is None or not plan.at_risk:
         raise ValidationError({"plan": _("Only an order at risk needs a delay notice.")})
@@ -546,8 +566,9 @@ def delay_notice_draft(*, order: SalesOrder, by, today: date | None = None) -> D
     return notice
 
 
+@transaction.atomic
 def delay_notice_update(*, notice: DelayNotice, by, **changes) -> DelayNotice:
-    _require_visible(by, notice.order)
+    _require_notifier(by, notice.order)
     if notice.status != DelayNotice.Status.DRAFT:
         raise ValidationError({"status": _("This notice has gone out already.")})
     for name in ("recipients", "subject", "body", "reason", "new_date"):
@@ -561,7 +582,7 @@ def delay_notice_update(*, notice: DelayNotice, by, **changes) -> DelayNotice:
 
 def delay_notice_send(*, notice: DelayNotice, by) -> DelayNotice:
     """Email the notice (outside the transaction: a failed send leaves the draft as it was), then log it."""
-    _require_visible(by, notice.order)
+    _require_notifier(by, notice.order)
     if notice.status != DelayNotice.Status.DRAFT:
         raise ValidationError({"status": _("This notice has gone out already.")})
     recipients = [address.strip() for address in notice.recipients.split(",") if address.strip()]
@@ -576,7 +597,7 @@ def delay_notice_send(*, notice: DelayNotice, by) -> DelayNotice:
 
 def delay_notice_record(*, notice: DelayNotice, by) -> DelayNotice:
     """The notice went out another way (WeChat, phone, the customer's portal): record that it did."""
-    _require_visible(by, notice.order)
+    _require_notifier(by, notice.order)
     if notice.status != DelayNotice.Status.DRAFT:
         raise ValidationError({"status": _("This notice has gone out already.")})
     return _notice_gone_out(notice, by, DelayNotice.Status.RECORDED)

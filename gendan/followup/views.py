@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -54,15 +54,17 @@ from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_counts_by_status, order_list_visible_to
 
 TIMELINE_LIMIT = 150
+# Each action carries the milestone's version as the page showed it (a hidden input in every form).
 ACTIONS = {
     "done": (DoneForm, lambda m, by, data, files: services.milestone_complete(
-        milestone=m, by=by, actual_date=data["actual_date"], note=data["note"], evidence=files.get("evidence"))),
+        milestone=m, by=by, version=data["version"], actual_date=data["actual_date"], note=data["note"],
+        evidence=files.get("evidence"))),
     "waive": (ReasonForm, lambda m, by, data, files: services.milestone_waive(
-        milestone=m, by=by, reason=data["reason"])),
+        milestone=m, by=by, version=data["version"], reason=data["reason"])),
     "reopen": (ReasonForm, lambda m, by, data, files: services.milestone_reopen(
-        milestone=m, by=by, reason=data["reason"])),
+        milestone=m, by=by, version=data["version"], reason=data["reason"])),
     "reschedule": (RescheduleForm, lambda m, by, data, files: services.milestone_reschedule(
-        milestone=m, by=by, new_date=data["new_date"], reason=data["reason"])),
+        milestone=m, by=by, version=data["version"], new_date=data["new_date"], reason=data["reason"])),
 }
 
 
@@ -97,11 +99,14 @@ def _cockpit_context(request) -> dict:
     }
 
 
+def _visible_order(request, pk):
+    return get_object_or_404(order_list_visible_to(user=request.user), pk=pk)
+
+
 def _visible_milestone(request, pk) -> Milestone:
-    milestone = get_object_or_404(Milestone.objects.select_related("plan__order"), pk=pk)
-    if not order_list_visible_to(user=request.user).filter(pk=milestone.plan.order_id).exists():
-        raise PermissionDenied
-    return milestone
+    """A milestone of an order the user may see; any other answers 404, as if it did not exist."""
+    visible = order_list_visible_to(user=request.user).values("pk")
+    return get_object_or_404(Milestone.objects.select_related("plan__order"), pk=pk, plan__order__in=visible)
 
 
 @login_required
@@ -110,7 +115,7 @@ def milestone_action(request, pk, action):
     """Done, waive, reopen or reschedule a milestone, from the cockpit or the order's plan; the
     answer is the refreshed cockpit or plan panel."""
     if action not in ACTIONS:
-        raise PermissionDenied
+        raise Http404
     milestone = _visible_milestone(request, pk)
     form_class, perform = ACTIONS[action]
     form = form_class(request.POST, request.FILES)
@@ -118,7 +123,9 @@ def milestone_action(request, pk, action):
         try:
             perform(milestone, request.user, form.cleaned_data, request.FILES)
             messages.success(request, _("%(milestone)s: saved.") % {"milestone": milestone.name})
-        except (ValidationError, PermissionDenied, ConcurrentChange) as error:
+        except PermissionDenied as error:
+            return _refused(request, milestone.plan.order, error)
+        except (ValidationError, ConcurrentChange) as error:
             messages.error(request, _error_text(error))
     else:
         messages.error(request, _error_text(ValidationError(form.errors)))
@@ -133,24 +140,41 @@ def _error_text(error) -> str:
 
 
 def _refreshed(request, order):
+    """htmx: the panel the form came from, with the messages in it; a plain post: back to that page."""
+    if not request.htmx:
+        return redirect(order) if request.POST.get("view") == "plan" else redirect("home")
+    return _panel(request, order)
+
+
+def _panel(request, order, status: int = 200):
     if request.POST.get("view") == "plan":
-        return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
-    if request.htmx:
-        return render(request, "followup/includes/cockpit_body.html", _cockpit_context(request))
-    return redirect("home")
+        return render(request, "followup/includes/plan_panel.html", _plan_context(request, order), status=status)
+    return render(request, "followup/includes/cockpit_body.html", _cockpit_context(request), status=status)
+
+
+def _refused(request, order, error: PermissionDenied):
+    """The user sees the order but this is not theirs to do: 403 (for htmx, with the reason in the panel)."""
+    if not request.htmx:
+        raise error
+    messages.error(request, _error_text(error))
+    return _panel(request, order, status=403)
 
 
 @login_required
 @require_POST
 def activity_add(request, order_pk):
-    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    order = _visible_order(request, order_pk)
     form = ActivityForm(request.POST)
-    milestone = Milestone.objects.filter(plan__order=order, pk=request.POST.get("milestone") or None).first()
+    milestone = None
+    if request.POST.get("milestone"):  # a milestone of another order is not found, like any unseen one
+        milestone = get_object_or_404(Milestone, plan__order=order, pk=_number(request.POST["milestone"]))
     if form.is_valid():
         try:
             services.activity_add(order=order, by=request.user, milestone=milestone, **form.cleaned_data)
             messages.success(request, _("Logged on %(order)s.") % {"order": order})
-        except (ValidationError, PermissionDenied) as error:
+        except PermissionDenied as error:
+            return _refused(request, order, error)
+        except ValidationError as error:
             messages.error(request, _error_text(error))
     else:
         messages.error(request, _error_text(ValidationError(form.errors)))
@@ -164,30 +188,49 @@ def follow_up_done(request, pk):
     try:
         services.activity_follow_up_done(activity=activity, by=request.user)
     except PermissionDenied as error:
-        messages.error(request, _error_text(error))
+        return _refused(request, activity.order, error)
     return _refreshed(request, activity.order)
+
+
+def _posted_version(request) -> int:
+    text = request.POST.get("version", "")
+    if not text.isdigit():
+        raise ValidationError({"version": _("The form is missing the version it was shown; reload the page.")})
+    return int(text)
+
+
+def _number(text: str) -> int:
+    """An id from a form: anything else names nothing (404), rather than a server error."""
+    if not text.isdigit():
+        raise Http404
+    return int(text)
 
 
 @login_required
 def order_plan(request, order_pk):
     """The plan panel on the order page (loaded by htmx)."""
-    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    order = _visible_order(request, order_pk)
     return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
 
 
 @login_required
 @require_POST
 def plan_shipping_dates(request, order_pk):
-    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    order = _visible_order(request, order_pk)
     plan = plan_for_order(order)
+    if plan is None:
+        raise Http404
     form = ShippingDatesForm(request.POST)
-    if plan is not None and form.is_valid():
+    if form.is_valid():
         try:
-            services.plan_set_shipping_dates(plan=plan, by=request.user, version=int(request.POST.get("version", -1)),
-                                             **form.cleaned_data)
+            services.plan_set_shipping_dates(plan=plan, by=request.user, **form.cleaned_data)
             messages.success(request, _("ETD and ETA saved; the plan is re-dated."))
-        except (ValidationError, PermissionDenied, ConcurrentChange) as error:
+        except PermissionDenied as error:
+            return _refused(request, order, error)
+        except (ValidationError, ConcurrentChange) as error:
             messages.error(request, _error_text(error))
+    else:
+        messages.error(request, _error_text(ValidationError(form.errors)))
     return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
 
 
@@ -218,6 +261,7 @@ def _plan_context(request, order) -> dict:
         "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
         "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
         "may_set_dates": services.is_manager(user) or user.pk in (order.merchandiser_id, order.salesperson_id),
+        "may_notify": services.may_notify_customer(user, order),
     })
     return context
 
@@ -225,10 +269,10 @@ def _plan_context(request, order) -> dict:
 @login_required
 @require_POST
 def delay_notice_draft(request, order_pk):
-    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    order = _visible_order(request, order_pk)
     try:
         notice = services.delay_notice_draft(order=order, by=request.user)
-    except (ValidationError, PermissionDenied) as error:
+    except ValidationError as error:
         messages.error(request, _error_text(error))
         return redirect(order.get_absolute_url())
     return redirect("followup:delay_notice", notice.pk)
@@ -236,11 +280,15 @@ def delay_notice_draft(request, order_pk):
 
 @login_required
 def delay_notice(request, pk):
-    """Edit the drafted notice, then send it by email or record that it went out another way."""
+    """Edit the drafted notice, then send it by email or record that it went out another way. Whoever sees
+    the order may read the notice; only those who write to the customer edit and send it."""
     notice = get_object_or_404(
         DelayNotice.objects.select_related("order__customer"), pk=pk,
         order__in=order_list_visible_to(user=request.user),
     )
+    may_edit = services.may_notify_customer(request.user, notice.order)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
     form = DelayNoticeForm(request.POST or None, instance=notice)
     if request.method == "POST" and notice.status == DelayNotice.Status.DRAFT and form.is_valid():
         try:
@@ -257,12 +305,11 @@ def delay_notice(request, pk):
             return redirect("followup:delay_notice", notice.pk)
         except ValidationError as error:
             apply_service_errors(form, error)
-        except PermissionDenied as error:
-            messages.error(request, _error_text(error))
         except OSError as error:  # the mail server did not answer: the draft stays a draft
             messages.error(request, _("The mail server refused or did not answer: %(error)s") % {"error": error})
     return render(request, "followup/delay_notice.html", {
         "notice": notice, "form": form, "order": notice.order, "history": history_of(notice, limit=10),
+        "may_edit": may_edit,
     })
 
 
@@ -318,14 +365,14 @@ def team(request):
 @login_required
 @require_POST
 def reassign(request, order_pk):
-    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
-    merchandiser = get_object_or_404(User, pk=request.POST.get("merchandiser"))
+    order = _visible_order(request, order_pk)
+    merchandiser = get_object_or_404(User, pk=_number(request.POST.get("merchandiser", "")))
     previous = order.merchandiser_id
     try:
         services.order_reassign(order=order, merchandiser=merchandiser, by=request.user,
-                                version=int(request.POST.get("version", -1)), reason=request.POST.get("reason", ""))
+                                version=_posted_version(request), reason=request.POST.get("reason", ""))
         messages.success(request, _("%(order)s now belongs to %(person)s.") % {"order": order, "person": merchandiser})
-    except (ValidationError, PermissionDenied, ConcurrentChange) as error:
+    except (ValidationError, ConcurrentChange) as error:
         messages.error(request, _error_text(error))
     return redirect(f"{reverse('followup:team')}?merchandiser={previous}")
 

@@ -1,4 +1,5 @@
 from django import forms
+from django.forms.models import model_to_dict
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.roles import Role
@@ -16,7 +17,10 @@ HEADER_FORM_FIELDS = [
 
 
 class OrderForm(StyledFormMixin, forms.ModelForm):
-    """The order header. On an existing order the customer is fixed."""
+    """The order header. Editing, pass `order`: the form starts from its values but is never bound to it
+    (a bound ModelForm writes the posted values onto its instance while validating); `header_changes()`
+    go to `order_update`, which compares them with the order as stored. On an existing order the customer
+    is fixed."""
 
     reason = forms.CharField(label=_("Reason for the change"), required=False, max_length=300)
 
@@ -24,15 +28,17 @@ class OrderForm(StyledFormMixin, forms.ModelForm):
         model = SalesOrder
         fields = HEADER_FORM_FIELDS
 
-    def __init__(self, *args, customers=None, **kwargs):
+    def __init__(self, *args, customers=None, order: SalesOrder | None = None, **kwargs):
+        if order is not None:
+            kwargs["initial"] = model_to_dict(order, fields=HEADER_FORM_FIELDS) | kwargs.get("initial", {})
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        if order is not None:
             self.fields.pop("customer")
+            if not order.is_revised_on_change:
+                self.fields.pop("reason")
         else:
             self.fields["customer"].queryset = customers
             self.fields["customer"].widget.attrs["class"] += " searchable"
-            self.fields.pop("reason")
-        if self.instance.pk and not self.instance.is_revised_on_change:
             self.fields.pop("reason")
         self.fields["salesperson"].queryset = people_with_role(Role.SALES, Role.SALES_MANAGER, Role.GENERAL_MANAGER)
         self.fields["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from gendan.catalog.models import CustomerItem, Product
 from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
+from gendan.core.errors import ConcurrentChange
 from gendan.core.money import round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
@@ -186,12 +187,18 @@ def _keep_confirmed_baseline(order: SalesOrder, *, by) -> None:
 
 @transaction.atomic
 def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **changes) -> SalesOrder:
+    """Change the header to `changes`, from the order as the user saw it at `version`. The order is read
+    again from the database first: what is compared is the stored order, never an instance a form or a
+    caller has already written the new values onto (which would find no change and save nothing)."""
     unknown = set(changes) - set(HEADER_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    order.refresh_from_db(from_queryset=SalesOrder.objects.select_for_update())
     diff = [_change(order, name, getattr(order, name), value) for name, value in changes.items()
             if getattr(order, name) != value]
     if not diff:
+        if order.version != version:  # nothing to change, but the user is looking at an old order
+            raise ConcurrentChange(order)
         return order
     _claim_for_edit(order, by=by, version=version)
     for name, value in changes.items():

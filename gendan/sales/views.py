@@ -140,7 +140,7 @@ def order_edit(request, pk):
     order = _visible_order(request, pk)
     if not order_editable_by(user=request.user, order=order):
         raise PermissionDenied
-    form = OrderForm(request.POST or None, instance=order)
+    form = OrderForm(request.POST or None, order=order)
     if request.method == "POST" and form.is_valid():
         try:
             services.order_update(order=order, by=request.user, version=_version(request),
@@ -152,9 +152,9 @@ def order_edit(request, pk):
         else:
             messages.success(request, _("Order %(number)s saved.") % {"number": order.number})
             return redirect(order)
-    if request.method == "POST":
-        order.refresh_from_db()  # the form changed the instance in memory; show the stored order beside it
-    return render(request, "sales/order_form.html", {"form": form, "order": order})
+    # A refused form keeps the version it was shown, so saving it again cannot overwrite a newer order.
+    version = request.POST.get("version", "") if request.method == "POST" else order.version
+    return render(request, "sales/order_form.html", {"form": form, "order": order, "version": version})
 
 
 def _version(request) -> int:

@@ -70,7 +70,7 @@ def test_done_from_the_cockpit_takes_it_off_the_overdue_list(client, order, engi
         page = client.get(reverse("home"))
         assert f'data-testid="done-{bom.pk}"' in page.content.decode()
         response = client.post(reverse("followup:milestone_action", args=[bom.pk, "done"]),
-                               {"view": "cockpit"}, HTTP_HX_REQUEST="true")
+                               {"view": "cockpit", "version": bom.version}, HTTP_HX_REQUEST="true")
     assert response.status_code == 200
     assert f'data-testid="done-{bom.pk}"' not in response.content.decode()
     bom.refresh_from_db()
@@ -81,7 +81,9 @@ def test_a_merchandiser_cannot_tick_engineerings_milestone(client, order, mercha
     client.force_login(merchandiser)
     bom = Milestone.objects.get(plan__order=order, code="bom")
     with at(TODAY):
-        response = client.post(reverse("followup:milestone_action", args=[bom.pk, "done"]), {"view": "plan"})
+        response = client.post(reverse("followup:milestone_action", args=[bom.pk, "done"]),
+                               {"view": "plan", "version": bom.version}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 403  # the order is theirs to see, the milestone not theirs to tick
     assert "owner department" in response.content.decode() or "负责部门" in response.content.decode()
     bom.refresh_from_db()
     assert bom.status == MilestoneStatus.OPEN
@@ -90,8 +92,9 @@ def test_a_merchandiser_cannot_tick_engineerings_milestone(client, order, mercha
 def test_others_cannot_act_on_an_order_they_cannot_see(client, order, other_salesperson):
     client.force_login(other_salesperson)
     bom = Milestone.objects.get(plan__order=order, code="bom")
-    response = client.post(reverse("followup:milestone_action", args=[bom.pk, "done"]), {"view": "plan"})
-    assert response.status_code == 403
+    response = client.post(reverse("followup:milestone_action", args=[bom.pk, "done"]),
+                           {"view": "plan", "version": bom.version})
+    assert response.status_code == 404
     assert client.get(reverse("followup:order_plan", args=[order.pk])).status_code == 404
 
 
@@ -100,7 +103,8 @@ def test_reschedule_and_note_from_the_cockpit(client, order, merchandiser):
     bom = Milestone.objects.get(plan__order=order, code="bom")
     with at(TODAY):
         client.post(reverse("followup:milestone_action", args=[bom.pk, "reschedule"]),
-                    {"view": "cockpit", "new_date": "2026-10-15", "reason": "engineer on leave"},
+                    {"view": "cockpit", "version": bom.version, "new_date": "2026-10-15",
+                     "reason": "engineer on leave"},
                     HTTP_HX_REQUEST="true")
         client.post(reverse("followup:activity_add", args=[order.pk]),
                     {"view": "cockpit", "kind": "call", "summary": "Called the customer about artwork",

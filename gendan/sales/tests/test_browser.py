@@ -1,7 +1,8 @@
-"""A salesperson, working in Chinese, creates a customer and a two-line order and submits it for review —
-in a real Chromium driven by Playwright against a live server."""
+"""A salesperson, working in Chinese, creates a customer and a two-line order and submits it for review, and
+moves a confirmed order's ex-factory date — in a real Chromium driven by Playwright against a live server."""
 
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,8 @@ from playwright.sync_api import expect
 
 from gendan.accounts.tests.factories import PASSWORD
 from gendan.catalog.tests.factories import ProductFactory
+from gendan.followup.models import Plan
+from gendan.followup.tests.factories import confirmed_order
 from gendan.sales.models import PaymentTerm, SalesOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -77,3 +80,27 @@ def test_salesperson_creates_customer_and_order_in_chinese(page, live_server, sa
     expect(row).to_contain_text("审核中")
     assert order.total_amount == Decimal("1605.00")  # 855.00 + 750.00
     assert order.status == "under_review" and order.lines.count() == 2
+
+
+def test_salesperson_moves_a_confirmed_orders_ex_factory_date(page, live_server, salesperson, sales_manager,
+                                                              merchandiser):
+    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
+                            confirm_on=date(2026, 9, 28), ex_factory=date(2026, 11, 20))
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", salesperson.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("[data-testid=login]")
+
+    page.goto(f"{live_server.url}{order.get_absolute_url()}")
+    page.click("[data-testid=edit-order]")
+    page.fill("#id_confirmed_ex_factory", "2026-12-04")
+    page.fill("#id_reason", "customer asked for two weeks more")
+    page.click("[data-testid=save-order]")
+    expect(page.locator(".alert-success")).to_be_visible()
+
+    order.refresh_from_db()
+    assert order.confirmed_ex_factory == date(2026, 12, 4) and order.revision == 1
+    revision = order.revisions.get(number=1)
+    assert revision.reason == "customer asked for two weeks more" and revision.created_by == salesperson
+    assert order.history.first().history_user == salesperson
+    assert Plan.objects.get(order=order).ex_factory == date(2026, 12, 4)
