@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,6 +14,4 @@ urlpatterns = [
     path("api/v1/", include("gendan.api.urls")),
     path("admin/", admin.site.urls),
 ]
-if settings.DEBUG:  # development only; order attachments and import uploads are never served from /media/
-    for folder in ("milestones/",):
-        urlpatterns += static(settings.MEDIA_URL + folder, document_root=settings.MEDIA_ROOT / folder)
+# Uploaded files are never served from /media/: views that check who may see them send them (core.uploads).

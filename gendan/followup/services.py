@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from gendan.accounts.roles import Role
 from gendan.core.bulk import insert_with_history, update_values
 from gendan.core.concurrency import take_version
+from gendan.core.uploads import check_upload
 from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import (
@@ -318,6 +319,8 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
         raise ValidationError({"status": _("This milestone is already closed.")})
     if actual_date > today:
         raise ValidationError({"actual_date": _("The actual date cannot be in the future.")})
+    if evidence:
+        check_upload(evidence, field="evidence")
     milestone.status = MilestoneStatus.DONE
     milestone.actual_date, milestone.done_by, milestone.done_at = actual_date, by, timezone.now()
     milestone.note = note or milestone.note

@@ -4,6 +4,7 @@ from gendan.followup import views
 
 app_name = "followup"
 urlpatterns = [
+    path("milestones/<int:pk>/evidence/", views.milestone_evidence, name="milestone_evidence"),
     path("milestones/<int:pk>/<str:action>/", views.milestone_action, name="milestone_action"),
     path("orders/<int:order_pk>/plan/", views.order_plan, name="order_plan"),
     path("orders/<int:order_pk>/activities/", views.activity_add, name="activity_add"),

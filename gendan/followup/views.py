@@ -15,6 +15,7 @@ from gendan.accounts.models import User
 from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
+from gendan.core.uploads import file_response
 from gendan.core.workdays import WorkCalendar
 from gendan.followup import feeds, services, templates_admin
 from gendan.followup.choices import MilestoneStatus, PlanStatus
@@ -107,6 +108,15 @@ def _visible_milestone(request, pk) -> Milestone:
     """A milestone of an order the user may see; any other answers 404, as if it did not exist."""
     visible = order_list_visible_to(user=request.user).values("pk")
     return get_object_or_404(Milestone.objects.select_related("plan__order"), pk=pk, plan__order__in=visible)
+
+
+@login_required
+def milestone_evidence(request, pk):
+    """Evidence files are sent by the app to people who may see the order, never from /media/."""
+    milestone = _visible_milestone(request, pk)
+    if not milestone.evidence:
+        raise Http404
+    return file_response(milestone.evidence, filename=milestone.evidence.name.rsplit("/", 1)[-1])
 
 
 @login_required
