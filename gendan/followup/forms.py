@@ -77,6 +77,11 @@ class TimelineFilterForm(StyledFormMixin, forms.Form):
 
 
 class TemplateForm(StyledFormMixin, forms.ModelForm):
+    version = VersionField()  # the template's, as the page showed it
+
+    def __init__(self, *args, instance: PlanTemplate, **kwargs):
+        super().__init__(*args, instance=instance, initial={"version": instance.version}, **kwargs)
+
     class Meta:
         model = PlanTemplate
         fields = ["name", "description", "port_days", "sea_transit_days", "air_transit_days", "courier_transit_days"]
@@ -87,6 +92,10 @@ class StepForm(StyledFormMixin, forms.ModelForm):
     transport_modes = forms.MultipleChoiceField(label=_("transport modes"), required=False,
                                                 choices=TransportMode.choices, widget=forms.CheckboxSelectMultiple,
                                                 help_text=_("Empty means every mode."))
+    version = VersionField()  # the template's: a step changes its template
+
+    def __init__(self, *args, instance: TemplateMilestone, **kwargs):
+        super().__init__(*args, instance=instance, initial={"version": instance.template.version}, **kwargs)
 
     class Meta:
         model = TemplateMilestone

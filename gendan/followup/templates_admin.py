@@ -53,37 +53,40 @@ def check_steps(steps: list[TemplateMilestone]) -> None:
 
 
 @transaction.atomic
-def template_step_save(*, step: TemplateMilestone, by, **fields) -> TemplateMilestone:
+def template_step_save(*, step: TemplateMilestone, by, version: int, **fields) -> TemplateMilestone:
+    """`version` is the template's as the manager saw it: of two managers editing one template, the second is
+    told to reload."""
     _require_manager(by)
     for name, value in fields.items():
         setattr(step, name, value)
     step.full_clean()
     others = [s for s in step.template.steps.all() if s.pk != step.pk]
     check_steps([*others, step])
-    take_version(step.template, step.template.version)
+    take_version(step.template, version)
     step._history_user = by
     step.save()
     return step
 
 
 @transaction.atomic
-def template_step_delete(*, step: TemplateMilestone, by) -> None:
+def template_step_delete(*, step: TemplateMilestone, by, version: int) -> None:
     _require_manager(by)
     others = [s for s in step.template.steps.all() if s.pk != step.pk]
     check_steps(others)
-    take_version(step.template, step.template.version)
+    take_version(step.template, version)
     step._history_user = by
     step.delete()
 
 
 @transaction.atomic
-def template_save(*, template: PlanTemplate, by, **fields) -> PlanTemplate:
+def template_save(*, template: PlanTemplate, by, version: int | None = None, **fields) -> PlanTemplate:
+    """Save a new template, or an existing one still at `version` (as the manager saw it)."""
     _require_manager(by)
+    if template.pk:  # a stale page is told first, before anything of it is applied
+        take_version(template, version)
     for name, value in fields.items():
         setattr(template, name, value)
     template.full_clean(exclude=["is_default"])
-    if template.pk:
-        take_version(template, template.version)
     template._history_user = by
     template.save()
     return template

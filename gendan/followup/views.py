@@ -1,4 +1,6 @@
 
+from copy import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -438,7 +440,7 @@ def template_list(request):
 def template_detail(request, pk):
     _require_template_manager(request)
     template = get_object_or_404(PlanTemplate, pk=pk)
-    form = TemplateForm(request.POST or None, instance=template)
+    form = TemplateForm(request.POST or None, instance=copy(template))  # the form writes onto its copy
     if request.method == "POST":
         try:
             if request.POST.get("action") == "default":
@@ -468,14 +470,16 @@ def template_step(request, template_pk, pk=None):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "delete" and step.pk:
-                templates_admin.template_step_delete(step=step, by=request.user)
+                templates_admin.template_step_delete(step=step, by=request.user, version=_posted_version(request))
                 messages.success(request, _("Step removed."))
                 return redirect(template.get_absolute_url())
             if form.is_valid():
-                fields = {name: form.cleaned_data[name] for name in StepForm.Meta.fields}
+                fields = {name: form.cleaned_data[name] for name in [*StepForm.Meta.fields, "version"]}
                 templates_admin.template_step_save(step=step, by=request.user, **fields)
                 messages.success(request, _("Step saved."))
                 return redirect(template.get_absolute_url())
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentChange as error:
+            messages.error(request, str(error))
     return render(request, "followup/template_step.html", {"template": template, "step": step, "form": form})
