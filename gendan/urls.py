@@ -12,6 +12,7 @@ urlpatterns = [
     path("orders/", include("gendan.sales.urls")),
     path("followup/", include("gendan.followup.urls")),
     path("api/v1/", include("gendan.api.urls")),
+    path("calendar/", include("gendan.core.urls")),
     path("admin/", admin.site.urls),
 ]
 # Uploaded files are never served from /media/: views that check who may see them send them (core.uploads).

@@ -52,7 +52,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
                    "parties.view_all_customers", "sales.complete_order"],
     Role.GENERAL_MANAGER: _MANAGEMENT,
-    Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user"],
+    Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
+                         "core.change_calendaryear"],
 }
 
 

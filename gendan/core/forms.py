@@ -61,3 +61,25 @@ class ImportForm(StyledFormMixin, forms.Form):
         if file := self.cleaned_data.get("file"):
             check_upload(file, field="file", extensions=["xlsx"], sniff=False)  # the workbook is checked on reading
         return self.cleaned_data
+
+class CalendarYearForm(StyledFormMixin, forms.Form):
+    """A year's days as pasted from the State Council's notice (or the simple table); checked line by line."""
+
+    source = forms.CharField(label=_("Source"), max_length=200,
+                             help_text=_("e.g. State Council notice 国办发明电〔2026〕7号"))
+    days = forms.CharField(label=_("Holidays and adjusted working days"), widget=forms.Textarea)
+    wide_fields = ("source", "days")
+
+    def __init__(self, *args, year: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.year = year
+        self.fields["days"].widget.attrs.update(rows=16, spellcheck="false")
+        self.notice = None
+
+    def clean_days(self):
+        from gendan.core.calendar_notice import parse_notice  # models: this module loads with the settings
+
+        self.notice = parse_notice(self.cleaned_data["days"], self.year)
+        if self.notice.errors:
+            raise forms.ValidationError(self.notice.errors)
+        return self.notice.days

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from gendan.core.history import business_history
+
 
 class NumberSeries(models.Model):
     """The last number issued for one document type in one year (e.g. SO in 2026 → SO-2026-00042).
@@ -25,7 +27,8 @@ class NumberSeries(models.Model):
 
 class CalendarYear(models.Model):
     """A year whose public holidays and adjusted working weekends are known (from chinese-calendar, or
-    entered by an administrator from the State Council's notice). Dates in other years are estimates."""
+    entered by an administrator from the State Council's notice, together with its days in one step:
+    `core.services.calendar_year_enter`). Dates in other years are estimates."""
 
     year = models.PositiveIntegerField(_("year"), unique=True)
     source = models.CharField(
@@ -35,6 +38,7 @@ class CalendarYear(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     entered_at = models.DateTimeField(auto_now_add=True)
+    history = business_history()
 
     class Meta:
         verbose_name = _("calendar year")
@@ -58,6 +62,7 @@ class CalendarDay(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("e.g. Spring Festival"))
     changed_at = models.DateTimeField(auto_now=True)  # tells processes holding the calendar to reload it
+    history = business_history(excluded_fields=["changed_at"])
 
     class Meta:
         verbose_name = _("calendar day")

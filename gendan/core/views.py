@@ -1,10 +1,18 @@
 from django.contrib import messages
-from django.http import HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from gendan.core.forms import ImportForm
+from gendan.core.calendar_notice import as_table
+from gendan.core.forms import CalendarYearForm, ImportForm, apply_service_errors
 from gendan.core.imports import ImportRejected
+from gendan.core.models import CalendarDay, CalendarYear, DayKind
+from gendan.core.permissions import require_perm
+from gendan.core.selectors import calendar_years
+from gendan.core.services import FIRST_YEAR, LAST_YEAR, calendar_year_enter
+from gendan.core.workdays import estimated_holidays
 from gendan.core.xlsx import XLSX_TYPE, workbook_bytes
 
 
@@ -35,3 +43,43 @@ def import_template(importer, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}-template.xlsx"'
     return response
+
+
+# ---------------------------------------------------------------- the working-day calendar
+
+CALENDAR_PERM = "core.change_calendaryear"
+
+
+@login_required
+def calendar_year_list(request):
+    require_perm(request.user, CALENDAR_PERM)
+    return render(request, "core/calendar_years.html", {"years": calendar_years()})
+
+
+@login_required
+def calendar_year_edit(request, year: int):
+    """Paste the year's days → preview (errors name the line) → save the year and its days in one step."""
+    require_perm(request.user, CALENDAR_PERM)
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise Http404
+    entry = CalendarYear.objects.filter(year=year).first()
+    days = CalendarDay.objects.filter(date__year=year)
+    form = CalendarYearForm(request.POST or None, year=year, initial={
+        "source": entry.source if entry else "", "days": as_table(days)})
+    if request.method == "POST" and form.is_valid() and "save" in request.POST:
+        try:
+            calendar_year_enter(year=year, source=form.cleaned_data["source"], days=form.cleaned_data["days"],
+                                by=request.user)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The calendar of %(year)s is saved. Open plans on the changed days are "
+                                        "being re-planned.") % {"year": year})
+            return redirect("core:calendar_years")
+    preview = form.cleaned_data["days"] if form.is_bound and form.is_valid() else None
+    return render(request, "core/calendar_year.html", {
+        "year": year, "entry": entry, "form": form, "preview": preview,
+        "no_working_days": preview and not any(day.kind == DayKind.WORKING_WEEKEND for day in preview),
+        "skipped": form.notice.skipped if form.notice else [],
+        "estimated": None if entry else sorted(estimated_holidays(year).items()),
+    })

@@ -1,9 +1,10 @@
 """Working days on the Chinese calendar: public holidays, weekends worked in exchange (调休) and
 company closures, kept as data. "3 working days after X" is `add(X, 3)` everywhere.
 
-A year nobody has entered is not silently treated as ordinary Mondays to Fridays: results that
-touch it come back marked `estimated`, so plans can flag them until an administrator enters the
-year from the State Council's notice.
+A year nobody has entered is not silently treated as ordinary Mondays to Fridays: its statutory holidays
+are estimated from the lunar calendar (the `holidays` package), and results that touch it come back marked
+`estimated`, so plans can flag them until an administrator enters the year from the State Council's notice
+(whose adjusted working weekends nobody can guess).
 """
 
 from __future__ import annotations
@@ -11,12 +12,15 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
 from django.db import connection
+from django.utils import timezone
 
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
 
 MEMO_LIMIT = 200_000
+ESTIMATED_YEARS_AHEAD = 6  # unknown years are estimated up to this many years ahead (dates are refused beyond 5)
 
 
 @dataclass(frozen=True)
@@ -50,10 +54,15 @@ class WorkCalendar:
 
     @classmethod
     def read(cls) -> WorkCalendar:
+        known = set(CalendarYear.objects.values_list("year", flat=True))
         days_off, working = set(), set()
+        for year in estimated_years(known):
+            holidays, worked = estimated_days(year)
+            days_off.update(holidays)
+            working.update(worked)
         for day, kind in CalendarDay.objects.values_list("date", "kind"):
             (working if kind == DayKind.WORKING_WEEKEND else days_off).add(day)
-        return cls(set(CalendarYear.objects.values_list("year", flat=True)), days_off, working)
+        return cls(known, days_off, working)
 
     def is_known(self, day: date) -> bool:
         return day.year in self.known_years
@@ -111,12 +120,38 @@ _loaded: list = []  # [stamp, WorkCalendar] of the last load in this process
 
 
 def _stamp() -> tuple:
-    """Changes whenever a year or a day is added, edited or removed (one small query)."""
+    """Changes whenever a year or a day is added, edited or removed (one small query), and at New Year,
+    when the window of estimated years moves on."""
     years, days = CalendarYear._meta.db_table, CalendarDay._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT (SELECT COUNT(*) FROM {years}), (SELECT SUM(year) FROM {years}), "
                        f"(SELECT COUNT(*) FROM {days}), (SELECT MAX(changed_at) FROM {days})")
-        return cursor.fetchone()
+        return (*cursor.fetchone(), timezone.localdate().year)
+
+
+def estimated_years(known: set[int]) -> list[int]:
+    """The years nobody has entered, from the first after those known (or last year) to a few years ahead:
+    their holidays are estimated."""
+    this_year = timezone.localdate().year
+    first = min(this_year - 1, max(known, default=this_year - 1) + 1)
+    return [year for year in range(first, this_year + ESTIMATED_YEARS_AHEAD + 1) if year not in known]
+
+
+@cache
+def estimated_days(year: int) -> tuple[dict[date, str], frozenset[date]]:
+    """The public holidays of `year` as the `holidays` package computes them from the lunar calendar (e.g.
+    Spring Festival 2027: 5–10 February), and the weekends it knows to be worked (only for years whose notice
+    it already carries), until the State Council's notice is entered here.
+    Once per process and year: the first China() costs a few tenths of a second."""
+    import holidays
+
+    china = holidays.China(years=year)
+    return ({day: str(name) for day, name in china.items()},
+            frozenset(day for day in china.weekend_workdays if day.year == year))
+
+
+def estimated_holidays(year: int) -> dict[date, str]:
+    return estimated_days(year)[0]
 
 
 @contextmanager

@@ -21,3 +21,16 @@ def follow_status(sender, order, old, new, by, **kwargs):
 @receiver(order_header_changed)
 def follow_header(sender, order, fields, by, **kwargs):
     services.plan_follow_order(order, fields, by)
+
+
+from gendan.core.signals import calendar_days_changed  # noqa: E402  (kept beside its receiver)
+
+
+@receiver(calendar_days_changed)
+def replan_for_calendar(sender, first, last, by, **kwargs):
+    """Working days changed: the worker re-plans the open plans they touch, once the change is committed."""
+    from django.db import transaction
+
+    from gendan.followup.tasks import replan_after_calendar_change
+
+    transaction.on_commit(lambda: replan_after_calendar_change.enqueue(first.isoformat(), last.isoformat()))

@@ -16,3 +16,38 @@ def scan_plans(plan_ids: list[int]) -> dict:
     """After changes: the reminders of the plans they touched (e.g. one just went at risk)."""
     result = reminders.scan(plan_ids=plan_ids)
     return {"notifications": result.notifications}
+
+
+REPLAN_CHUNK = 2000  # plans re-planned and scanned per transaction
+
+
+@task()
+def replan_after_calendar_change(first: str, last: str) -> dict:
+    """Working days from `first` to `last` changed (core's `calendar_days_changed`): re-plan, due dates and
+    "estimated" flags included, the active plans a working-day count may cross the change in, then scan
+    their reminders. Every such count starts or ends on or after `first`: at an open milestone's due,
+    projected or first-planned date, or at the plan's ex-factory date (counted back from). Those plans are
+    a superset of the ones affected that two reads find. Re-planning is idempotent: a re-run converges."""
+    from datetime import date
+
+    from django.db import transaction
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from gendan.core.workdays import calendar_pinned
+    from gendan.followup.choices import PlanStatus
+    from gendan.followup.models import Milestone, Plan
+    from gendan.followup.services import plans_replan
+
+    start = date.fromisoformat(first)
+    dated = Q(due_date__gte=start) | Q(projected_date__gte=start) | Q(baseline_date__gte=start)
+    ids = sorted({*Milestone.objects.open().filter(dated).order_by().values_list("plan_id", flat=True).distinct(),
+                  *Plan.objects.filter(status=PlanStatus.ACTIVE, ex_factory__gte=start).values_list("pk", flat=True)})
+    today = timezone.localdate()
+    with calendar_pinned() as calendar:
+        for begin in range(0, len(ids), REPLAN_CHUNK):
+            chunk = ids[begin:begin + REPLAN_CHUNK]
+            with transaction.atomic():
+                plans_replan(chunk, today=today, calendar=calendar)
+            reminders.scan(plan_ids=chunk)
+    return {"replanned": len(ids), "first": first, "last": last}

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
-from gendan.core.workdays import WorkCalendar, seed_from_chinese_calendar
+from gendan.core.workdays import WorkCalendar, WorkDate, seed_from_chinese_calendar
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def test_a_year_nobody_entered_is_estimated_not_silently_ordinary(calendar):
     assert not calendar.is_known(d("2027-02-08"))
     result = calendar.add(d("2026-12-30"), 5)
     assert result.estimated  # the count ran into 2027
-    assert result.date == d("2027-01-06")  # weekends skipped as a best guess
+    assert result.date == d("2027-01-07")  # weekends and the estimated New Year's Day skipped
     assert calendar.add(d("2026-12-01"), 5).estimated is False
 
 
@@ -77,6 +77,24 @@ def test_an_entered_year_is_used_and_no_longer_estimated(admin_user):
     calendar = WorkCalendar.load()
     result = calendar.add(d("2026-12-31"), 1)
     assert result == result.__class__(d("2027-01-04"), False)
+
+
+def test_a_year_nobody_entered_has_its_statutory_holidays_estimated(calendar):
+    """chinese-calendar stops at 2026; holidays.China computes Spring Festival 2027 as 5–10 February."""
+    assert not any(calendar.is_workday(d(f"2027-02-{day:02}")) for day in range(5, 11))
+    assert calendar.is_workday(d("2027-02-11"))
+    # 15 working days back from Friday 26 February 2027: Monday–Friday counting said 5 February,
+    # inside the holiday; with the estimate it starts before it
+    result = calendar.add(d("2027-02-26"), -15)
+    assert result == result.__class__(d("2027-02-01"), True)
+
+
+def test_an_unknown_year_whose_notice_the_holidays_package_carries_keeps_its_worked_weekends():
+    CalendarDay.objects.filter(date__year=2026).delete()
+    CalendarYear.objects.filter(year=2026).delete()
+    calendar = WorkCalendar.load()
+    assert calendar.is_workday(d("2026-02-14")) and not calendar.is_workday(d("2026-02-17"))
+    assert calendar.add(d("2026-02-13"), 1) == WorkDate(d("2026-02-14"), True)  # still flagged until entered
 
 
 def test_company_closure_is_a_day_off(calendar):
@@ -102,3 +120,15 @@ def test_the_calendar_is_kept_between_loads_and_reloaded_after_any_change():
     closure.delete()
     CalendarYear.objects.filter(year=2026).delete()
     assert not WorkCalendar.load().is_known(d("2026-03-03"))
+
+
+def test_a_year_created_without_its_days_is_forgotten_by_the_migration():
+    """Before the calendar page, the admin could create a year with no days, which then counted as known."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    CalendarYear.objects.create(year=2027, source="empty")
+    import_module("gendan.core.migrations.0005_calendar_year_entered").forget_empty_years(apps, None)
+    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert CalendarYear.objects.filter(year=2026).exists()  # chinese-calendar's years keep their holidays

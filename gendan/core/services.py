@@ -1,0 +1,74 @@
+"""Changes to what `core` keeps for the whole company: the working-day calendar."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan.core.calendar_notice import NoticeDay
+from gendan.core.models import CalendarDay, CalendarYear, DayKind
+from gendan.core.permissions import require_perm
+from gendan.core.records import save_record
+from gendan.core.signals import calendar_days_changed
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+@transaction.atomic
+def calendar_year_enter(*, year: int, source: str, days: list[NoticeDay], by) -> CalendarYear:
+    """Enter (or correct) a year from the State Council's notice: the year and all its days — holidays,
+    adjusted working days, closures — in one step, replacing what the year had. Only then is the year
+    known; the plans whose dates it touches are re-planned by the listeners of `calendar_days_changed`."""
+    require_perm(by, "core.change_calendaryear")
+    _check_year(year, source, days)
+    entry = CalendarYear.objects.select_for_update().filter(year=year).first()
+    newly_known = entry is None
+    entry = save_record(entry or CalendarYear(year=year), by=by, source=source.strip(), entered_by=by,
+                        entered_at=timezone.now())
+    changed = _replace_days(year, {day.date: day for day in days}, by)
+    if newly_known:  # every date of the year was an estimate: plans reaching it lose the flag
+        changed += [date(year, 1, 1), date(year, 12, 31)]
+    if changed:
+        calendar_days_changed.send(sender=CalendarDay, first=min(changed), last=max(changed), by=by)
+    return entry
+
+
+def _check_year(year: int, source: str, days: list[NoticeDay]) -> None:
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError({"year": _("Enter a year between %(first)s and %(last)s.") % {
+            "first": FIRST_YEAR, "last": LAST_YEAR}})
+    if not source.strip():
+        raise ValidationError({"source": _("Name the notice the days come from.")})
+    if not any(day.kind == DayKind.HOLIDAY for day in days):
+        raise ValidationError({"days": _("Enter the year's public holidays and adjusted working days together; "
+                                         "no holiday was found.")})
+    if any(day.date.year != year for day in days):
+        raise ValidationError({"days": _("Every day must be in %(year)s.") % {"year": year}})
+
+
+def _replace_days(year: int, wanted: dict, by) -> list:
+    """Make the year's rows equal `wanted`, each change with its history row; returns the dates whose kind of
+    day changed."""
+    changed = []
+    for row in CalendarDay.objects.filter(date__gte=date(year, 1, 1), date__lte=date(year, 12, 31)):
+        day = wanted.pop(row.date, None)
+        if day is None:
+            row._history_user = by
+            row.delete()
+            changed.append(row.date)
+        elif (row.kind, row.name) != (day.kind, day.name):
+            if row.kind != day.kind:  # a new name moves no date
+                changed.append(row.date)
+            row.kind, row.name, row._history_user = day.kind, day.name, by
+            row.save()
+    for day in wanted.values():
+        row = CalendarDay(date=day.date, kind=day.kind, name=day.name)
+        row._history_user = by
+        row.save()
+        changed.append(day.date)
+    return changed
+
