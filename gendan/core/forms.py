@@ -62,6 +62,7 @@ class ImportForm(StyledFormMixin, forms.Form):
             check_upload(file, field="file", extensions=["xlsx"], sniff=False)  # the workbook is checked on reading
         return self.cleaned_data
 
+
 class CalendarYearForm(StyledFormMixin, forms.Form):
     """A year's days as pasted from the State Council's notice (or the simple table); checked line by line."""
 
