@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "gendan.core",
@@ -70,12 +72,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gendan.core.middleware.CompanyLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "gendan.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -142,10 +146,13 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Failed-login throttling: 5 failures lock the username+IP pair for 15 minutes.
+# Failed-login throttling: 5 failures lock the username+IP pair for 15 minutes (UI and API token login alike).
+# The pair, never the username alone, so nobody can lock a colleague out by typing their name; the address is
+# the real client's behind a trusted proxy (see GENDAN_TRUSTED_PROXY_HEADER), not the proxy's own.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", 5))
 AXES_COOLOFF_TIME = 0.25
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "gendan.core.middleware.client_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -244,8 +251,66 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "gendan@localhost")
 
-SESSION_COOKIE_SECURE = env_bool("GENDAN_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# ---------------------------------------------------------------- HTTPS and the reverse proxy
+# GENDAN_HTTPS=1: users reach the site over HTTPS, normally through a proxy that ends TLS and says so in
+# X-Forwarded-Proto. Then cookies are Secure, plain HTTP is redirected, and browsers are told (HSTS) to use
+# nothing but HTTPS for a year. `gendan check --deploy` is clean in this mode.
+HTTPS = env_bool("GENDAN_HTTPS")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS or env_bool("GENDAN_SECURE_COOKIES")
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env_bool("GENDAN_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = int(os.environ.get("GENDAN_HSTS_SECONDS", 365 * 24 * 3600))
+    # Covers only subdomains of the host Gendan runs on (gendan.example.com), not its siblings.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("GENDAN_HSTS_INCLUDE_SUBDOMAINS", True)
+    # Preloading binds the whole registered domain in browsers for months: only on explicit request.
+    SECURE_HSTS_PRELOAD = env_bool("GENDAN_HSTS_PRELOAD")
+    SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
+
+# The client's address is REMOTE_ADDR unless a proxy we trust names it in GENDAN_TRUSTED_PROXY_HEADER
+# (e.g. X-Forwarded-For). With GENDAN_TRUSTED_PROXY_COUNT proxies in front, the address is the entry that many
+# places from the right: the right-most one not written by our own proxies, which no client can forge.
+# Without the setting the header is ignored, so a forged one changes nothing.
+GENDAN_TRUSTED_PROXY_HEADER = os.environ.get("GENDAN_TRUSTED_PROXY_HEADER", "").strip()
+GENDAN_TRUSTED_PROXY_COUNT = max(1, int(os.environ.get("GENDAN_TRUSTED_PROXY_COUNT", 1)))
+
+# ---------------------------------------------------------------- Content-Security-Policy (django-csp)
+# Pages load scripts, styles, fonts and images from this site only; an inline <script> or <style> runs only with
+# the request's nonce (none of our pages needs one; the API docs pages do). Allowed beyond that, and why:
+# - script-src 'unsafe-eval': Alpine.js's standard build evaluates x-data/x-on expressions with new Function().
+#   Its CSP build would drop this, at the price of moving every expression into registered components.
+# - style-src-attr 'unsafe-inline': style="" attributes, set by ECharts (tooltips), Tabler and some templates;
+#   they cannot run code. <style> elements still need the nonce.
+# - img-src data: for Tabler's SVG icons inside its CSS (select arrows, check marks).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE, UNSAFE_EVAL],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+
+# ---------------------------------------------------------------- caches
+# "shared" holds what every web worker must count together (the API token-login throttle): the database, or
+# Redis when GENDAN_REDIS_URL names one (needs the `redis` package). `gendan migrate` creates the table
+# (core's post_migrate runs createcachetable). "default" stays per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["GENDAN_REDIS_URL"]}
+        if os.environ.get("GENDAN_REDIS_URL")
+        else {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "gendan_cache",
+              "OPTIONS": {"MAX_ENTRIES": 10_000}}  # one row per client address counted
+    ),
+}
 
 LOGGING = {
     "version": 1,

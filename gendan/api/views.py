@@ -6,13 +6,18 @@ services'; the only checks here are early "may you create at all" answers that m
 `require_perm`, so a warehouse clerk posting an order is told 403 before their payload is judged.
 """
 
+from collections.abc import Mapping
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -24,6 +29,7 @@ from gendan.api import serializers as s
 from gendan.catalog.filters import ProductFilter
 from gendan.catalog.selectors import product_list_visible_to
 from gendan.catalog.services import product_create, product_update
+from gendan.core.middleware import client_address
 from gendan.parties.filters import CustomerFilter, SupplierFilter
 from gendan.parties.selectors import customer_editable_by, customer_list_visible_to, supplier_list_visible_to
 from gendan.parties.services import contact_save, customer_create, customer_update, supplier_create, supplier_update
@@ -338,17 +344,37 @@ for _name in TRANSITIONS:
 
 
 class TokenThrottle(SimpleRateThrottle):
-    """Per client address, whoever they claim to be: guessing passwords gets slow fast."""
+    """Per client address (behind our proxy, the real client's), whoever they claim to be: guessing passwords
+    gets slow fast. Counted in the shared cache, so the limit holds for all web workers together."""
 
     scope = "api_token"
     rate = "10/min"
+
+    @property
+    def cache(self):
+        return caches["shared"]
+
+    def get_ident(self, request):
+        return client_address(request)
 
     def get_cache_key(self, request, view):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
+class LockedOut(exceptions.Throttled):
+    default_detail = _("Too many failed logins for this user from your address.")
+
+
 class TokenView(NegotiatedLanguage, ObtainAuthToken):
     throttle_classes = [TokenThrottle]
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # The UI login's lockout (django-axes, username + address) holds here too; say so instead of the
+        # "unable to log in" a locked-out authenticate() would give, which reads like a wrong password.
+        username = request.data.get("username") if isinstance(request.data, Mapping) else None
+        if username and AxesProxyHandler.is_locked(request._request, {"username": str(username)}):
+            raise LockedOut(wait=get_cool_off(request._request).total_seconds())
 
     @extend_schema(
         summary="Obtain your API token",

@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -26,6 +26,9 @@ def _fast_passwords(settings):
 @pytest.fixture
 def api(db):
     """api(user) → an APIClient that sends user's real token (and asks for English messages)."""
+    # The token throttle counts in the database cache, which a live-server test before this one may have
+    # filled (its rows outlive the flush); cleared inside this test's transaction.
+    caches["shared"].clear()
 
     def client_for(user=None) -> APIClient:
         client = APIClient(HTTP_ACCEPT_LANGUAGE="en")

@@ -12,8 +12,15 @@
       flatpickr(el, { allowInput: true, locale: zh && window.flatpickr.l10ns.zh ? "zh" : "default" });
     });
   }
-  document.addEventListener("DOMContentLoaded", () => {
-    enhance(document);
-    if (window.htmx) htmx.onLoad(enhance);
+  // htmx fires htmx:load on the body once it starts and on every fragment it swaps in. (htmx.onLoad() called
+  // from a DOMContentLoaded handler that runs before htmx's own never registers, so fragments went unenhanced.)
+  document.addEventListener("htmx:load", (event) => enhance(event.detail.elt));
+  // Instead of inline onclick="…" handlers, which the Content-Security-Policy blocks:
+  // data-confirm="question" asks before the click goes through; data-select-on-click selects a field's text.
+  document.addEventListener("click", (event) => {
+    const asking = event.target.closest("[data-confirm]");
+    if (asking && !window.confirm(asking.dataset.confirm)) event.preventDefault();
+    const selecting = event.target.closest("[data-select-on-click]");
+    if (selecting) selecting.select();
   });
 })();

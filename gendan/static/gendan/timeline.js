@@ -80,3 +80,25 @@
     new ResizeObserver(() => chart.resize()).observe(el);
   };
 })();
+
+// Charts declared in the markup, so pages and htmx fragments need no inline script (the CSP allows none):
+// <div data-timeline="plan|orders" data-timeline-source="<json_script id>" data-label-planned="…" …>
+(function () {
+  function labelsOf(el) {
+    const labels = {};
+    for (const [key, value] of Object.entries(el.dataset)) {
+      if (key.startsWith("label")) labels[key[5].toLowerCase() + key.slice(6)] = value;  // labelExFactory → exFactory
+    }
+    return labels;
+  }
+  function drawDeclared(root) {
+    root.querySelectorAll("[data-timeline]").forEach((el) => {
+      const source = document.getElementById(el.dataset.timelineSource);
+      const data = source ? JSON.parse(source.textContent) : { rows: [] };
+      const draw = el.dataset.timeline === "orders" ? window.gendanOrdersTimeline : window.gendanTimeline;
+      draw(el, data, labelsOf(el));
+    });
+  }
+  // htmx fires htmx:load on the body once it starts and on every fragment it swaps in.
+  document.addEventListener("htmx:load", (event) => drawDeclared(event.detail.elt));
+})();
