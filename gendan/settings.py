@@ -325,3 +325,8 @@ GENDAN_DIGEST_HOUR = int(os.environ.get("GENDAN_DIGEST_HOUR", 7))  # the morning
 GENDAN_PERIODIC_TASKS = [  # (task, every N minutes), enqueued by `gendan worker`
     ("gendan.followup.tasks.scan_reminders", int(os.environ.get("GENDAN_SCAN_MINUTES", 15))),
 ]
+# A morning digest claimed by a worker that was killed is sent by another once this lease runs out.
+GENDAN_DIGEST_LEASE_SECONDS = int(os.environ.get("GENDAN_DIGEST_LEASE_SECONDS", 120))
+# A task left RUNNING by a worker that is gone goes back on the queue: at once when that worker restarts
+# (same --worker-id), otherwise this long after it started (longer than any task takes).
+GENDAN_TASK_TIMEOUT_MINUTES = int(os.environ.get("GENDAN_TASK_TIMEOUT_MINUTES", 30))

@@ -1,9 +1,11 @@
 """The follow-up engine listens to orders: confirming creates the plan, revisions move it, cancelling
 closes it. Receivers run inside the order's transaction, so plan and order never disagree."""
 
+from django.db import transaction
 from django.dispatch import receiver
 
 from gendan.followup import services
+from gendan.followup.tasks import scan_plans
 from gendan.sales.choices import OrderStatus
 from gendan.sales.signals import order_header_changed, order_status_changed
 
@@ -11,7 +13,9 @@ from gendan.sales.signals import order_header_changed, order_status_changed
 @receiver(order_status_changed)
 def follow_status(sender, order, old, new, by, **kwargs):
     if new == OrderStatus.CONFIRMED:
-        services.plan_create(order=order, by=by)
+        plan = services.plan_create(order=order, by=by)
+        # its first milestones are due within days: their reminders cannot wait for tomorrow's scan
+        transaction.on_commit(lambda: scan_plans.enqueue([plan.pk]))
     elif new == OrderStatus.CANCELLED:
         services.plan_cancel_for_order(order, by)
     elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):

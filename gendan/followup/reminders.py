@@ -4,20 +4,48 @@ Everything it does is derived from the state of the plans, and every reminder ha
 it twice, or again after the worker was killed half-way, neither repeats nor loses anything:
 
 1. re-project the plans in which an open milestone's projected date has fallen behind today;
-2. in-app notifications — due soon, overdue, order at risk, follow-up due — one per key;
+2. in-app notifications: every reminder the state says is owed today, inserted with ON CONFLICT DO NOTHING
+   on (key, person). What is owed is read from the state alone — open milestones up to the due-soon limit,
+   active plans at risk, follow-ups due — never from when the last scan ran, so a scan killed after any
+   batch is completed by the next one, and a run after an interruption ends with exactly the rows of an
+   uninterrupted run;
 3. the morning digest: one email per person per day, claimed before sending and marked after; a claim
-   left by a killed worker is taken over after `CLAIM_TIMEOUT`.
+   left by a killed worker is taken over after `digest_lease()` (two minutes), and a scan that finds one
+   held asks for a digest run when it expires (`ScanResult.digests_held_until`).
+
+Reminder keys (one notification per key and person):
+
+- ``due_soon:<milestone>:<due date>``: the first scan that finds the open milestone due within
+  DUE_SOON_WORKING_DAYS working days;
+- ``overdue:<milestone>:<due date>``: the first scan after its due date while it is still open. It is not
+  repeated every day (the morning digest lists every overdue milestone each day), and an overdue milestone
+  a scan missed is created by the next scan, whenever that runs: it is still open and still past due.
+  Rescheduling gives a new due date, hence new keys: the owner hears of the new date again;
+- ``at_risk:<plan>:w<weeks of slip>``: when the order goes at risk, and again per further week of slip;
+- ``follow_up:<activity>:<date>``: a follow-up promised in an activity, from its day on.
+
+A notification's `day` is the day the scan created it (for at-risk ones the projected ex-factory date, for
+follow-ups their date). The one case where an interruption shows: a worker down past a milestone's due date
+creates its overdue reminder only, not the due-soon one it no longer needs.
+
+Two environment variables exist for the fault-injection test (tests/test_worker_faults.py) only:
+GENDAN_SCAN_BATCH (rows per insert, 2000 by default) and GENDAN_FAULT_AT="<phase>:<n>", which makes the
+process kill itself with SIGKILL after the n-th notification batch ("notify") or right after claiming the
+n-th digest ("digest").
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Max, Q
+from django.db.models import Case, CharField, Exists, F, Min, OuterRef, Q, Value, When
+from django.db.models.functions import Cast, Concat, Replace
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -29,9 +57,21 @@ from gendan.followup.models import Activity, Digest, Milestone, Notification, Pl
 from gendan.followup.selectors import cockpit_for, due_soon_limit
 from gendan.followup.services import plans_replan
 
-CLAIM_TIMEOUT = timedelta(minutes=10)
 SLACK_MARGIN_DAYS = 3  # a weekend: "today" for work still to do can be the next working day
-BATCH = 2000
+BATCH = int(os.environ.get("GENDAN_SCAN_BATCH", 2000))  # smaller only in the fault-injection test
+LEASE_MARGIN = timedelta(seconds=1)  # a claim has run out once its lease has passed, not at that moment
+
+
+def digest_lease() -> timedelta:
+    """How long a digest's claim holds: long enough to build and send one email, short enough that a digest
+    claimed by a worker that was killed goes out a few minutes late, not a quarter of an hour."""
+    return timedelta(seconds=settings.GENDAN_DIGEST_LEASE_SECONDS)
+
+
+def fault_point(phase: str, count: int) -> None:
+    """The fault-injection test's kill switch (see the module docstring); does nothing unless it is set."""
+    if os.environ.get("GENDAN_FAULT_AT") == f"{phase}:{count}":
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass
@@ -39,6 +79,7 @@ class ScanResult:
     replanned: int = 0
     notifications: int = 0
     digests_sent: int = 0
+    digests_held_until: datetime | None = None  # a digest another worker claimed: run again after this
     seconds: dict = field(default_factory=dict)  # per phase, for the worker's log and the benchmark
 
 
@@ -48,14 +89,15 @@ def scan(*, now: datetime | None = None, plan_ids: list[int] | None = None) -> S
     result = ScanResult()
     started = time.perf_counter()
     with calendar_pinned() as calendar:
-        replanned = replan_stale(today, calendar, plan_ids)
-        result.replanned = len(replanned)
+        result.replanned = len(replan_stale(today, calendar, plan_ids))
         result.seconds["replan"] = round(time.perf_counter() - started, 2)
-        result.notifications = notify(today, calendar, plan_ids, replanned=replanned)
+        result.notifications = notify(today, calendar, plan_ids)
         result.seconds["notify"] = round(time.perf_counter() - started - result.seconds["replan"], 2)
     if plan_ids is None and timezone.localtime(now).hour >= settings.GENDAN_DIGEST_HOUR:
         begun = time.perf_counter()
-        result.digests_sent = send_digests(today, now)
+        # claims are stamped with the time they are made: the scan before them may have taken a while
+        result.digests_sent, result.digests_held_until = send_digests(
+            today, now + timedelta(seconds=begun - started))
         result.seconds["digests"] = round(time.perf_counter() - begun, 2)
     return result
 
@@ -75,18 +117,11 @@ def replan_stale(today: date, calendar, plan_ids=None) -> list[int]:
     return ids
 
 
-def notify(today: date, calendar, plan_ids=None, replanned: list[int] | None = None) -> int:
-    """Create the reminders that do not exist yet. Milestones are looked at from the last scan's day on
-    (all of them the first time, or for one plan), so a daily scan reads a day's worth, not every open one;
-    a scan missed for days catches up from the last one that ran."""
-    last = None if plan_ids is not None else Notification.objects.filter(
-        kind__in=[ReminderKind.OVERDUE, ReminderKind.DUE_SOON]).aggregate(last=Max("day"))["last"]
+def notify(today: date, calendar, plan_ids=None) -> int:
+    """Create the reminders owed today that do not exist yet (all of them, or a few plans'). Returns how
+    many were new."""
     soon = due_soon_limit(today, calendar)
-    window = (last, due_soon_limit(last, calendar)) if last else None
-    # risk changes only where plans were re-planned (by this scan, or by the change that asked for it)
-    risk_ids = plan_ids if plan_ids is not None or not last else replanned
-    rows = [*_milestone_reminders(today, soon, window, plan_ids), *_risk_reminders(risk_ids),
-            *_follow_up_reminders(today)]
+    rows = [*_milestone_reminders(today, soon, plan_ids), *_risk_reminders(plan_ids), *_follow_up_reminders(today)]
     return _insert_new(rows)
 
 
@@ -102,12 +137,16 @@ def _reminder(user_id: int, kind: str, key: str, day: date, *, order_id=None, mi
 
 def _insert_new(rows: list[list]) -> int:
     """Insert the reminders whose (key, person) does not exist yet: the unique constraint decides, so a
-    scan running twice, or beside another, never repeats one. Returns how many were new."""
+    scan running twice, or beside another, never repeats one. Each batch commits on its own: a scan killed
+    between two leaves the rest to the next. Returns how many were new."""
     fields = [Notification._meta.get_field(name) for name in NOTIFICATION_FIELDS]
     now = timezone.now()
     rows = [[*row, now] for row in rows]
-    return sum(len(insert_values(Notification, fields, rows[start:start + BATCH], ignore_conflicts=True))
-               for start in range(0, len(rows), BATCH))
+    new = 0
+    for number, start in enumerate(range(0, len(rows), BATCH), 1):
+        new += len(insert_values(Notification, fields, rows[start:start + BATCH], ignore_conflicts=True))
+        fault_point("notify", number)
+    return new
 
 
 def _department_members() -> dict[str, list[int]]:
@@ -118,13 +157,15 @@ def _department_members() -> dict[str, list[int]]:
     return members
 
 
-def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[list]:
+def _milestone_reminders(today: date, soon: date, plan_ids) -> list[list]:
+    """Every open milestone up to the due-soon limit (a range of the (status, due date) index): those due
+    soon and those overdue, which stay owed until they are done or moved."""
     milestones = Milestone.objects.open().filter(due_date__lte=soon)
     if plan_ids is not None:
         milestones = milestones.filter(plan_id__in=plan_ids)
-    if window:  # overdue since the last scan, or newly inside the "due soon" window
-        last_day, last_soon = window
-        milestones = milestones.filter(Q(due_date__gte=last_day, due_date__lt=today) | Q(due_date__gt=last_soon))
+    # most were reminded by an earlier scan: their owner's (key, person) is one probe of the unique index
+    milestones = milestones.annotate(key=_milestone_key(today)).filter(
+        ~Exists(Notification.objects.filter(key=OuterRef("key"), user=OuterRef("owner")))).order_by()
     members = _department_members()
     rows = []
     fields = ("pk", "owner_id", "department", "due_date", "plan__order_id")
@@ -136,7 +177,16 @@ def _milestone_reminders(today: date, soon: date, window, plan_ids) -> list[list
     return rows
 
 
+def _milestone_key(today: date):
+    """The key below, in SQL. Only a shortcut: a key written differently here would cost time, not rows."""
+    kind = Case(When(due_date__lt=today, then=Value(ReminderKind.OVERDUE.value)),
+                default=Value(ReminderKind.DUE_SOON.value))
+    day = Replace(Cast("due_date", CharField()), Value("-"), Value(""))  # ISO text on both databases
+    return Concat(kind, Value(":"), Cast("pk", CharField()), Value(":"), day, output_field=CharField())
+
+
 def _risk_reminders(plan_ids) -> list[list]:
+    """Every active plan at risk (a partial index holds them), whichever change or scan put it there."""
     if plan_ids is None:
         return _risk_reminders_of(Plan.objects.filter(status=PlanStatus.ACTIVE, at_risk=True))
     rows = []
@@ -147,6 +197,11 @@ def _risk_reminders(plan_ids) -> list[list]:
 
 
 def _risk_reminders_of(plans) -> list[list]:
+    key = Concat(Value(f"{ReminderKind.AT_RISK.value}:"), Cast("pk", CharField()), Value(":w"),
+                 Cast(F("slip_days") / 7, CharField()), output_field=CharField())  # as below: slips are > 0
+    plans = plans.annotate(key=key).exclude(  # both told already
+        Exists(Notification.objects.filter(key=OuterRef("key"), user=OuterRef("merchandiser")))
+        & Exists(Notification.objects.filter(key=OuterRef("key"), user=OuterRef("salesperson"))))
     rows = []
     for plan in plans.values("pk", "order_id", "projected_ex_factory", "slip_days", "merchandiser_id",
                              "salesperson_id"):
@@ -170,24 +225,31 @@ def _follow_up_reminders(today: date) -> list[list]:
 # ---------------------------------------------------------------- the morning digest
 
 
-def send_digests(today: date, now: datetime) -> int:
+def send_digests(today: date, now: datetime) -> tuple[int, datetime | None]:
+    """Send today's digests not sent yet. Returns how many this run sent, and, when another worker holds a
+    claim on one, the moment that claim expires (the caller runs this again then)."""
     people = User.objects.filter(is_active=True).exclude(email="").filter(
         Q(notifications__read_at__isnull=True) & Q(notifications__day__lte=today)
     ).distinct()
     Digest.objects.bulk_create([Digest(user=u, day=today) for u in people], ignore_conflicts=True)
-    sent = 0
-    for digest in Digest.objects.filter(day=today, sent_at__isnull=True).select_related("user"):
-        if _claim(digest, now) and _send_digest(digest, today):
+    sent, started = 0, time.perf_counter()
+    for number, digest in enumerate(Digest.objects.filter(day=today, sent_at__isnull=True).select_related("user"), 1):
+        claimed_at = now + timedelta(seconds=time.perf_counter() - started)
+        if not _claim(digest, claimed_at):
+            continue
+        fault_point("digest", number)
+        if _send_digest(digest, today):
             Digest.objects.filter(pk=digest.pk).update(sent_at=timezone.now(), items=digest.items)
             sent += 1
-    return sent
+    held = Digest.objects.filter(day=today, sent_at__isnull=True).aggregate(first=Min("claimed_at"))["first"]
+    return sent, held + digest_lease() if held else None
 
 
 def _claim(digest: Digest, now: datetime) -> bool:
-    """Take the digest for this worker; one claimed by a worker that died is taken over after a while."""
+    """Take the digest for this worker; one claimed by a worker that died is taken over after its lease."""
     return bool(
         Digest.objects.filter(pk=digest.pk, sent_at__isnull=True)
-        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - CLAIM_TIMEOUT))
+        .filter(Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - digest_lease()))
         .update(claimed_at=now)
     )
 

@@ -1,5 +1,8 @@
 """Background work for the follow-up engine, run by `gendan worker` (django-tasks, database backend)."""
 
+from datetime import date, datetime
+
+from django.utils import timezone
 from django_tasks import task
 
 from gendan.followup import reminders
@@ -7,8 +10,23 @@ from gendan.followup import reminders
 
 @task()
 def scan_reminders() -> dict:
-    result = reminders.scan()
+    now = timezone.now()
+    result = reminders.scan(now=now)
+    _digests_again_at(result.digests_held_until, timezone.localdate(now))
     return {"replanned": result.replanned, "notifications": result.notifications, "digests": result.digests_sent}
+
+
+@task()
+def send_digests(day: str) -> dict:
+    """A day's digests that another worker claimed and did not send (it was killed), once its claim ran out."""
+    sent, held_until = reminders.send_digests(date.fromisoformat(day), timezone.now())
+    _digests_again_at(held_until, date.fromisoformat(day))
+    return {"digests": sent}
+
+
+def _digests_again_at(moment: datetime | None, day: date) -> None:
+    if moment is not None:
+        send_digests.using(run_after=moment + reminders.LEASE_MARGIN).enqueue(day.isoformat())
 
 
 @task()

@@ -4,8 +4,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from gendan.accounts.roles import Role
 from gendan.core.scheduler import enqueue_due
 from gendan.followup import reminders
 from gendan.followup.models import Digest, Milestone, Notification, Plan
@@ -70,15 +74,17 @@ def test_one_morning_digest_per_person_through_a_real_smtp_server(smtp_server, o
     assert mail["message"].get_body(("html",)) is not None
 
 
-def test_a_digest_claimed_by_a_killed_worker_goes_out_once_after_the_timeout(smtp_server, order, engineer):
+def test_a_digest_claimed_by_a_killed_worker_goes_out_once_within_minutes(smtp_server, order, engineer):
     morning = moment(date(2026, 10, 12), 7, 30)
     reminders.scan(now=morning - timedelta(hours=2))  # notifications exist
     # a worker claimed the engineer's digest and was killed before sending it
     digest = Digest.objects.create(user=engineer, day=date(2026, 10, 12), claimed_at=morning)
-    reminders.scan(now=morning + timedelta(minutes=5))
+    held = reminders.scan(now=morning + timedelta(minutes=1))
     assert engineer.email not in [a for m in smtp_server for a in m["to"]]  # its claim still holds
-    reminders.scan(now=morning + reminders.CLAIM_TIMEOUT + timedelta(minutes=1))
-    reminders.scan(now=morning + reminders.CLAIM_TIMEOUT + timedelta(minutes=20))
+    assert reminders.digest_lease() == timedelta(minutes=2)
+    assert held.digests_held_until == morning + reminders.digest_lease()  # when to try again
+    reminders.scan(now=morning + reminders.digest_lease() + timedelta(seconds=1))
+    reminders.scan(now=morning + timedelta(minutes=20))
     assert [a for m in smtp_server for a in m["to"]].count(engineer.email) == 1
     digest.refresh_from_db()
     assert digest.sent_at is not None
@@ -92,7 +98,7 @@ def test_a_mail_server_that_is_down_loses_nothing(smtp_server, settings, order, 
         reminders.scan(now=morning)
     assert not Digest.objects.filter(sent_at__isnull=False).exists()
     settings.EMAIL_PORT = port
-    reminders.scan(now=morning + reminders.CLAIM_TIMEOUT + timedelta(minutes=1))
+    reminders.scan(now=morning + reminders.digest_lease() + timedelta(minutes=1))
     assert engineer.email in [a for m in smtp_server for a in m["to"]]
 
 
@@ -101,9 +107,10 @@ def test_the_worker_runs_the_scan_the_scheduler_enqueued(order, engineer):
     now = moment(date(2026, 10, 12), 6)
     assert enqueue_due(now) == ["gendan.followup.tasks.scan_reminders"]
     assert enqueue_due(now + timedelta(minutes=5)) == []  # not due again yet
-    assert DBTaskResult.objects.count() == 1
+    scans = DBTaskResult.objects.filter(task_path="gendan.followup.tasks.scan_reminders")
+    assert scans.count() == 1
     call_command("db_worker", batch=True, interval=0, verbosity=0)
-    task = DBTaskResult.objects.get()
+    task = scans.get()
     assert task.status == "SUCCESSFUL", task.exception_class_path
     assert Notification.objects.filter(user=engineer, kind="overdue").exists()
     assert enqueue_due(now + timedelta(minutes=16)) == ["gendan.followup.tasks.scan_reminders"]
@@ -132,3 +139,101 @@ def test_a_departments_orders_at_risk_are_read_plan_by_plan(engineer):
     query = plans_chased_by(engineer).filter(at_risk=True).order_by("-slip_days")[:50]
     plan = query.explain()
     assert "followup_milestone_plan_id" in plan and "followup_mi_status" not in plan, plan
+
+
+# ---------------------------------------------------------------- reminders are never lost (issue 13)
+
+
+def reminder_rows():
+    return sorted(Notification.objects.values_list("user", "kind", "key", "day", "order", "milestone", "activity"))
+
+
+def test_a_scan_killed_after_its_first_batch_is_completed_by_the_next(
+        order, salesperson, sales_manager, merchandiser, engineer):
+    confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
+                    confirm_on=date(2026, 10, 9))
+    monday = moment(date(2026, 10, 12), 6)
+    reminders.scan(now=monday)
+    uninterrupted = reminder_rows()
+    # the state a worker killed after the first batch of 2 rows leaves behind: the rest was never inserted
+    first_batch = Notification.objects.order_by("pk").values_list("pk", flat=True)[:2]
+    Notification.objects.exclude(pk__in=list(first_batch)).delete()
+    reminders.scan(now=monday + timedelta(minutes=15))  # the next scheduled scan
+    assert reminder_rows() == uninterrupted
+    # and a scan missed for days still owes every milestone that is overdue by then
+    Notification.objects.exclude(pk__in=list(first_batch)).delete()
+    reminders.scan(now=monday + timedelta(days=2))
+    overdue = Milestone.objects.open().filter(due_date__lt=date(2026, 10, 14)).filter(
+        Q(owner__isnull=False) | Q(department=Role.ENGINEERING))  # those somebody is there to hear of
+    assert overdue.count() > 2
+    assert {(m.pk, f"overdue:{m.pk}:{m.due_date:%Y%m%d}") for m in overdue} <= set(
+        Notification.objects.filter(kind="overdue").values_list("milestone", "key"))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_plan_confirmed_after_the_morning_scan_is_reminded_of_its_first_steps_at_once(
+        client, order, salesperson, sales_manager, merchandiser, engineer):
+    from gendan.followup.tests.factories import at
+    from gendan.parties.tests.factories import CustomerFactory
+    from gendan.sales.services import order_submit
+    from gendan.sales.tests.factories import make_order
+
+    day = date(2026, 10, 12)
+    reminders.scan(now=moment(day, 6))  # the morning scan, before the new order is confirmed
+    with at(day, 10):
+        new = make_order(by=salesperson, customer=CustomerFactory(owner=salesperson, merchandiser=merchandiser),
+                         order_date=day, confirmed_ex_factory=date(2026, 12, 10), merchandiser=merchandiser)
+        order_submit(order=new, by=salesperson)
+        client.force_login(sales_manager)
+        client.post(reverse("sales:order_transition", args=[new.pk, "confirm"]))
+        call_command("db_worker", batch=True, interval=0, verbosity=0)  # what `gendan worker` does next
+    scan = DBTaskResult.objects.get(task_path="gendan.followup.tasks.scan_plans", args_kwargs__args=[[new.plan.pk]])
+    assert scan.status == "SUCCESSFUL"
+    soon = Milestone.objects.filter(plan__order=new, due_date__lte=date(2026, 10, 14)).filter(
+        Q(owner__isnull=False) | Q(department=Role.ENGINEERING))  # those somebody is there to hear of
+    assert "order_review" in [m.code for m in soon]
+    told = Notification.objects.filter(milestone__plan__order=new)
+    assert {(n.milestone_id, n.kind, n.key) for n in told} == {
+        (m.pk, "due_soon", f"due_soon:{m.pk}:{m.due_date:%Y%m%d}") for m in soon}
+    assert told.get(milestone__code="order_review").user == merchandiser
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_left_running_by_a_killed_worker_runs_again(order, engineer):
+    from django_tasks_db.models import DBTaskResult as Task
+
+    from gendan.core.scheduler import requeue_stale
+    from gendan.followup.tasks import scan_reminders
+
+    def killed_while_running(worker: str, minutes_ago: int):
+        task = Task.objects.get(pk=scan_reminders.enqueue().id)
+        Task.objects.filter(pk=task.pk).update(status="RUNNING", worker_ids=[worker],
+                                               started_at=timezone.now() - timedelta(minutes=minutes_ago))
+        return task.pk
+
+    own = killed_while_running("this-worker", 1)
+    gone = killed_while_running("a-worker-that-is-gone", 31)
+    busy = killed_while_running("a-busy-worker", 5)
+    # every scheduler round: the task of a worker gone for longer than the timeout goes back on the queue
+    assert requeue_stale(worker_id="this-worker") == [str(gone)]
+    # a worker that starts again under its name takes back at once what it was running when killed
+    call_command("worker", batch=True, interval=0, verbosity=0, worker_id="this-worker", reload=False)
+    assert dict(Task.objects.filter(pk__in=[own, gone, busy]).values_list("pk", "status")) == {
+        own: "SUCCESSFUL", gone: "SUCCESSFUL", busy: "RUNNING"}
+    assert Notification.objects.filter(user=engineer, kind="overdue").exists()
+
+
+def test_a_scan_reads_only_the_reminders_still_missing(order, salesperson, sales_manager, merchandiser, engineer):
+    """The scan skips, in SQL, what an earlier scan created for a milestone's owner (a department's milestones
+    nobody owns are left to the unique constraint): its keys must be the ones the rows carry."""
+    from gendan.core.workdays import calendar_pinned
+    from gendan.followup.selectors import due_soon_limit
+
+    today = date(2026, 11, 5)  # the order is at risk by then, its BOM overdue
+    reminders.scan(now=moment(today, 6))
+    assert Notification.objects.filter(kind="at_risk").exists()
+    assert Notification.objects.filter(kind="overdue", milestone__owner__isnull=False).exists()
+    with calendar_pinned() as calendar:
+        again = reminders._milestone_reminders(today, due_soon_limit(today, calendar), None)
+    assert Milestone.objects.filter(pk__in=[row[5] for row in again], owner__isnull=False).count() == 0
+    assert reminders._risk_reminders(None) == []
