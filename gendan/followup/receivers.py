@@ -1,11 +1,13 @@
 """The follow-up engine listens to orders: confirming creates the plan, revisions move it, cancelling
-closes it. Receivers run inside the order's transaction, so plan and order never disagree."""
+closes it. Receivers run inside the order's transaction, so plan and order never disagree. It also listens
+to the working-day calendar: a change re-plans the open plans it reaches, in the worker."""
 
 from django.db import transaction
 from django.dispatch import receiver
 
+from gendan.core.signals import calendar_days_changed
 from gendan.followup import services
-from gendan.followup.tasks import scan_plans
+from gendan.followup.tasks import replan_after_calendar_change
 from gendan.sales.choices import OrderStatus
 from gendan.sales.signals import order_header_changed, order_status_changed
 
@@ -13,9 +15,7 @@ from gendan.sales.signals import order_header_changed, order_status_changed
 @receiver(order_status_changed)
 def follow_status(sender, order, old, new, by, **kwargs):
     if new == OrderStatus.CONFIRMED:
-        plan = services.plan_create(order=order, by=by)
-        # its first milestones are due within days: their reminders cannot wait for tomorrow's scan
-        transaction.on_commit(lambda: scan_plans.enqueue([plan.pk]))
+        services.plan_create(order=order, by=by)
     elif new == OrderStatus.CANCELLED:
         services.plan_cancel_for_order(order, by)
     elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
@@ -27,14 +27,8 @@ def follow_header(sender, order, fields, by, **kwargs):
     services.plan_follow_order(order, fields, by)
 
 
-from gendan.core.signals import calendar_days_changed  # noqa: E402  (kept beside its receiver)
-
 
 @receiver(calendar_days_changed)
 def replan_for_calendar(sender, first, last, by, **kwargs):
     """Working days changed: the worker re-plans the open plans they touch, once the change is committed."""
-    from django.db import transaction
-
-    from gendan.followup.tasks import replan_after_calendar_change
-
     transaction.on_commit(lambda: replan_after_calendar_change.enqueue(first.isoformat(), last.isoformat()))

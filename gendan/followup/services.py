@@ -116,6 +116,7 @@ def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, 
     if plan.at_risk:  # already, at confirmation: the milestone causing it has its id only now
         _schedule(plan, milestones, today=today)
         _save_outcome(plan)
+    _remind(plan)  # its first milestones are due within days: their reminders cannot wait for the next scan
     return plan
 
 
@@ -167,12 +168,17 @@ def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar
 
 def _replanned(plan: Plan, today: date | None = None) -> Plan:
     """Re-plan after a change, and have the worker send the reminders it causes (e.g. "at risk")."""
+    plan_replan(plan, today=today)
+    _remind(plan)
+    return plan
+
+
+def _remind(plan: Plan) -> None:
+    """Once the change is committed, the worker creates the plan's reminders (none inside bulk work)."""
     from gendan.followup.tasks import scan_plans  # the tasks module imports the reminders, which import us
 
-    plan_replan(plan, today=today)
     if not getattr(_batch, "active", False):
         transaction.on_commit(lambda: scan_plans.enqueue([plan.pk]))
-    return plan
 
 
 _batch = threading.local()

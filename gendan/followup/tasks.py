@@ -2,10 +2,16 @@
 
 from datetime import date, datetime
 
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
+from gendan.core.workdays import calendar_pinned
 from gendan.followup import reminders
+from gendan.followup.choices import PlanStatus
+from gendan.followup.models import Milestone, Plan
+from gendan.followup.services import plans_replan
 
 
 @task()
@@ -46,17 +52,6 @@ def replan_after_calendar_change(first: str, last: str) -> dict:
     their reminders. Every such count starts or ends on or after `first`: at an open milestone's due,
     projected or first-planned date, or at the plan's ex-factory date (counted back from). Those plans are
     a superset of the ones affected that two reads find. Re-planning is idempotent: a re-run converges."""
-    from datetime import date
-
-    from django.db import transaction
-    from django.db.models import Q
-    from django.utils import timezone
-
-    from gendan.core.workdays import calendar_pinned
-    from gendan.followup.choices import PlanStatus
-    from gendan.followup.models import Milestone, Plan
-    from gendan.followup.services import plans_replan
-
     start = date.fromisoformat(first)
     dated = Q(due_date__gte=start) | Q(projected_date__gte=start) | Q(baseline_date__gte=start)
     ids = sorted({*Milestone.objects.open().filter(dated).order_by().values_list("plan_id", flat=True).distinct(),
