@@ -1,6 +1,7 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
+from gendan.api.errors import not_found as api_not_found
 from gendan.followup import views as followup_views
 
 urlpatterns = [
@@ -13,6 +14,7 @@ urlpatterns = [
     path("followup/", include("gendan.followup.urls")),
     path("api/v1/", include("gendan.api.urls")),
     path("calendar/", include("gendan.core.urls")),
+    re_path(r"^api/(?:.*/)?$", api_not_found),  # JSON, not the HTML page; unslashed paths still get APPEND_SLASH
     path("admin/", admin.site.urls),
 ]
 # Uploaded files are never served from /media/: views that check who may see them send them (core.uploads).

@@ -11,7 +11,8 @@ and a serializer check name the same field the same way.
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.settings import api_settings
@@ -100,3 +101,11 @@ def _first_code(exc) -> str:
     while isinstance(codes, (dict, list)):
         codes = next(iter(codes.values()), None) if isinstance(codes, dict) else (codes[0] if codes else None)
     return codes or exc.default_code
+
+
+def not_found(request, *args, **kwargs) -> JsonResponse:
+    """Any /api/ path no endpoint matches (an id that is not a number, a typo) answers in the API's own
+    JSON shape, not with Django's HTML page."""
+    with translation.override(translation.get_language_from_request(request)):  # as NegotiatedLanguage
+        error = exceptions.NotFound()
+        return JsonResponse({"detail": str(error.detail), "code": error.default_code}, status=error.status_code)

@@ -3,15 +3,19 @@ same selectors and services as the web pages."""
 
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gendan.api.views import BaseViewSet, NegotiatedLanguage, errors
+from gendan.core.validators import DATE_WINDOW_YEARS, INT_COLUMN_MAX
 from gendan.core.workdays import WorkCalendar
 from gendan.followup import services
+from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import Milestone, Plan
 from gendan.followup.selectors import cockpit_for, due_soon_limit, standing, visible_plans
 from gendan.sales.selectors import order_list_visible_to
@@ -39,7 +43,7 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class PlanSerializer(serializers.ModelSerializer):
     order_number = serializers.CharField(source="order.number", read_only=True)
-    risk_cause = serializers.CharField(source="risk_cause.code", read_only=True, default=None)
+    risk_cause = serializers.CharField(source="risk_cause.code", read_only=True, default=None, allow_null=True)
     milestones = serializers.SerializerMethodField()
 
     class Meta:
@@ -72,7 +76,7 @@ class WaiveSerializer(serializers.Serializer):
 
 class RescheduleSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=0)
-    new_date = serializers.DateField()
+    new_date = serializers.DateField(help_text=f"At most {DATE_WINDOW_YEARS} years before or after today.")
     reason = serializers.CharField(max_length=300)
 
 
@@ -81,7 +85,16 @@ def _day_context(context: dict) -> dict:
     return {**context, "today": today, "soon": due_soon_limit(today, WorkCalendar.load())}
 
 
-@extend_schema_view(list=extend_schema(summary="Plans you can see", parameters=[
+def _id_param(params, name: str) -> int:
+    """A query parameter naming a record by id: a whole number an id column can hold, or a 400 naming it."""
+    try:
+        return serializers.IntegerField(min_value=1, max_value=INT_COLUMN_MAX).run_validation(params[name])
+    except ValidationError as error:
+        raise ValidationError({name: error.detail}) from None
+
+
+@extend_schema_view(list=extend_schema(summary="Plans you can see", responses={200: PlanSerializer, **errors(400, 401)},
+                                        parameters=[
     OpenApiParameter("at_risk", bool, description="Only plans whose projected ex-factory date is late"),
     OpenApiParameter("order", int, description="The plan of one order")]),
     retrieve=extend_schema(summary="A plan with its milestones", responses={200: PlanSerializer, **errors(404)}))
@@ -97,14 +110,15 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseViewSet)
         params = self.request.query_params
         if params.get("at_risk") in ("1", "true"):
             plans = plans.filter(at_risk=True)
-        if params.get("order", "").isdigit():
-            plans = plans.filter(order_id=params["order"])
+        if params.get("order"):
+            plans = plans.filter(order_id=_id_param(params, "order"))
         return plans
 
 
-@extend_schema_view(list=extend_schema(summary="Milestones you can see", parameters=[
+@extend_schema_view(list=extend_schema(summary="Milestones you can see",
+                                        responses={200: MilestoneSerializer, **errors(400, 401)}, parameters=[
     OpenApiParameter("mine", bool, description="Only yours (and your departments' unassigned ones)"),
-    OpenApiParameter("status", str, enum=["open", "done", "waived"]),
+    OpenApiParameter("status", str, enum=MilestoneStatus.values),
     OpenApiParameter("overdue", bool, description="Open and past their due date")]),
     retrieve=extend_schema(summary="A milestone", responses={200: MilestoneSerializer, **errors(404)}))
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseViewSet):
@@ -120,6 +134,9 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseVie
         if params.get("mine") in ("1", "true"):
             rows = rows.filter(Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes()))
         if params.get("status"):
+            if params["status"] not in MilestoneStatus.values:  # an unknown choice is told, not ignored
+                raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {
+                    "choices": ", ".join(MilestoneStatus.values)}]})
             rows = rows.filter(status=params["status"])
         if params.get("overdue") in ("1", "true"):
             rows = Milestone.objects.open().listed().filter(pk__in=rows.values("pk"), due_date__lt=timezone.localdate())

@@ -6,13 +6,13 @@ field the client sent.
 """
 
 from django.contrib.auth import get_user_model
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gendan.catalog.models import Product
 from gendan.catalog.selectors import product_list_visible_to
 from gendan.core.money import round_amount
+from gendan.core.validators import DATE_WINDOW_YEARS
 from gendan.parties.models import Contact, Customer, Supplier
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.models import OrderRevision, PaymentTerm, SalesOrder, SalesOrderLine
@@ -166,7 +166,8 @@ class ProductUpdateSerializer(VersionRequired, serializers.ModelSerializer):
 # ---------------------------------------------------------------- sales orders
 
 
-@extend_schema_field(OpenApiTypes.DECIMAL)
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^-?\d+(?:\.\d+)?$",
+                      "description": "A decimal string to the currency's minor unit, e.g. `12.50` (USD), `38` (JPY)."})
 class CurrencyAmountField(serializers.Field):
     """An amount shown to its currency's minor unit (USD 12.50, JPY 38), the currency read from `currency_of`."""
 
@@ -230,6 +231,11 @@ class OrderLineInputSerializer(serializers.ModelSerializer):
                         "customer_item_no": {"help_text": "Defaults to the customer's item no. for the product."}}
 
 
+WITHIN_WINDOW = f"At most {DATE_WINDOW_YEARS} years before or after today."
+ORDER_DATE_HELP = {name: {"help_text": WITHIN_WINDOW}
+                   for name in ("order_date", "requested_ex_factory", "confirmed_ex_factory")}
+
+
 class OrderCreateSerializer(serializers.ModelSerializer):
     """Header fields left out take the customer's defaults (currency, Incoterm and place, terms, people)."""
 
@@ -244,7 +250,8 @@ class OrderCreateSerializer(serializers.ModelSerializer):
         model = SalesOrder
         fields = ["customer", *HEADER_FIELDS, "lines"]
         extra_kwargs = {
-            "order_date": {"required": False, "help_text": "Defaults to today (Asia/Shanghai)."},
+            **ORDER_DATE_HELP,
+            "order_date": {"required": False, "help_text": f"Defaults to today (Asia/Shanghai). {WITHIN_WINDOW}"},
             "currency": {"required": False},
             "incoterm": {"required": False},
             "incoterm_place": {"required": False, "allow_blank": True},
@@ -262,7 +269,7 @@ class OrderUpdateSerializer(VersionRequired, serializers.ModelSerializer):
     class Meta:
         model = SalesOrder
         fields = [*HEADER_FIELDS, "version", "reason"]
-        extra_kwargs = {"incoterm_place": {"allow_blank": True}}  # the service names the missing place
+        extra_kwargs = {**ORDER_DATE_HELP, "incoterm_place": {"allow_blank": True}}  # the service names the place
 
 
 class OrderLineAddSerializer(VersionRequired, OrderLineInputSerializer):

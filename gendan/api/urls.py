@@ -23,7 +23,13 @@ manager, finance and administrators see all. A record you may not see answers **
 see but not change answers **403**.
 
 **Lists** take the web lists' filters (`q` searches order no., customer PO no., customer and product;
-`status` may repeat) plus `ordering`, `page` and `page_size` (≤ 500).
+`status` may repeat) plus `ordering`, `page` (from 1) and `page_size` (≤ 500). An unknown filter
+choice or a page that does not exist is a **400** naming the parameter.
+
+**Bodies are JSON** (`Content-Type: application/json`): orders carry their lines nested, which form
+encodings cannot, so those are refused with **415** (the token endpoint also takes a plain form).
+Amounts and quantities are decimal strings (`"1250.00"`); order and milestone dates more than five
+years from today are refused as typing mistakes.
 
 **Optimistic locking.** Every record carries `version`. Send the `version` you read with each change
 (PATCH, and the order's `version` for line changes); if somebody changed the record meanwhile the
@@ -39,7 +45,8 @@ answer is **409** and nothing is saved. Line changes answer with the whole order
 
 `errors` appears on 400 only and names each field by its path (`lines.1.quantity` is the second
 line's quantity; `non_field_errors` holds the rest). Every other error is `{"detail": "…", "code": "…"}`
-with codes such as `not_authenticated`, `permission_denied`, `not_found`, `concurrent_change` (stale
+with codes such as `not_authenticated`, `permission_denied`, `not_found` (also for any unknown path
+under `/api/`), `parse_error`, `unsupported_media_type`, `concurrent_change` (stale
 `version`, 409), `invalid_transition` (the move is not allowed from the order's state, 409) and
 `throttled` (429). Messages follow `Accept-Language` (`zh-hans` by default, `en`).
 """

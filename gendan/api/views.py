@@ -21,11 +21,13 @@ from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
-from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.throttling import SimpleRateThrottle
 
 from gendan.api import serializers as s
+from gendan.api.pagination import Pagination
+from gendan.api.parsers import JSONParser
 from gendan.catalog.filters import ProductFilter
 from gendan.catalog.selectors import product_list_visible_to
 from gendan.catalog.services import product_create, product_update
@@ -60,11 +62,6 @@ def errors(*codes: int) -> dict:
         429: "Too many requests.",
     }
     return {code: OpenApiResponse(s.ErrorSerializer, description=text[code]) for code in codes}
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class RequirePerm(permissions.BasePermission):
@@ -367,6 +364,7 @@ class LockedOut(exceptions.Throttled):
 
 class TokenView(NegotiatedLanguage, ObtainAuthToken):
     throttle_classes = [TokenThrottle]
+    parser_classes = [FormParser, MultiPartParser, JSONParser]  # flat input: a form login is fine too
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)

@@ -26,6 +26,7 @@ from gendan.accounts.roles import Role
 from gendan.core.bulk import insert_with_history, update_values
 from gendan.core.concurrency import take_version
 from gendan.core.uploads import check_upload
+from gendan.core.validators import date_out_of_window
 from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import (
@@ -327,6 +328,8 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
         raise ValidationError({"actual_date": _("The actual date cannot be in the future.")})
     if evidence:
         check_upload(evidence, field="evidence")
+    if out_of_window := date_out_of_window(actual_date, today):
+        raise ValidationError({"actual_date": out_of_window})
     milestone.status = MilestoneStatus.DONE
     milestone.actual_date, milestone.done_by, milestone.done_at = actual_date, by, timezone.now()
     milestone.note = note or milestone.note
@@ -389,6 +392,8 @@ def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: st
         raise ValidationError({"reason": _("Give the reason for the new date.")})
     if milestone.is_ex_factory:
         raise ValidationError({"new_date": _("Move the ex-factory date on the order; it is a revision of the order.")})
+    if out_of_window := date_out_of_window(new_date, timezone.localdate()):
+        raise ValidationError({"new_date": out_of_window})
     old = milestone.due_date
     milestone.manual_date = new_date
     _save(milestone, by, reason=reason, claimed=claimed)

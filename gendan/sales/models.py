@@ -1,3 +1,4 @@
+import decimal
 import math
 from decimal import Decimal
 
@@ -6,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.history import business_history
@@ -23,6 +25,23 @@ from gendan.sales.choices import (
 )
 
 User = settings.AUTH_USER_MODEL
+
+
+class ReadableDecimalField(models.DecimalField):
+    """A DecimalField that reads back a stored value wider than its digits instead of raising.
+
+    SQLite does not enforce a decimal's precision: a row written before the services checked
+    magnitudes (or by hand) would otherwise raise `InvalidOperation` and break every list that shows
+    it. Writes are still checked (services, forms, serializers); migrations see a plain DecimalField.
+    """
+
+    @cached_property
+    def context(self):
+        return decimal.Context(prec=400)  # any float SQLite can hold, to any of our decimal places
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 class PaymentTerm(models.Model):
@@ -84,7 +103,7 @@ class SalesOrder(models.Model):
     payment_term = models.ForeignKey(
         PaymentTerm, verbose_name=_("payment terms"), on_delete=models.PROTECT, null=True, blank=True
     )
-    deposit_percent = models.DecimalField(
+    deposit_percent = ReadableDecimalField(
         _("deposit %"), max_digits=5, decimal_places=2, default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
@@ -119,11 +138,11 @@ class SalesOrder(models.Model):
         _("customer specifics"), blank=True, help_text=_("Artwork, labels, packaging and other customer requirements.")
     )
     cancel_reason = models.TextField(_("cancellation reason"), blank=True, editable=False)
-    total_amount = models.DecimalField(_("total"), max_digits=16, decimal_places=3, default=0, editable=False)
-    total_quantity = models.DecimalField(_("quantity"), max_digits=16, decimal_places=3, default=0, editable=False)
+    total_amount = ReadableDecimalField(_("total"), max_digits=16, decimal_places=3, default=0, editable=False)
+    total_quantity = ReadableDecimalField(_("quantity"), max_digits=16, decimal_places=3, default=0, editable=False)
     total_cartons = models.PositiveIntegerField(_("cartons"), default=0, editable=False)
-    total_cbm = models.DecimalField(_("CBM"), max_digits=12, decimal_places=3, default=0, editable=False)
-    total_gross_kg = models.DecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=2, default=0,
+    total_cbm = ReadableDecimalField(_("CBM"), max_digits=12, decimal_places=3, default=0, editable=False)
+    total_gross_kg = ReadableDecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=2, default=0,
                                          editable=False)
     revision = models.PositiveIntegerField(_("revision"), default=0, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
@@ -207,17 +226,17 @@ class SalesOrderLine(models.Model):
     product = models.ForeignKey("catalog.Product", verbose_name=_("product"), on_delete=models.PROTECT)
     customer_item_no = models.CharField(_("customer item no."), max_length=60, blank=True)
     description = models.CharField(_("description"), max_length=300, blank=True)
-    quantity = models.DecimalField(
+    quantity = ReadableDecimalField(
         _("quantity"), max_digits=14, decimal_places=3, validators=[MinValueValidator(Decimal("0.001"))]
     )
     unit = models.CharField(_("unit"), max_length=10, choices=Unit.choices, default=Unit.PIECE)
-    unit_price = models.DecimalField(
+    unit_price = ReadableDecimalField(
         _("unit price"), max_digits=16, decimal_places=6, validators=[MinValueValidator(0)]
     )
-    amount = models.DecimalField(_("amount"), max_digits=16, decimal_places=3, editable=False)
+    amount = ReadableDecimalField(_("amount"), max_digits=16, decimal_places=3, editable=False)
     cartons = models.PositiveIntegerField(_("cartons"), default=0, editable=False)
-    cbm = models.DecimalField(_("CBM"), max_digits=12, decimal_places=4, default=0, editable=False)
-    gross_kg = models.DecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=2, default=0,
+    cbm = ReadableDecimalField(_("CBM"), max_digits=12, decimal_places=4, default=0, editable=False)
+    gross_kg = ReadableDecimalField(_("gross weight (kg)"), max_digits=14, decimal_places=2, default=0,
                                    editable=False)
     # amount, cartons, CBM and weight follow from quantity, price and packaging: not kept twice
     history = business_history(excluded_fields=["amount", "cartons", "cbm", "gross_kg"])

@@ -20,6 +20,7 @@ from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
+from gendan.core.validators import column_overflows, date_out_of_window
 from gendan.parties.models import Customer
 from gendan.parties.selectors import customer_may_order
 from gendan.sales.choices import OrderStatus
@@ -59,8 +60,9 @@ def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **heade
         setattr(order, name, value)
     order.order_date = order.order_date or timezone.localdate()
     _check_header(order)
-    rows = _build_lines(order, lines, start=1)
+    rows = _build_lines(order, lines, start=1, keyed_by_line=True)
     _set_totals(order, rows)  # the order is written once, with its totals
+    _check_totals(order)
     order.number = next_number("SO", on=order.order_date)
     insert_with_history([order], by=by)
     if rows:
@@ -96,11 +98,19 @@ def _check_header(order: SalesOrder) -> None:
         day = getattr(order, name)
         if day and order.order_date and day < order.order_date:
             errors[name] = _("The date cannot be before the order date.")
+    for name in column_overflows(order, ["deposit_percent", "balance_days"]):  # SQLite would store them
+        errors[name] = _too_large(order, [name])
+    today = timezone.localdate()
+    for name in ORDER_DATES:
+        message = date_out_of_window(getattr(order, name), today)
+        if message:
+            errors[name] = message
     if errors:
         raise ValidationError(errors)
 
 
-def _build_lines(order: SalesOrder, lines: list[LineInput], *, start: int) -> list[SalesOrderLine]:
+def _build_lines(order: SalesOrder, lines: list[LineInput], *, start: int,
+                 keyed_by_line: bool = False) -> list[SalesOrderLine]:
     item_numbers = _customer_item_numbers(order.customer_id, [line.product.pk for line in lines]) if lines else {}
     rows = []
     for offset, data in enumerate(lines):
@@ -110,8 +120,13 @@ def _build_lines(order: SalesOrder, lines: list[LineInput], *, start: int) -> li
             customer_item_no=data.customer_item_no or item_numbers.get(data.product.pk, ""),
             description=data.description or data.product.name_en,
         )
-        _check_line(line)
-        line.compute(order.currency)
+        try:
+            _check_and_compute(line, order.currency)
+        except ValidationError as error:
+            if not keyed_by_line:
+                raise
+            raise ValidationError({f"lines.{offset}.{name}": messages  # which of several lines
+                                   for name, messages in error.message_dict.items()}) from None
         rows.append(line)
     return rows
 
@@ -132,10 +147,36 @@ def _check_line(line: SalesOrderLine) -> None:
         errors["quantity"] = _("Quantity must be greater than zero.")
     if line.unit_price is None or line.unit_price < 0:
         errors["unit_price"] = _("Unit price cannot be negative.")
+    for name in column_overflows(line, ["quantity", "unit_price"]):
+        field = line._meta.get_field(name)
+        errors[name] = _("Too large: at most %(digits)s digits before the decimal point.") % {
+            "digits": field.max_digits - field.decimal_places}
     if errors:
         raise ValidationError(errors)
 
 
+def _check_and_compute(line: SalesOrderLine, currency: str) -> None:
+    """Check the input, derive amount and packing, and refuse a quantity whose results would not fit
+    their columns (on SQLite they would be stored anyway and break every list showing the order)."""
+    _check_line(line)
+    line.compute(currency)
+    too_large = column_overflows(line, ["amount", "cartons", "cbm", "gross_kg"])
+    if too_large:
+        raise ValidationError({"quantity": _too_large(line, too_large)})
+
+
+def _check_totals(order: SalesOrder) -> None:
+    too_large = column_overflows(order, TOTAL_FIELDS)
+    if too_large:
+        raise ValidationError({"lines": _too_large(order, too_large)})
+
+
+def _too_large(obj, names: list[str]) -> str:
+    labels = ", ".join(str(obj._meta.get_field(name).verbose_name) for name in names)
+    return _("Too large: the %(fields)s would exceed what can be stored.") % {"fields": labels}
+
+
+ORDER_DATES = ["order_date", "requested_ex_factory", "confirmed_ex_factory"]
 TOTAL_FIELDS = ["total_amount", "total_quantity", "total_cartons", "total_cbm", "total_gross_kg"]
 
 
@@ -152,6 +193,7 @@ def _recompute_totals(order: SalesOrder) -> None:
     _assign_totals(order, **order.lines.aggregate(
         amount=Sum("amount"), quantity=Sum("quantity"), cartons=Sum("cartons"), cbm=Sum("cbm"), gross=Sum("gross_kg"),
     ))
+    _check_totals(order)
     SalesOrder.objects.filter(pk=order.pk).update(**{name: getattr(order, name) for name in TOTAL_FIELDS})
 
 
@@ -216,7 +258,7 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
 def _recompute_line_amounts(order: SalesOrder) -> None:
     lines = list(order.lines.select_related("product"))
     for line in lines:
-        line.compute(order.currency)
+        _check_and_compute(line, order.currency)
     SalesOrderLine.objects.bulk_update(lines, ["amount"])
     _recompute_totals(order)
 
@@ -249,8 +291,7 @@ def order_line_update(
     _claim_for_edit(order, by=by, version=version)
     for name, value in changes.items():
         setattr(line, name, value)
-    _check_line(line)
-    line.compute(order.currency)
+    _check_and_compute(line, order.currency)
     line._history_user = by
     line.save()
     _recompute_totals(order)
