@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gendan.core.calendar_notice import as_table
@@ -81,5 +82,5 @@ def calendar_year_edit(request, year: int):
         "year": year, "entry": entry, "form": form, "preview": preview,
         "no_working_days": preview and not any(day.kind == DayKind.WORKING_WEEKEND for day in preview),
         "skipped": form.notice.skipped if form.notice else [],
-        "estimated": None if entry else sorted(estimated_holidays(year).items()),
+        "estimated": None if entry else sorted(estimated_holidays(year, get_language() or "").items()),
     })

@@ -150,8 +150,13 @@ def estimated_days(year: int) -> tuple[dict[date, str], frozenset[date]]:
             frozenset(day for day in china.weekend_workdays if day.year == year))
 
 
-def estimated_holidays(year: int) -> dict[date, str]:
-    return estimated_days(year)[0]
+@cache
+def estimated_holidays(year: int, language: str = "en") -> dict[date, str]:
+    """The estimated holidays of `year` named in the reader's language (Chinese or English)."""
+    import holidays
+
+    names = holidays.China(years=year, language="zh_CN" if language.startswith("zh") else "en_US")
+    return {day: str(name) for day, name in sorted(names.items())}
 
 
 @contextmanager
