@@ -58,7 +58,7 @@ def test_the_page_lists_each_years_status(client, administrator):
     with at(date(2026, 11, 30)):
         estimate = client.get(URL_2027)
     assert estimate.status_code == 200
-    assert (date(2027, 2, 5), "Chinese New Year's Eve") in estimate.context["estimated"]
+    assert (date(2027, 2, 5), "农历除夕") in estimate.context["estimated"]  # named in the reader's language
     assert client.get("/calendar/2026/").context["form"].initial["days"].startswith("2026-01-01\t休")
 
 
@@ -89,8 +89,8 @@ def test_bad_lines_are_named_and_nothing_is_saved(client, administrator):
     answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": text, "save": "1"})
     assert answer.status_code == 200
     errors = answer.context["form"].errors["days"]
-    assert any(e.startswith("Line 4:") and "2027-05-10" in e for e in errors)  # a Monday cannot be "worked"
-    assert any(e.startswith("Line 5:") for e in errors) and any(e.startswith("Line 6:") for e in errors)
+    assert any(e.startswith("第 4 行") and "2027-05-10" in e for e in errors)  # a Monday cannot be "worked"
+    assert any(e.startswith("第 5 行") for e in errors) and any(e.startswith("第 6 行") for e in errors)
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert not CalendarDay.objects.filter(date__year=2027).exists()
 
