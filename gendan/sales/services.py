@@ -90,7 +90,9 @@ def _customer_defaults(customer: Customer, by) -> dict:
     return defaults
 
 
-def _check_header(order: SalesOrder) -> None:
+def _check_header(order: SalesOrder, dates: list[str] | None = None) -> None:
+    """The header's rules; `dates` are checked against the window around today (on an edit, only those
+    changed: an old order keeps its order date)."""
     errors = {}
     if not order.incoterm_place:
         errors["incoterm_place"] = _("An Incoterm needs its named place, e.g. FOB Ningbo.")
@@ -101,7 +103,7 @@ def _check_header(order: SalesOrder) -> None:
     for name in column_overflows(order, ["deposit_percent", "balance_days"]):  # SQLite would store them
         errors[name] = _too_large(order, [name])
     today = timezone.localdate()
-    for name in ORDER_DATES:
+    for name in ORDER_DATES if dates is None else dates:
         message = date_out_of_window(getattr(order, name), today)
         if message:
             errors[name] = message
@@ -245,7 +247,7 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
     _claim_for_edit(order, by=by, version=version)
     for name, value in changes.items():
         setattr(order, name, value)
-    _check_header(order)
+    _check_header(order, dates=[name for name in ORDER_DATES if any(c["field"] == name for c in diff)])
     order._history_user = by
     order.save(update_fields=[*changes, "updated_at"])
     if "currency" in changes:
@@ -287,6 +289,8 @@ def order_line_update(
     diff = [{"line": line.position, **_change(line, name, getattr(line, name), value)}
             for name, value in changes.items() if getattr(line, name) != value]
     if not diff:
+        if not SalesOrder.objects.filter(pk=order.pk, version=version).exists():
+            raise ConcurrentChange(order)  # nothing to change, but the user is looking at an old order
         return line
     _claim_for_edit(order, by=by, version=version)
     for name, value in changes.items():

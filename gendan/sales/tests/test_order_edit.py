@@ -129,3 +129,26 @@ def test_an_unchanged_form_saves_nothing(client, order, salesperson):
     assert post_edit(client, order, form_data(client, order)).status_code == 302
     stored = SalesOrder.objects.get(pk=order.pk)
     assert stored.version == order.version and history_count(order) == before
+
+
+def test_an_old_order_can_still_be_edited_its_unchanged_dates_are_not_rechecked(client, order, salesperson):
+    # an order taken six years ago stays editable: only the dates a user changes must be near today
+    SalesOrder.objects.filter(pk=order.pk).update(order_date=date.today() - timedelta(days=6 * 366))
+    client.force_login(salesperson)
+    response = post_edit(client, order, form_data(client, order, customer_po="PO-1-REV"))
+    assert response.status_code == 302
+    assert SalesOrder.objects.get(pk=order.pk).customer_po == "PO-1-REV"
+    far = (date.today() + timedelta(days=6 * 366)).isoformat()
+    response = post_edit(client, order, form_data(client, order, requested_ex_factory=far))
+    assert response.status_code == 200 and "requested_ex_factory" in response.context["form"].errors
+    assert SalesOrder.objects.get(pk=order.pk).requested_ex_factory != date.fromisoformat(far)
+
+
+def test_an_unchanged_line_from_a_stale_page_is_refused(order, salesperson):
+    from gendan.sales.services import order_line_update
+
+    line = order.lines.first()
+    shown = order.version
+    order_update(order=order, by=salesperson, version=shown, customer_po="PO-2")
+    with pytest.raises(ConcurrentChange):
+        order_line_update(order=order, line=line, by=salesperson, version=shown, quantity=line.quantity)
