@@ -69,6 +69,7 @@ class CalendarYearForm(StyledFormMixin, forms.Form):
     source = forms.CharField(label=_("Source"), max_length=200,
                              help_text=_("e.g. State Council notice 国办发明电〔2026〕7号"))
     days = forms.CharField(label=_("Holidays and adjusted working days"), widget=forms.Textarea)
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)  # the year's, as the page showed it
     wide_fields = ("source", "days")
 
     def __init__(self, *args, year: int, **kwargs):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.calendar_notice import NoticeDay
+from gendan.core.concurrency import take_version
+from gendan.core.errors import ConcurrentChange
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
@@ -19,22 +21,40 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @transaction.atomic
-def calendar_year_enter(*, year: int, source: str, days: list[NoticeDay], by) -> CalendarYear:
+def calendar_year_enter(*, year: int, source: str, days: list[NoticeDay], version: int, by) -> CalendarYear:
     """Enter (or correct) a year from the State Council's notice: the year and all its days — holidays,
     adjusted working days, closures — in one step, replacing what the year had. Only then is the year
-    known; the plans whose dates it touches are re-planned by the listeners of `calendar_days_changed`."""
+    known; the plans whose dates it touches are re-planned by the listeners of `calendar_days_changed`.
+    `version` is the year's as the administrator saw it (0 for a year not entered yet): of two administrators
+    entering one year at once, the second is told to reload."""
     require_perm(by, "core.change_calendaryear")
     _check_year(year, source, days)
     entry = CalendarYear.objects.select_for_update().filter(year=year).first()
     newly_known = entry is None
-    entry = save_record(entry or CalendarYear(year=year), by=by, source=source.strip(), entered_by=by,
-                        entered_at=timezone.now())
+    fields = {"source": source.strip(), "entered_by": by, "entered_at": timezone.now()}
+    if entry is None:
+        entry = _new_year(year, version, by=by, **fields)
+    else:
+        take_version(entry, version)
+        entry = save_record(entry, by=by, **fields)
     changed = _replace_days(year, {day.date: day for day in days}, by)
     if newly_known:  # every date of the year was an estimate: plans reaching it lose the flag
         changed += [date(year, 1, 1), date(year, 12, 31)]
     if changed:
         calendar_days_changed.send(sender=CalendarDay, first=min(changed), last=max(changed), by=by)
     return entry
+
+
+def _new_year(year: int, version: int, *, by, **fields) -> CalendarYear:
+    """The year's row, entered for the first time (version 1): an administrator who saw it as not entered yet
+    while another entered it is refused, also when both save at the same moment."""
+    if version != 0:  # the page showed an entered year that is gone: the page is stale
+        raise ConcurrentChange(CalendarYear(year=year))
+    try:
+        with transaction.atomic():
+            return save_record(CalendarYear(year=year, version=1), by=by, **fields)
+    except IntegrityError:  # entered meanwhile by somebody else
+        raise ConcurrentChange(CalendarYear(year=year)) from None
 
 
 def _check_year(year: int, source: str, days: list[NoticeDay]) -> None:

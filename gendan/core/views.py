@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from gendan.core.calendar_notice import as_table
+from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import CalendarYearForm, ImportForm, apply_service_errors
 from gendan.core.imports import ImportRejected
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
@@ -66,13 +67,15 @@ def calendar_year_edit(request, year: int):
     entry = CalendarYear.objects.filter(year=year).first()
     days = CalendarDay.objects.filter(date__year=year)
     form = CalendarYearForm(request.POST or None, year=year, initial={
-        "source": entry.source if entry else "", "days": as_table(days)})
+        "source": entry.source if entry else "", "days": as_table(days), "version": entry.version if entry else 0})
     if request.method == "POST" and form.is_valid() and "save" in request.POST:
         try:
             calendar_year_enter(year=year, source=form.cleaned_data["source"], days=form.cleaned_data["days"],
-                                by=request.user)
+                                version=form.cleaned_data["version"], by=request.user)
         except ValidationError as error:
             apply_service_errors(form, error)
+        except ConcurrentChange as error:
+            messages.error(request, str(error))
         else:
             messages.success(request, _("The calendar of %(year)s is saved. Open plans on the changed days are "
                                         "being re-planned.") % {"year": year})

@@ -8,8 +8,12 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 from django_tasks_db.models import DBTaskResult
 
+from gendan.accounts.roles import Role
+from gendan.core.errors import ConcurrentChange
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
 from gendan.followup.models import Milestone, Plan
 from gendan.followup.tests.factories import at, confirmed_order
@@ -65,7 +69,7 @@ def test_the_page_lists_each_years_status(client, administrator):
 def test_a_salesperson_may_neither_see_nor_save_the_calendar(client, salesperson):
     client.force_login(salesperson)
     assert client.get("/calendar/").status_code == 403
-    answer = client.post(URL_2027, {"source": "x", "days": NOTICE_2027, "save": "1"})
+    answer = client.post(URL_2027, {"source": "x", "days": NOTICE_2027, "save": "1", "version": 0})
     assert answer.status_code == 403
     assert not CalendarYear.objects.filter(year=2027).exists()
     assert 'href="/calendar/"' not in client.get("/").content.decode()
@@ -73,7 +77,8 @@ def test_a_salesperson_may_neither_see_nor_save_the_calendar(client, salesperson
 
 def test_the_preview_shows_what_will_be_saved_and_saves_nothing(client, administrator):
     client.force_login(administrator)
-    answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": NOTICE_2027, "preview": "1"})
+    answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": NOTICE_2027, "preview": "1",
+                                    "version": 0})
     assert answer.status_code == 200
     preview = answer.context["preview"]
     assert [d.date for d in preview if d.kind == DayKind.WORKING_WEEKEND] == [date(2027, 2, 14), date(2027, 2, 20)]
@@ -86,7 +91,7 @@ def test_the_preview_shows_what_will_be_saved_and_saves_nothing(client, administ
 def test_bad_lines_are_named_and_nothing_is_saved(client, administrator):
     client.force_login(administrator)
     text = NOTICE_2027 + "三、劳动节：5月1日至5日放假。5月10日（星期一）上班。\n2027-02-30 休 x\n2027-03-01 rest x\n"
-    answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": text, "save": "1"})
+    answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": text, "save": "1", "version": 0})
     assert answer.status_code == 200
     errors = answer.context["form"].errors["days"]
     assert any(e.startswith("第 4 行") and "2027-05-10" in e for e in errors)  # a Monday cannot be "worked"
@@ -97,7 +102,7 @@ def test_bad_lines_are_named_and_nothing_is_saved(client, administrator):
 
 def test_a_year_without_holidays_is_refused(client, administrator):
     client.force_login(administrator)
-    answer = client.post(URL_2027, {"source": "x", "days": "2027-02-14 班 春节", "save": "1"})
+    answer = client.post(URL_2027, {"source": "x", "days": "2027-02-14 班 春节", "save": "1", "version": 0})
     assert "days" in answer.context["form"].errors
     assert not CalendarYear.objects.filter(year=2027).exists()
 
@@ -122,7 +127,8 @@ def test_entering_the_year_replans_the_open_plans_in_the_worker(client, administ
     assert before.due_date == date(2027, 2, 1) and before.estimated
     client.force_login(administrator)
     with at(date(2026, 11, 30)):
-        answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": NOTICE_2027, "save": "1"})
+        answer = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": NOTICE_2027, "save": "1",
+                                        "version": 0})
     assert answer.status_code == 302
     # the year and its days are saved together, each with its history row and author
     entry = CalendarYear.objects.get(year=2027)
@@ -158,7 +164,8 @@ def test_editing_a_known_year_replans_only_plans_reaching_the_change(client, adm
     client.force_login(administrator)
     text = as_table(CalendarDay.objects.filter(date__year=2026)) + "\n2026-12-31 停工 年终盘点\n"
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/calendar/2026/", {"source": "chinese-calendar + closure", "days": text, "save": "1"})
+        client.post("/calendar/2026/", {"source": "chinese-calendar + closure", "days": text, "save": "1",
+                                         "version": 0})
     assert CalendarDay.objects.filter(date__year=2026, kind=DayKind.CLOSURE).count() == 1
     assert CalendarDay.history.filter(kind=DayKind.CLOSURE, history_user=administrator).count() == 1
     task = DBTaskResult.objects.get(task_path="gendan.followup.tasks.replan_after_calendar_change")
@@ -167,3 +174,24 @@ def test_editing_a_known_year_replans_only_plans_reaching_the_change(client, adm
         result = replan_after_calendar_change.call(*task.args_kwargs["args"])  # as the worker runs it
     assert result["replanned"] == 1  # the early order's open milestones all end before 31 December
     assert dict(Milestone.objects.filter(plan__order=early).values_list("code", "due_date")) == early_dates
+
+
+def test_two_administrators_entering_one_year_the_second_is_told_to_reload(client, administrator, make_user):
+    other = make_user(Role.ADMINISTRATOR, username="second-admin")
+    shown = {}
+    for user in (administrator, other):  # both open 2027, not entered yet
+        client.force_login(user)
+        shown[user] = client.get(URL_2027).context["form"].initial["version"]
+    client.force_login(administrator)
+    first = client.post(URL_2027, {"source": "国办发明电〔2026〕7号", "days": NOTICE_2027, "save": "1",
+                                   "version": shown[administrator]})
+    assert first.status_code == 302
+    client.force_login(other)
+    second = client.post(URL_2027, {"source": "other", "days": "2027-02-05~2027-02-11 休 春节", "save": "1",
+                                    "version": shown[other]})
+    assert second.status_code == 200
+    entry = CalendarYear.objects.get(year=2027)
+    assert entry.source == "国办发明电〔2026〕7号" and entry.entered_by == administrator and entry.version == 1
+    with translation.override(second.wsgi_request.LANGUAGE_CODE):
+        assert escape(str(ConcurrentChange(entry))) in second.content.decode()
+    assert CalendarDay.objects.filter(date__year=2027).count() == 12  # the first administrator's days only
