@@ -65,7 +65,11 @@ class Copies:
                 source.backup(target)
             return f"sqlite:///{path}"
         database = f"{self.source['NAME']}_{name}"[:63]
+        # Connections other tests' server threads left open (their threads hold them until collected) would
+        # keep the template busy; none of them is in use any more.
         self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    f"WHERE datname = '{self.source['NAME']}' AND pid <> pg_backend_pid()",
                     f'CREATE DATABASE "{database}" TEMPLATE "{self.source["NAME"]}"')
         self.made.append(database)
         return self._url(database)
