@@ -26,3 +26,23 @@ def confirmed_order(*, salesperson, manager, merchandiser, confirm_on=date(2026,
         order_submit(order=order, by=salesperson)
         order_confirm(order=order, by=manager)
     return order
+
+
+def planned_order(*, salesperson, manager, merchandiser, today: date = date(2026, 10, 12)):
+    """A confirmed order whose plan is re-planned as of `today` (BOM and the material dates overdue)."""
+    from gendan.followup.models import Plan
+    from gendan.followup.services import plan_replan
+
+    order = confirmed_order(salesperson=salesperson, manager=manager, merchandiser=merchandiser)
+    plan_replan(Plan.objects.get(order=order), today=today)
+    return order
+
+
+def api_for(user):
+    """An API client holding the user's token, in English."""
+    from rest_framework.authtoken.models import Token
+    from rest_framework.test import APIClient
+
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    return client

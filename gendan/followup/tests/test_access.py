@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from gendan.accounts.roles import Role
 from gendan.followup.models import Activity, DelayNotice, Milestone, Plan
@@ -18,9 +16,8 @@ from gendan.followup.services import (
     delay_notice_record,
     delay_notice_send,
     delay_notice_update,
-    plan_replan,
 )
-from gendan.followup.tests.factories import at, confirmed_order
+from gendan.followup.tests.factories import api_for, at, confirmed_order, planned_order
 from gendan.followup.tests.test_delay_notice import at_risk_order
 
 pytestmark = pytest.mark.django_db
@@ -35,20 +32,12 @@ def qc(make_user):
 
 @pytest.fixture
 def order(salesperson, sales_manager, merchandiser):
-    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser)
-    plan_replan(Plan.objects.get(order=order), today=TODAY)
-    return order
+    return planned_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser, today=TODAY)
 
 
 @pytest.fixture
 def bom(order):
     return Milestone.objects.get(plan__order=order, code="bom")
-
-
-def api_for(user) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def post(client, user, url, data=None, htmx=True):

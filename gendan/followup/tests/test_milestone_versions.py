@@ -8,14 +8,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from rest_framework.authtoken.models import Token
-from rest_framework.test import APIClient
 
 from gendan.core.errors import ConcurrentChange
 from gendan.followup.choices import MilestoneStatus
-from gendan.followup.models import Activity, Milestone, Plan
-from gendan.followup.services import milestone_complete, plan_replan
-from gendan.followup.tests.factories import at, confirmed_order
+from gendan.followup.models import Activity, Milestone
+from gendan.followup.services import milestone_complete
+from gendan.followup.tests.factories import api_for, at, planned_order
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 10, 12)
@@ -23,20 +21,12 @@ TODAY = date(2026, 10, 12)
 
 @pytest.fixture
 def order(salesperson, sales_manager, merchandiser):
-    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser)
-    plan_replan(Plan.objects.get(order=order), today=TODAY)
-    return order
+    return planned_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser, today=TODAY)
 
 
 @pytest.fixture
 def bom(order):
     return Milestone.objects.get(plan__order=order, code="bom")
-
-
-def api_for(user) -> APIClient:
-    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
-    return client
 
 
 def act(client, milestone, action, view="plan", htmx=True, **data):
