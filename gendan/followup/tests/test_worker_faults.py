@@ -3,7 +3,7 @@ compared with a run nobody interrupted (issue 13, finding 7).
 
 A company of open orders with their plans is built in the test database (as `bench.cockpit` builds it),
 with the reminder scan on the queue as the scheduler leaves it; every run works on its own copy of that
-database (a SQLite file, or a PostgreSQL database made from it as a template). The kill points come from
+database (a SQLite file, or a PostgreSQL database restored from pg_dump). The kill points come from
 the scan's test hook, GENDAN_FAULT_AT (see gendan/followup/reminders.py), so they fall at the same step
 every time: after a notification batch has committed, or right after a digest was claimed and before it
 was sent. The restarted worker has the same --worker-id, so it takes back the task it was running.
@@ -55,7 +55,7 @@ class Copies:
         self.tmp_path, self.made = tmp_path, []
         self.source = connection.settings_dict.copy()
         self.postgresql = connection.vendor == "postgresql"
-        connections.close_all()  # a PostgreSQL template must have no one connected
+        connections.close_all()  # the copies must see everything this test wrote
 
     def make(self, name: str) -> str:
         """A copy of the database as it is now; returns its DATABASE_URL."""
@@ -65,12 +65,13 @@ class Copies:
                 source.backup(target)
             return f"sqlite:///{path}"
         database = f"{self.source['NAME']}_{name}"[:63]
-        # Connections other tests' server threads left open (their threads hold them until collected) would
-        # keep the template busy; none of them is in use any more.
-        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)',
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    f"WHERE datname = '{self.source['NAME']}' AND pid <> pg_backend_pid()",
-                    f'CREATE DATABASE "{database}" TEMPLATE "{self.source["NAME"]}"')
+        # A copy through pg_dump, not CREATE DATABASE … TEMPLATE: the session's live server (other tests) keeps a
+        # connection to the test database open, and a template must have none.
+        self._admin(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)', f'CREATE DATABASE "{database}"')
+        dump = subprocess.run(["pg_dump", "--no-owner", "--dbname", self._url(self.source["NAME"])],
+                              check=True, capture_output=True).stdout
+        subprocess.run(["psql", "--quiet", "--set", "ON_ERROR_STOP=1", "--dbname", self._url(database)],
+                       input=dump, check=True, capture_output=True)
         self.made.append(database)
         return self._url(database)
 
