@@ -150,8 +150,8 @@ def measure(merchandisers, manager, today, samples: int, rng) -> dict:
 
     from gendan.followup import reminders
     from gendan.followup.models import Plan
+    from gendan.followup.replanning import plan_replan
     from gendan.followup.selectors import cockpit_for
-    from gendan.followup.services import plan_replan
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

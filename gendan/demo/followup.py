@@ -15,11 +15,11 @@ from gendan.demo.clock import at, clock
 from gendan.followup import reminders
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
+from gendan.followup.replanning import plan_replan
 from gendan.followup.services import (
     activity_add,
     milestone_complete,
     plan_record_event,
-    plan_replan,
     reminders_deferred,
 )
 from gendan.sales.choices import OrderStatus as S

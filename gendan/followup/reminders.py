@@ -54,8 +54,8 @@ from gendan.core.bulk import insert_values
 from gendan.core.workdays import calendar_pinned
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Activity, Digest, Milestone, Notification, Plan, ReminderKind
+from gendan.followup.replanning import plans_replan
 from gendan.followup.selectors import cockpit_for, due_soon_limit
-from gendan.followup.services import plans_replan
 
 SLACK_MARGIN_DAYS = 3  # a weekend: "today" for work still to do can be the next working day
 BATCH = int(os.environ.get("GENDAN_SCAN_BATCH", 2000))  # smaller only in the fault-injection test

@@ -11,6 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from gendan.accounts.roles import Role
 from gendan.followup.choices import DUE_SOON_WORKING_DAYS, MilestoneStatus, PlanStatus, Standing
 from gendan.followup.models import Activity, Milestone, Plan
+from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_list_visible_to
 
 WEEK = 7
@@ -224,3 +225,25 @@ def team_load(today: date, *, days: int = 90) -> list[Load]:
 def active_orders_of(merchandiser) -> QuerySet[Plan]:
     return (Plan.objects.filter(status=PlanStatus.ACTIVE, order__merchandiser=merchandiser)
             .select_related("order__customer", "risk_cause").order_by("-at_risk", "ex_factory"))
+
+
+# ---------------------------------------------------------------- who may do what
+
+
+def is_manager(user) -> bool:
+    return user.has_perm("followup.complete_any_milestone")
+
+
+def may_complete(user, milestone: Milestone) -> bool:
+    """Done and waived belong to the owner department (or a manager)."""
+    return is_manager(user) or milestone.owner_id == user.pk or user.has_role(milestone.department)
+
+
+def may_reschedule(user, milestone: Milestone) -> bool:
+    """The owner department agrees a new date; so may the order's merchandiser, who chases it."""
+    return may_complete(user, milestone) or milestone.plan.order.merchandiser_id == user.pk
+
+
+def may_notify_customer(user, order: SalesOrder) -> bool:
+    """Who speaks to the customer about the order: its salesperson, its merchandiser, a manager."""
+    return is_manager(user) or user.pk in (order.salesperson_id, order.merchandiser_id)

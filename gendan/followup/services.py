@@ -3,31 +3,25 @@ history written, and the plan's dates recomputed along the chain."""
 
 from __future__ import annotations
 
-import json
 import threading
-from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import F, QuerySet, TextField
-from django.db.models.functions import Cast
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gendan.accounts.roles import Role
-from gendan.core.bulk import insert_with_history, update_values
+from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.uploads import check_upload
 from gendan.core.validators import date_out_of_window
-from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import (
     Activity,
@@ -38,23 +32,15 @@ from gendan.followup.models import (
     PlanTemplate,
     TemplateMilestone,
 )
-from gendan.followup.scheduling import PlanContext, Scheduler, parse_predecessors
+from gendan.followup.replanning import plan_replan, save_outcome, schedule
+from gendan.followup.scheduling import parse_predecessors
+from gendan.followup.selectors import is_manager, may_complete, may_notify_customer, may_reschedule
+from gendan.followup.tasks import scan_plans
 from gendan.sales.choices import FollowupDepth
 from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_list_visible_to
 
 DEPTH_RANK = {FollowupDepth.TO_WAREHOUSE: 0, FollowupDepth.TO_LOADING: 1, FollowupDepth.TO_PAYMENT: 2}
-SCHEDULED_FIELDS = ["due_date", "projected_date", "latest_date", "is_critical", "estimated"]
-# What scheduling reads (loading only these keeps the morning scan's thousands of plans cheap)
-MILESTONE_SCHEDULING_FIELDS = [
-    "plan_id", "code", "anchor", "anchor_milestone", "anchor_event", "offset", "offset_unit", "predecessors",
-    "is_ex_factory", "manual_date", "baseline_date", "status", "actual_date", *SCHEDULED_FIELDS,
-]
-PLAN_SCHEDULING_FIELDS = [
-    "confirmed_on", "ex_factory", "etd", "eta", "port_days", "transit_days", "events", "order__balance_condition",
-    "order__balance_days", "projected_ex_factory", "slip_days", "at_risk", "risk_cause", "has_estimated_dates",
-]
-PLAN_OUTCOME_FIELDS = ["projected_ex_factory", "slip_days", "at_risk", "risk_cause", "has_estimated_dates"]
 
 
 # ---------------------------------------------------------------- creating a plan
@@ -111,60 +97,17 @@ def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, 
     )
     owners = owners_by_department(order)
     milestones = [_milestone_from(step, plan, owners) for step in template.steps.all() if step_applies(step, order)]
-    _schedule(plan, milestones, today=today, new=milestones)  # the plan is written once, with its outcome
+    schedule(plan, milestones, today=today, new=milestones)  # the plan is written once, with its outcome
     insert_with_history([plan], by=by)
     insert_with_history(milestones, by=by)
     if plan.at_risk:  # already, at confirmation: the milestone causing it has its id only now
-        _schedule(plan, milestones, today=today)
-        _save_outcome(plan)
+        schedule(plan, milestones, today=today)
+        save_outcome(plan)
     _remind(plan)  # its first milestones are due within days: their reminders cannot wait for the next scan
     return plan
 
 
 # ---------------------------------------------------------------- scheduling
-
-
-def plan_context(plan: Plan, order: SalesOrder | None = None) -> PlanContext:
-    order = order or plan.order
-    return PlanContext(
-        confirmed_on=plan.confirmed_on, ex_factory=plan.ex_factory, etd=plan.etd, eta=plan.eta,
-        port_days=plan.port_days, transit_days=plan.transit_days,
-        events={kind: date.fromisoformat(day) for kind, day in plan.events.items()},
-        balance_condition=order.balance_condition, balance_days=order.balance_days,
-    )
-
-
-def _schedule(plan: Plan, milestones: list[Milestone], *, today=None, new=(), calendar=None, due=True) -> None:
-    """Compute the plan's dates. `new` milestones first get their baseline (the date as first planned),
-    from which "keep the planned gap" predecessors take their distance."""
-    scheduler = Scheduler(plan_context(plan), milestones, calendar or WorkCalendar.load(),
-                          today or timezone.localdate())
-    if new:
-        scheduler.run()
-        for m in new:
-            m.baseline_date = m.due_date
-    outcome = scheduler.run(due=due)
-    plan.projected_ex_factory = outcome.projected_ex_factory
-    plan.slip_days = outcome.slip_days
-    plan.at_risk = outcome.at_risk
-    plan.risk_cause_id = outcome.risk_cause.pk if outcome.risk_cause else None
-    plan.has_estimated_dates = outcome.has_estimated_dates
-
-
-def _save_outcome(plan: Plan) -> None:
-    attnames = [Plan._meta.get_field(name).attname for name in PLAN_OUTCOME_FIELDS]
-    Plan.objects.filter(pk=plan.pk).update(**{name: getattr(plan, name) for name in attnames})
-
-
-def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar | None = None) -> Plan:
-    """Recompute every date of the plan (after a change, or each morning as today moves on)."""
-    rows = list(_scheduled_rows(Milestone.objects.filter(plan=plan)))
-    before = [tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in rows]
-    _schedule(plan, rows, today=today, calendar=calendar)
-    update_values(Milestone, [m for m, old in zip(rows, before, strict=True)
-                            if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old], SCHEDULED_FIELDS)
-    _save_outcome(plan)
-    return plan
 
 
 def _replanned(plan: Plan, today: date | None = None) -> Plan:
@@ -176,8 +119,6 @@ def _replanned(plan: Plan, today: date | None = None) -> Plan:
 
 def _remind(plan: Plan) -> None:
     """Once the change is committed, the worker creates the plan's reminders (none inside bulk work)."""
-    from gendan.followup.tasks import scan_plans  # the tasks module imports the reminders, which import us
-
     if not getattr(_batch, "active", False):
         transaction.on_commit(lambda: scan_plans.enqueue([plan.pk]))
 
@@ -196,88 +137,7 @@ def reminders_deferred():
         _batch.active = previous
 
 
-def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, chunk: int = 500,
-                 due: bool = True) -> int:
-    """Re-plan many plans (the morning scan, with due=False: only the projection moves with the day):
-    milestones read and written a chunk of plans at a time."""
-    for start in range(0, len(plan_ids), chunk):
-        ids = plan_ids[start:start + chunk]
-        plans = list(Plan.objects.filter(pk__in=ids).select_related("order").only(*PLAN_SCHEDULING_FIELDS))
-        milestones: dict[int, list[ScheduledRow]] = {pk: [] for pk in ids}
-        for row in _scheduled_rows(Milestone.objects.filter(plan_id__in=ids)):
-            milestones[row.plan_id].append(row)
-        changed: list[ScheduledRow] = []
-        for plan in plans:
-            rows = milestones[plan.pk]
-            before = [tuple(getattr(m, f) for f in SCHEDULED_FIELDS) for m in rows]
-            _schedule(plan, rows, today=today, calendar=calendar, due=due)
-            changed += [m for m, old in zip(rows, before, strict=True)
-                        if tuple(getattr(m, f) for f in SCHEDULED_FIELDS) != old]
-        update_values(Milestone, changed, SCHEDULED_FIELDS)
-        update_values(Plan, plans, PLAN_OUTCOME_FIELDS)
-    return len(plan_ids)
-
-
-@dataclass(slots=True)
-class ScheduledRow:
-    """A milestone as scheduling sees it: plain values, no model instance (the scan reads tens of thousands)."""
-
-    pk: int
-    plan_id: int
-    code: str
-    anchor: str
-    anchor_milestone: str
-    anchor_event: str
-    offset: int
-    offset_unit: str
-    predecessors: list
-    is_ex_factory: bool
-    manual_date: date | None
-    baseline_date: date | None
-    status: str
-    actual_date: date | None
-    due_date: date | None
-    projected_date: date | None
-    latest_date: date | None
-    is_critical: bool
-    estimated: bool
-
-
-def _scheduled_rows(milestones: QuerySet[Milestone]) -> Iterator[ScheduledRow]:
-    """Milestones as scheduling reads them. Predecessors come as JSON text, parsed once per distinct text:
-    plans from one template repeat the same few dozen lists (decoding each row's was a tenth of a re-plan)."""
-    fields = [Cast(f, TextField()) if f == "predecessors" else f for f in MILESTONE_SCHEDULING_FIELDS]
-    for values in milestones.values_list("pk", *fields):
-        row = ScheduledRow(*values)
-        row.predecessors = _predecessors(row.predecessors)
-        yield row
-
-
-@lru_cache(maxsize=4096)
-def _predecessors(text: str) -> list:
-    return json.loads(text)  # shared between rows: scheduling only reads it
-
-
-# ---------------------------------------------------------------- who may do what
-
-
-def is_manager(user) -> bool:
-    return user.has_perm("followup.complete_any_milestone")
-
-
-def may_complete(user, milestone: Milestone) -> bool:
-    """Done and waived belong to the owner department (or a manager)."""
-    return is_manager(user) or milestone.owner_id == user.pk or user.has_role(milestone.department)
-
-
-def may_reschedule(user, milestone: Milestone) -> bool:
-    """The owner department agrees a new date; so may the order's merchandiser, who chases it."""
-    return may_complete(user, milestone) or milestone.plan.order.merchandiser_id == user.pk
-
-
-def may_notify_customer(user, order: SalesOrder) -> bool:
-    """Who speaks to the customer about the order: its salesperson, its merchandiser, a manager."""
-    return is_manager(user) or user.pk in (order.salesperson_id, order.merchandiser_id)
+# ---------------------------------------------------------------- permission checks
 
 
 def _require(allowed: bool) -> None:
@@ -483,7 +343,7 @@ def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
     owners = owners_by_department(order)
     new = [_milestone_from(s, plan, owners) for s in steps if s.code in wanted and s.code not in present]
     if new:
-        _schedule(plan, [*present.values(), *new], new=new)
+        schedule(plan, [*present.values(), *new], new=new)
         insert_with_history(new, by=by)
     for code, milestone in present.items():
         if code not in wanted and milestone.status == MilestoneStatus.OPEN:
@@ -637,18 +497,3 @@ def validate_email_address(address: str) -> None:
             {"recipients": _("“%(address)s” is not an email address.") % {"address": address}}
         ) from None
 
-
-# ---------------------------------------------------------------- managing the team
-
-
-def order_reassign(*, order: SalesOrder, merchandiser, by, version: int, reason: str = "") -> SalesOrder:
-    """A manager hands an order to another merchandiser: a revision of the order, and the plan's
-    merchandiser milestones move with it."""
-    from gendan.sales.services import order_update
-
-    if not by.has_perm("followup.view_team_load"):
-        raise PermissionDenied(_("Only a manager may reassign orders."))
-    if not merchandiser.has_role(Role.MERCHANDISER):
-        raise ValidationError({"merchandiser": _("%(person)s is not a merchandiser.") % {"person": merchandiser}})
-    return order_update(order=order, by=by, version=version, merchandiser=merchandiser,
-                        reason=reason or _("Reassigned to %(person)s") % {"person": merchandiser})

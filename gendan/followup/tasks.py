@@ -11,7 +11,7 @@ from gendan.core.workdays import calendar_pinned
 from gendan.followup import reminders
 from gendan.followup.choices import PlanStatus
 from gendan.followup.models import Milestone, Plan
-from gendan.followup.services import plans_replan
+from gendan.followup.replanning import plans_replan
 
 
 @task()

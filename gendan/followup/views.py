@@ -19,7 +19,7 @@ from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.uploads import file_response
 from gendan.core.workdays import WorkCalendar
-from gendan.followup import feeds, services, templates_admin
+from gendan.followup import feeds, services, template_services
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.feeds import calendar_for
 from gendan.followup.forms import (
@@ -42,10 +42,15 @@ from gendan.followup.models import (
     PlanTemplate,
     TemplateMilestone,
 )
+from gendan.followup.replanning import plan_replan
 from gendan.followup.selectors import (
     active_orders_of,
     cockpit_for,
     due_soon_limit,
+    is_manager,
+    may_complete,
+    may_notify_customer,
+    may_reschedule,
     plan_for_order,
     plan_milestones,
     standing,
@@ -55,6 +60,7 @@ from gendan.followup.selectors import (
 from gendan.followup.timeline import order_timeline, orders_timeline
 from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_counts_by_status, order_list_visible_to
+from gendan.sales.services import order_reassign
 
 TIMELINE_LIMIT = 150
 # Each action carries the milestone's version as the page showed it (a hidden input in every form).
@@ -84,8 +90,8 @@ def _cockpit_context(request) -> dict:
     cockpit = cockpit_for(user, today)
     for m in [*cockpit.overdue, *cockpit.due_today, *cockpit.due_this_week]:
         m.late_days = max(0, (today - m.due_date).days)
-        m.may_act = services.may_complete(user, m)
-        m.may_move = not m.is_ex_factory and services.may_reschedule(user, m)
+        m.may_act = may_complete(user, m)
+        m.may_move = not m.is_ex_factory and may_reschedule(user, m)
     return {
         "cockpit": cockpit,
         "sections": [
@@ -254,15 +260,15 @@ def _plan_context(request, order) -> dict:
         return context
     if plan.milestones.filter(status=MilestoneStatus.OPEN, projected_date__lt=today).exists():
         with transaction.atomic():  # the morning scan re-projects only plans whose risk can change
-            services.plan_replan(plan, today=today)
+            plan_replan(plan, today=today)
     rows = plan_milestones(plan)
     soon = due_soon_limit(today, WorkCalendar.load())
     user = request.user
     for m in rows:
         m.standing = standing(m, today, soon)
-        m.may_complete = m.status == MilestoneStatus.OPEN and services.may_complete(user, m)
-        m.may_reopen = m.status != MilestoneStatus.OPEN and services.may_complete(user, m)
-        m.may_reschedule = m.status == MilestoneStatus.OPEN and not m.is_ex_factory and services.may_reschedule(user, m)
+        m.may_complete = m.status == MilestoneStatus.OPEN and may_complete(user, m)
+        m.may_reopen = m.status != MilestoneStatus.OPEN and may_complete(user, m)
+        m.may_reschedule = m.status == MilestoneStatus.OPEN and not m.is_ex_factory and may_reschedule(user, m)
     context.update({
         "milestones": rows,
         "timeline": order_timeline(plan, rows, today),
@@ -272,8 +278,8 @@ def _plan_context(request, order) -> dict:
         "activity_form": ActivityForm(),
         "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
         "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
-        "may_set_dates": services.is_manager(user) or user.pk in (order.merchandiser_id, order.salesperson_id),
-        "may_notify": services.may_notify_customer(user, order),
+        "may_set_dates": is_manager(user) or user.pk in (order.merchandiser_id, order.salesperson_id),
+        "may_notify": may_notify_customer(user, order),
     })
     return context
 
@@ -298,7 +304,7 @@ def delay_notice(request, pk):
         DelayNotice.objects.select_related("order__customer"), pk=pk,
         order__in=order_list_visible_to(user=request.user),
     )
-    may_edit = services.may_notify_customer(request.user, notice.order)
+    may_edit = may_notify_customer(request.user, notice.order)
     if request.method == "POST" and not may_edit:
         raise PermissionDenied
     form = DelayNoticeForm(request.POST or None, instance=notice)
@@ -381,7 +387,7 @@ def reassign(request, order_pk):
     merchandiser = get_object_or_404(User, pk=_number(request.POST.get("merchandiser", "")))
     previous = order.merchandiser_id
     try:
-        services.order_reassign(order=order, merchandiser=merchandiser, by=request.user,
+        order_reassign(order=order, merchandiser=merchandiser, by=request.user,
                                 version=_posted_version(request), reason=request.POST.get("reason", ""))
         messages.success(request, _("%(order)s now belongs to %(person)s.") % {"order": order, "person": merchandiser})
     except (ValidationError, ConcurrentChange) as error:
@@ -427,7 +433,7 @@ def template_list(request):
     if request.method == "POST":
         source = get_object_or_404(PlanTemplate, pk=request.POST.get("source"))
         try:
-            copy = templates_admin.template_copy(template=source, by=request.user, name=request.POST.get("name", ""))
+            copy = template_services.template_copy(template=source, by=request.user, name=request.POST.get("name", ""))
             return redirect(copy.get_absolute_url())
         except ValidationError as error:
             messages.error(request, _error_text(error))
@@ -444,11 +450,11 @@ def template_detail(request, pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "default":
-                templates_admin.template_make_default(template=template, by=request.user)
+                template_services.template_make_default(template=template, by=request.user)
                 messages.success(request, _("New orders now get their plans from this template."))
                 return redirect(template.get_absolute_url())
             if form.is_valid():
-                templates_admin.template_save(template=template, by=request.user, **form.cleaned_data)
+                template_services.template_save(template=template, by=request.user, **form.cleaned_data)
                 messages.success(request, _("Template saved."))
                 return redirect(template.get_absolute_url())
         except ValidationError as error:
@@ -470,12 +476,12 @@ def template_step(request, template_pk, pk=None):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "delete" and step.pk:
-                templates_admin.template_step_delete(step=step, by=request.user, version=_posted_version(request))
+                template_services.template_step_delete(step=step, by=request.user, version=_posted_version(request))
                 messages.success(request, _("Step removed."))
                 return redirect(template.get_absolute_url())
             if form.is_valid():
                 fields = {name: form.cleaned_data[name] for name in [*StepForm.Meta.fields, "version"]}
-                templates_admin.template_step_save(step=step, by=request.user, **fields)
+                template_services.template_step_save(step=step, by=request.user, **fields)
                 messages.success(request, _("Step saved."))
                 return redirect(template.get_absolute_url())
         except ValidationError as error:

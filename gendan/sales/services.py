@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gendan.accounts.roles import Role
 from gendan.catalog.models import CustomerItem, Product
 from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
@@ -518,3 +519,15 @@ def order_attachment_add(*, order: SalesOrder, by, file, description: str = "") 
     attachment = OrderAttachment.objects.create(order=order, file=file, description=description, uploaded_by=by)
     OrderEvent.objects.create(order=order, kind="attachment", note=str(attachment), by=by)
     return attachment
+
+
+@transaction.atomic
+def order_reassign(*, order: SalesOrder, merchandiser, by, version: int, reason: str = "") -> SalesOrder:
+    """A manager hands an order to another merchandiser: a revision of the order, and the plan's
+    merchandiser milestones move with it."""
+    if not by.has_perm("followup.view_team_load"):
+        raise PermissionDenied(_("Only a manager may reassign orders."))
+    if not merchandiser.has_role(Role.MERCHANDISER):
+        raise ValidationError({"merchandiser": _("%(person)s is not a merchandiser.") % {"person": merchandiser}})
+    return order_update(order=order, by=by, version=version, merchandiser=merchandiser,
+                        reason=reason or _("Reassigned to %(person)s") % {"person": merchandiser})

@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 
 from gendan.followup.models import Milestone, Plan
-from gendan.followup.services import plan_replan
+from gendan.followup.replanning import plan_replan
 from gendan.followup.tests.factories import at, confirmed_order
 
 pytestmark = pytest.mark.django_db

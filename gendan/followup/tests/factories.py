@@ -31,7 +31,7 @@ def confirmed_order(*, salesperson, manager, merchandiser, confirm_on=date(2026,
 def planned_order(*, salesperson, manager, merchandiser, today: date = date(2026, 10, 12)):
     """A confirmed order whose plan is re-planned as of `today` (BOM and the material dates overdue)."""
     from gendan.followup.models import Plan
-    from gendan.followup.services import plan_replan
+    from gendan.followup.replanning import plan_replan
 
     order = confirmed_order(salesperson=salesperson, manager=manager, merchandiser=merchandiser)
     plan_replan(Plan.objects.get(order=order), today=today)

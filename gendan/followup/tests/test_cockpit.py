@@ -6,8 +6,8 @@ from django.utils.translation import override
 
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import Milestone, Plan
+from gendan.followup.replanning import plan_replan
 from gendan.followup.selectors import cockpit_for
-from gendan.followup.services import plan_replan
 from gendan.followup.tests.factories import at, confirmed_order
 
 pytestmark = pytest.mark.django_db

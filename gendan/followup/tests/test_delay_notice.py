@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gendan.followup.models import DelayNotice, Plan
+from gendan.followup.replanning import plan_replan
 from gendan.followup.services import (
     delay_notice_draft,
     delay_notice_record,
     delay_notice_send,
     delay_notice_update,
-    plan_replan,
 )
 from gendan.followup.tests.factories import confirmed_order
 from gendan.parties.tests.factories import ContactFactory, CustomerFactory

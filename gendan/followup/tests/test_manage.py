@@ -8,10 +8,12 @@ from django.utils.html import escape
 
 from gendan.core.errors import ConcurrentChange
 from gendan.followup.models import Milestone, PlanTemplate, TemplateMilestone
+from gendan.followup.replanning import plan_replan
 from gendan.followup.selectors import cockpit_for, team_load
-from gendan.followup.services import milestone_complete, order_reassign, plan_replan
-from gendan.followup.templates_admin import template_copy, template_make_default, template_step_save
+from gendan.followup.services import milestone_complete
+from gendan.followup.template_services import template_copy, template_make_default, template_step_save
 from gendan.followup.tests.factories import at, confirmed_order
+from gendan.sales.services import order_reassign
 
 pytestmark = pytest.mark.django_db
 

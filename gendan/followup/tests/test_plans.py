@@ -5,13 +5,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Milestone, Plan
+from gendan.followup.replanning import plan_replan
 from gendan.followup.services import (
     milestone_complete,
     milestone_reopen,
     milestone_reschedule,
     milestone_waive,
     plan_record_event,
-    plan_replan,
     plan_set_shipping_dates,
 )
 from gendan.followup.tests.factories import at, confirmed_order
