@@ -31,6 +31,38 @@ def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> li
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
+    _insert_history(model, objs, by=by, reason=reason, kind="+", now=now)
+    return objs
+
+
+def update_with_history(records: models.QuerySet, *, by, reason: str = "", **values) -> int:
+    """What `records.update(**values)` does, plus what it skips: each row's `version` and `updated_at` move on
+    and each row gets its history row ("changed", with `by` and `reason`). One SELECT, one UPDATE, one INSERT;
+    the rows are locked while read (callers are inside a transaction). Returns how many rows changed."""
+    model = records.model
+    objs = [obj for obj in records.select_for_update()
+            if any(getattr(obj, name) != value for name, value in values.items())]
+    if not objs:
+        return 0
+    now = timezone.now()
+    names = [*values, *[f.name for f in _auto_now_fields(model) if getattr(f, "auto_now", False)]]
+    for obj in objs:
+        for name, value in values.items():
+            setattr(obj, name, value)
+        for field in _auto_now_fields(model):
+            if field.auto_now:
+                setattr(obj, field.attname, now)
+        if hasattr(obj, "version"):
+            obj.version += 1
+    if hasattr(model, "version"):
+        names.append("version")
+    update_values(model, objs, names)
+    _insert_history(model, objs, by=by, reason=reason, kind="~", now=now)
+    return len(objs)
+
+
+def _insert_history(model, objs: list[models.Model], *, by, reason: str, kind: str, now) -> None:
+    """The history rows of `objs` as they are now, in one INSERT."""
     history = model.history.model
     tracked = [f.attname for f in history.tracked_fields]
     history_fields = [history._meta.get_field(name) for name in tracked] + [
@@ -39,9 +71,8 @@ def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> li
     ]
     by_id = getattr(by, "pk", by)
     insert_values(history, history_fields, [
-        [getattr(obj, name) for name in tracked] + [now, reason, "+", by_id] for obj in objs
+        [getattr(obj, name) for name in tracked] + [now, reason[:100], kind, by_id] for obj in objs
     ])
-    return objs
 
 
 def insert_values(model, fields: list[models.Field], rows: list[list], *, ignore_conflicts: bool = False

@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from gendan.accounts.roles import Role
-from gendan.core.bulk import insert_with_history
+from gendan.core.bulk import insert_with_history, update_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.uploads import check_upload
 from gendan.core.validators import date_out_of_window
@@ -197,7 +197,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
         milestone.evidence = evidence
     _save(milestone, by, claimed=claimed)
     _replanned(milestone.plan, today=today)
-    _finish_if_complete(milestone.plan)
+    _finish_if_complete(milestone.plan, by)
     return milestone
 
 
@@ -216,7 +216,7 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
     milestone.done_by, milestone.done_at = by, timezone.now()
     _save(milestone, by, reason=reason, claimed=claimed)
     _replanned(milestone.plan)
-    _finish_if_complete(milestone.plan)
+    _finish_if_complete(milestone.plan, by)
     return milestone
 
 
@@ -235,7 +235,7 @@ def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | No
     plan = milestone.plan
     if plan.status == PlanStatus.FINISHED:
         plan.status = PlanStatus.ACTIVE
-        Plan.objects.filter(pk=plan.pk).update(status=plan.status)
+        update_with_history(Plan.objects.filter(pk=plan.pk), by=by, reason=reason, status=plan.status)
     _replanned(plan)
     return milestone
 
@@ -278,10 +278,10 @@ def _save(milestone: Milestone, by, reason: str = "", *, claimed: bool = False) 
     milestone.save()
 
 
-def _finish_if_complete(plan: Plan) -> None:
+def _finish_if_complete(plan: Plan, by) -> None:
     if not plan.milestones.filter(status=MilestoneStatus.OPEN).exists():
         plan.status = PlanStatus.FINISHED
-        Plan.objects.filter(pk=plan.pk).update(status=plan.status)
+        update_with_history(Plan.objects.filter(pk=plan.pk), by=by, status=plan.status)
 
 
 # ---------------------------------------------------------------- plan-level changes
@@ -323,12 +323,13 @@ def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
         plan._history_user = by
         plan.save(update_fields=["ex_factory", "updated_at"])
     if fields & {"merchandiser", "salesperson"}:
-        Plan.objects.filter(pk=plan.pk).update(merchandiser=order.merchandiser_id, salesperson=order.salesperson_id)
+        update_with_history(Plan.objects.filter(pk=plan.pk), by=by, merchandiser_id=order.merchandiser_id,
+                            salesperson_id=order.salesperson_id)
         owners = owners_by_department(order)
         for department in (Role.MERCHANDISER, Role.SALES):
-            plan.milestones.filter(department=department, status=MilestoneStatus.OPEN).update(
-                owner_id=owners.get(department))
-        plan.milestones.update(chaser_id=owners["chaser"])
+            update_with_history(plan.milestones.filter(department=department, status=MilestoneStatus.OPEN), by=by,
+                                owner_id=owners.get(department))
+        update_with_history(plan.milestones.all(), by=by, chaser_id=owners["chaser"])
     _sync_steps(plan, order, by)
     _replanned(plan)
 
@@ -359,7 +360,8 @@ def plan_cancel_for_order(order: SalesOrder, by) -> None:
     plan.status = PlanStatus.CANCELLED
     plan._history_user = by
     plan.save(update_fields=["status", "updated_at"])
-    plan.milestones.filter(status=MilestoneStatus.OPEN).update(status=MilestoneStatus.CANCELLED)
+    update_with_history(plan.milestones.filter(status=MilestoneStatus.OPEN), by=by,
+                        reason=_("The order is cancelled."), status=MilestoneStatus.CANCELLED)
 
 
 def plan_order_shipped(order: SalesOrder, by) -> None:

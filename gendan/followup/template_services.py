@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gendan.core.bulk import update_with_history
 from gendan.core.concurrency import take_version
 from gendan.followup.choices import Anchor
 from gendan.followup.models import PlanTemplate, TemplateMilestone
@@ -95,7 +96,7 @@ def template_save(*, template: PlanTemplate, by, version: int | None = None, **f
 @transaction.atomic
 def template_make_default(*, template: PlanTemplate, by) -> PlanTemplate:
     _require_manager(by)
-    PlanTemplate.objects.filter(is_default=True).exclude(pk=template.pk).update(is_default=False)
+    update_with_history(PlanTemplate.objects.filter(is_default=True).exclude(pk=template.pk), by=by, is_default=False)
     template.is_default = True
     template._history_user = by
     template.save(update_fields=["is_default", "updated_at"])

@@ -1,4 +1,5 @@
-"""insert_with_history writes what bulk_create_with_history would: rows, their keys, and "created" history."""
+"""insert_with_history writes what bulk_create_with_history would: rows, their keys, and "created" history;
+update_with_history what QuerySet.update() does, plus the versions and history rows it skips."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from gendan.catalog.tests.factories import ProductFactory
-from gendan.core.bulk import insert_values, insert_with_history
+from gendan.core.bulk import insert_values, insert_with_history, update_with_history
 from gendan.parties.tests.factories import CustomerFactory
 from gendan.sales.models import SalesOrder, SalesOrderLine
 
@@ -59,3 +60,23 @@ def test_many_rows_go_in_chunks_and_conflicting_ones_are_skipped_when_asked(sale
     again = insert_values(SalesOrderLine, fields, rows(range(1401, 1601)), ignore_conflicts=True)
     assert len(again) == 100 and order.lines.count() == 1600
     assert sorted(order.lines.filter(pk__in=again).values_list("position", flat=True)) == list(range(1501, 1601))
+
+
+def test_update_with_history_moves_versions_and_writes_a_history_row_per_changed_row(salesperson, sales_manager):
+    customer = CustomerFactory(owner=salesperson)
+    orders = insert_with_history([SalesOrder(customer=customer, order_date=timezone.localdate(), currency="USD",
+                                             incoterm="FOB", incoterm_place="Ningbo", customer_po=f"PO-{n}",
+                                             number=f"SO-T-{n}", salesperson=salesperson, created_by=salesperson)
+                                  for n in range(3)],
+                                 by=salesperson)
+    SalesOrder.objects.filter(pk=orders[2].pk).update(customer_po="SAME")
+    changed = update_with_history(SalesOrder.objects.filter(pk__in=[o.pk for o in orders]), by=sales_manager,
+                                  reason="renumbered", customer_po="SAME")
+    assert changed == 2  # the row already holding the value is left alone
+    for order in orders[:2]:
+        stored = SalesOrder.objects.get(pk=order.pk)
+        assert stored.customer_po == "SAME" and stored.version == order.version + 1
+        latest = stored.history.first()
+        assert (latest.history_type, latest.history_user, latest.history_change_reason, latest.customer_po) == (
+            "~", sales_manager, "renumbered", "SAME")
+    assert SalesOrder.history.filter(id=orders[2].pk).count() == 1

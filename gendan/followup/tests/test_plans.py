@@ -208,9 +208,26 @@ def test_events_and_shipping_dates_date_what_waits_for_them(order, merchandiser)
 
 
 def test_cancelling_the_order_closes_its_plan(order, sales_manager):
+    open_ids = set(Milestone.objects.open().filter(plan__order=order).values_list("pk", flat=True))
+    versions = dict(Milestone.objects.filter(pk__in=open_ids).values_list("pk", "version"))
     order_cancel(order=order, by=sales_manager, reason="customer went bankrupt")
     assert Plan.objects.get(order=order).status == PlanStatus.CANCELLED
     assert not Milestone.objects.open().filter(plan__order=order).exists()
+    # every milestone it closed keeps the change in its history, by whom and why, and its version moved on
+    closed = Milestone.history.filter(id__in=open_ids, status=MilestoneStatus.CANCELLED)
+    assert {h.id for h in closed} == open_ids
+    assert {(h.history_type, h.history_user_id) for h in closed} == {("~", sales_manager.pk)}
+    assert all(m.version == versions[m.pk] + 1 for m in Milestone.objects.filter(pk__in=open_ids))
+
+
+def test_reassigning_writes_the_owner_changes_into_the_history(order, sales_manager, merchandiser,
+                                                              other_merchandiser):
+    from gendan.sales.services import order_reassign
+
+    mine = set(Milestone.objects.open().filter(plan__order=order, owner=merchandiser).values_list("pk", flat=True))
+    order_reassign(order=order, merchandiser=other_merchandiser, by=sales_manager, version=order.version)
+    moved = Milestone.history.filter(id__in=mine, owner=other_merchandiser, history_user=sales_manager)
+    assert mine and {h.id for h in moved} == mine
 
 
 def test_shipping_the_order_ticks_the_ex_factory_milestone(order, sales_manager):
