@@ -79,6 +79,12 @@ def plan_replan(plan: Plan, *, today: date | None = None, calendar: WorkCalendar
     return plan
 
 
+def plan_projected(plan: Plan, milestones: list[Milestone], *, today: date) -> None:
+    """The plan as of today, in memory only: a page shows it without writing on GET (the morning scan writes
+    the projections that can move ex-factory)."""
+    schedule(plan, milestones, today=today, due=False)
+
+
 def plans_replan(plan_ids: list[int], *, today: date, calendar: WorkCalendar, chunk: int = 500,
                  due: bool = True) -> int:
     """Re-plan many plans (the morning scan, with due=False: only the projection moves with the day):

@@ -4,7 +4,6 @@ from copy import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -42,7 +41,7 @@ from gendan.followup.models import (
     PlanTemplate,
     TemplateMilestone,
 )
-from gendan.followup.replanning import plan_replan
+from gendan.followup.replanning import plan_projected
 from gendan.followup.selectors import (
     active_orders_of,
     cockpit_for,
@@ -258,10 +257,9 @@ def _plan_context(request, order) -> dict:
     context = {"order": order, "plan": plan, "today": today}
     if plan is None:
         return context
-    if plan.milestones.filter(status=MilestoneStatus.OPEN, projected_date__lt=today).exists():
-        with transaction.atomic():  # the morning scan re-projects only plans whose risk can change
-            plan_replan(plan, today=today)
     rows = plan_milestones(plan)
+    if any(m.status == MilestoneStatus.OPEN and m.projected_date and m.projected_date < today for m in rows):
+        plan_projected(plan, rows, today=today)  # as of today, without writing on a GET
     soon = due_soon_limit(today, WorkCalendar.load())
     user = request.user
     for m in rows:

@@ -122,3 +122,18 @@ def test_the_order_page_plan_panel_shows_the_timeline_data(client, order, mercha
         content = client.get(reverse("followup:order_plan", args=[order.pk])).content.decode()
     assert 'id="plan-timeline-data"' in content and '"ex_factory": "2026-11-20"' in content
     assert 'data-testid="plan-row-bom"' in content
+
+
+def test_the_plan_panel_shows_todays_projection_without_writing(client, order, merchandiser):
+    # five weeks on, the open BOM projects to that day; the page shows it, the database is the scan's to write
+    later = date(2026, 11, 5)
+    stored = dict(Milestone.objects.filter(plan__order=order).values_list("code", "projected_date"))
+    history = Milestone.history.filter(plan__order=order).count()
+    client.force_login(merchandiser)
+    with at(later):
+        page = client.get(reverse("followup:order_plan", args=[order.pk]))
+    shown = {m.code: m.projected_date for m in page.context["milestones"]}
+    assert shown["bom"] == later and page.context["plan"].at_risk
+    assert dict(Milestone.objects.filter(plan__order=order).values_list("code", "projected_date")) == stored
+    assert not Plan.objects.get(order=order).at_risk
+    assert Milestone.history.filter(plan__order=order).count() == history
