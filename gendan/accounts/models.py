@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import F, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.roles import Role
@@ -17,7 +19,7 @@ class User(AbstractUser):
         ordering = ["username"]
 
     def __str__(self) -> str:
-        return self.full_name or self.get_full_name() or self.username
+        return self.full_name or self.get_full_name() or self.username  # display_name() below says it in SQL
 
     def role_codes(self) -> list[str]:
         if not hasattr(self, "_role_codes"):
@@ -31,3 +33,14 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(code).label) for code in self.role_codes()]
+
+
+def display_name(user: str):
+    """What User.__str__ says, in SQL, for the user at the path `user` (e.g. "owner", "order__salesperson"):
+    the full name, else first and last name, else the login."""
+    blank = Value("")
+    return Coalesce(
+        NullIf(F(f"{user}__full_name"), blank),
+        NullIf(Trim(Concat(F(f"{user}__first_name"), Value(" "), F(f"{user}__last_name"))), blank),
+        F(f"{user}__username"),
+    )

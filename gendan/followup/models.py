@@ -1,12 +1,12 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import F, Value
-from django.db.models.functions import Coalesce, Concat, NullIf, Trim
+from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from gendan.accounts.models import display_name
 from gendan.accounts.roles import Role
 from gendan.core.history import business_history
 from gendan.core.trade import DocumentLanguage
@@ -212,15 +212,6 @@ class MilestoneQuerySet(models.QuerySet):
         return self.annotate(order_pk=F("plan__order_id"), **order_columns("plan__order"),
                              owner_name=display_name("owner"))
 
-
-def display_name(user: str):
-    """What User.__str__ says, in SQL: the full name, else first and last name, else the login."""
-    blank = Value("")
-    return Coalesce(
-        NullIf(F(f"{user}__full_name"), blank),
-        NullIf(Trim(Concat(F(f"{user}__first_name"), Value(" "), F(f"{user}__last_name"))), blank),
-        F(f"{user}__username"),
-    )
 
 class Milestone(Named, models.Model):
     """One dated step of an order's plan, owned by a department and, usually, a person."""

@@ -17,14 +17,14 @@ def follow_status(sender, order, old, new, by, **kwargs):
     if new == OrderStatus.CONFIRMED:
         services.plan_create(order=order, by=by)
     elif new == OrderStatus.CANCELLED:
-        services.plan_cancel_for_order(order, by)
+        services.plan_cancel_for_order(order=order, by=by)
     elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
-        services.plan_order_shipped(order, by)
+        services.plan_order_shipped(order=order, by=by)
 
 
 @receiver(order_header_changed)
 def follow_header(sender, order, fields, by, **kwargs):
-    services.plan_follow_order(order, fields, by)
+    services.plan_follow_order(order=order, fields=fields, by=by)
 
 
 

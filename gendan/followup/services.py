@@ -313,7 +313,8 @@ def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | Non
     return _replanned(plan, today=today)
 
 
-def plan_follow_order(order: SalesOrder, fields: set[str], by) -> None:
+@transaction.atomic
+def plan_follow_order(*, order: SalesOrder, fields: set[str], by) -> None:
     """The order's header changed (a revision): move the target, the owners, the steps that apply."""
     plan = getattr(order, "plan", None)
     if plan is None or plan.status == PlanStatus.CANCELLED:
@@ -352,7 +353,8 @@ def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
             _save(milestone, by, reason=milestone.waive_reason)
 
 
-def plan_cancel_for_order(order: SalesOrder, by) -> None:
+@transaction.atomic
+def plan_cancel_for_order(*, order: SalesOrder, by) -> None:
     """The order is cancelled: so is its plan, and the milestones still open leave everyone's lists."""
     plan = getattr(order, "plan", None)
     if plan is None:
@@ -364,7 +366,8 @@ def plan_cancel_for_order(order: SalesOrder, by) -> None:
                         reason=_("The order is cancelled."), status=MilestoneStatus.CANCELLED)
 
 
-def plan_order_shipped(order: SalesOrder, by) -> None:
+@transaction.atomic
+def plan_order_shipped(*, order: SalesOrder, by) -> None:
     """Shipping the order is the ex-factory milestone happening, if nobody has ticked it yet."""
     plan = getattr(order, "plan", None)
     if plan is None or plan.status != PlanStatus.ACTIVE:

@@ -11,6 +11,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gendan.accounts.models import display_name
 from gendan.accounts.roles import Role
 from gendan.catalog.models import CustomerItem, Product
 from gendan.core.bulk import insert_with_history
@@ -355,15 +356,15 @@ def order_snapshot(order: SalesOrder) -> dict:
     """The order as it stands, as plain data, so an old revision reads the same forever."""
     header = {name: _plain(getattr(order, name)) for name in HEADER_FIELDS if name not in PEOPLE_AND_TERMS}
     names = SalesOrder.objects.filter(pk=order.pk).values(
-        "customer__code", "customer__name_en", "payment_term__name", "salesperson__full_name",
-        "salesperson__username", "merchandiser__full_name", "merchandiser__username",
+        "customer__code", "customer__name_en", "payment_term__name",
+        salesperson_name=display_name("salesperson"), merchandiser_name=display_name("merchandiser"),
     ).get()
     header |= {
         "number": order.number, "status": order.status,
         "customer": f"{names['customer__code']} {names['customer__name_en']}",
         "payment_term": names["payment_term__name"] or "",
-        "salesperson": names["salesperson__full_name"] or names["salesperson__username"],
-        "merchandiser": names["merchandiser__full_name"] or names["merchandiser__username"] or "",
+        "salesperson": names["salesperson_name"],
+        "merchandiser": names["merchandiser_name"] or "",
         "total_amount": str(round_amount(order.total_amount, order.currency)), "total_cartons": order.total_cartons,
         "total_cbm": str(order.total_cbm),
     }

@@ -1,9 +1,28 @@
-"""What other apps hear about orders. Sent inside the service's transaction, so a receiver that fails
-rolls the whole change back (the follow-up plan and its order never disagree)."""
+"""What other apps hear about orders: the one way sales speaks to the apps above it (DESIGN.md, "apps talk
+downhill"). Sent inside the sending service's transaction, so a receiver that fails rolls the whole change
+back (the follow-up plan and its order never disagree); a receiver that only schedules work does so with
+`transaction.on_commit`. Receivers call keyword-only, `@transaction.atomic` services of their own app.
+
+order_status_changed(order, old, new, by)
+    Sent by every order move (`sales.services._move`: submit, confirm, start production, ready, ship,
+    complete, cancel, back to draft).
+    Listeners:
+    - followup.receivers.follow_status:
+      confirmed → `followup.services.plan_create` (the plan from the default template; its reminders are
+      scanned by the worker once committed);
+      cancelled → `plan_cancel_for_order` (the plan and its open milestones cancelled, with history);
+      shipped or partially shipped → `plan_order_shipped` (the ex-factory milestone done).
+
+order_header_changed(order, fields, by)
+    Sent by `order_update` (and so `order_reassign`) when header fields of an order changed; `fields` are
+    their names.
+    Listeners:
+    - followup.receivers.follow_header → `followup.services.plan_follow_order`: a new confirmed ex-factory
+      date moves the plan's target; a new merchandiser or salesperson moves the plan's owners (with history);
+      steps that now apply are added and those that no longer apply waived; the plan is re-planned.
+"""
 
 from django.dispatch import Signal
 
-# order, old, new, by
 order_status_changed = Signal()
-# order, fields (names of the header fields that changed), by
 order_header_changed = Signal()
