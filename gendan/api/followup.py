@@ -1,7 +1,7 @@
 """The follow-up engine in the API: plans, milestones (done, waive, reschedule) and the cockpit, on the
 same selectors and services as the web pages."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -132,7 +132,7 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseVie
         rows = Milestone.objects.filter(plan__order__in=order_list_visible_to(user=user).values("pk")).listed(
         ).order_by("due_date", "pk")
         if params.get("mine") in ("1", "true"):
-            rows = rows.filter(Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes()))
+            rows = rows.owed_by(user)
         if params.get("status"):
             if params["status"] not in MilestoneStatus.values:  # an unknown choice is told, not ignored
                 raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {

@@ -33,9 +33,8 @@ def feed_token_revoke(*, user) -> None:
 
 
 def feed_milestones(user, today: date):
-    mine = Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes())
     return (
-        Milestone.objects.filter(mine, plan__status__in=[PlanStatus.ACTIVE, PlanStatus.FINISHED],
+        Milestone.objects.owed_by(user).filter(plan__status__in=[PlanStatus.ACTIVE, PlanStatus.FINISHED],
                                  due_date__isnull=False)
         .filter(Q(status=MilestoneStatus.OPEN) | Q(status=MilestoneStatus.DONE,
                                                    actual_date__gte=today - timedelta(days=DONE_DAYS_SHOWN)))

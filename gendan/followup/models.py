@@ -206,6 +206,10 @@ class MilestoneQuerySet(models.QuerySet):
         the cockpit's queries stay on the milestone table's indexes.)"""
         return self.filter(status=MilestoneStatus.OPEN, due_date__isnull=False)
 
+    def owed_by(self, user):
+        """What a person owes: milestones they own, and their departments' that nobody in particular owns."""
+        return self.filter(models.Q(owner=user) | models.Q(owner__isnull=True, department__in=user.role_codes()))
+
     def listed(self):
         """With what a list row shows of its order, customer and owner as plain columns: one object per row
         instead of five (a cockpit shows some 300 rows, and building objects was most of its time)."""

@@ -35,8 +35,8 @@ def due_soon_limit(today: date, calendar) -> date:
 
 
 def _owned_parts(user) -> list[QuerySet[Milestone]]:
-    """A person's milestones — their own, and their departments' that nobody in particular owns; managers
-    answer for all — as querysets that each run on one index (an OR would scan the open set)."""
+    """A person's open milestones (`Milestone.objects.owed_by`; managers answer for all), as querysets that each
+    run on one index: the cockpit's lists stop at their cap, where an OR would scan the open set."""
     milestones = Milestone.objects.open()
     if user.has_perm("followup.view_team_load"):
         return [milestones]
@@ -72,8 +72,7 @@ def plans_chased_by(user) -> QuerySet[Plan]:
         return plans
     if user.has_role(Role.MERCHANDISER, Role.SALES):
         return plans.filter(_role_filter(user))
-    owing = Milestone.objects.filter(plan=OuterRef("pk"), status=MilestoneStatus.OPEN).filter(
-        Q(owner=user) | Q(owner__isnull=True, department__in=user.role_codes()))
+    owing = Milestone.objects.filter(plan=OuterRef("pk"), status=MilestoneStatus.OPEN).owed_by(user)
     return plans.filter(Exists(owing))
 
 
