@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
@@ -22,3 +23,12 @@ class ConcurrentChange(Exception):
             _("%(record)s was changed by somebody else in the meantime. Reload it and try again.")
             % {"record": obj}
         )
+
+
+def error_text(error: Exception) -> str:
+    """A refusal as one message for the user: a ValidationError's messages (every field's), else the text."""
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            return " ".join(message for messages in error.message_dict.values() for message in messages)
+        return " ".join(error.messages)
+    return str(error) or _("You do not have permission to do this.")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from gendan.accounts.models import User
-from gendan.core.errors import ConcurrentChange
+from gendan.core.errors import ConcurrentChange, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.uploads import file_response
@@ -143,17 +143,10 @@ def milestone_action(request, pk, action):
         except PermissionDenied as error:
             return _refused(request, milestone.plan.order, error)
         except (ValidationError, ConcurrentChange) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
     else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
     return _refreshed(request, milestone.plan.order)
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(message for messages_ in error.message_dict.values() for message in messages_) \
-            if hasattr(error, "error_dict") else " ".join(error.messages)
-    return str(error) or _("You do not have permission to do this.")
 
 
 def _refreshed(request, order):
@@ -173,7 +166,7 @@ def _refused(request, order, error: PermissionDenied):
     """The user sees the order but this is not theirs to do: 403 (for htmx, with the reason in the panel)."""
     if not request.htmx:
         raise error
-    messages.error(request, _error_text(error))
+    messages.error(request, error_text(error))
     return _panel(request, order, status=403)
 
 
@@ -192,9 +185,9 @@ def activity_add(request, order_pk):
         except PermissionDenied as error:
             return _refused(request, order, error)
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
     else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
     return _refreshed(request, order)
 
 
@@ -245,9 +238,9 @@ def plan_shipping_dates(request, order_pk):
         except PermissionDenied as error:
             return _refused(request, order, error)
         except (ValidationError, ConcurrentChange) as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
     else:
-        messages.error(request, _error_text(ValidationError(form.errors)))
+        messages.error(request, error_text(ValidationError(form.errors)))
     return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
 
 
@@ -289,7 +282,7 @@ def delay_notice_draft(request, order_pk):
     try:
         notice = services.delay_notice_draft(order=order, by=request.user)
     except ValidationError as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
         return redirect(order.get_absolute_url())
     return redirect("followup:delay_notice", notice.pk)
 
@@ -389,7 +382,7 @@ def reassign(request, order_pk):
                                 version=_posted_version(request), reason=request.POST.get("reason", ""))
         messages.success(request, _("%(order)s now belongs to %(person)s.") % {"order": order, "person": merchandiser})
     except (ValidationError, ConcurrentChange) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     return redirect(f"{reverse('followup:team')}?merchandiser={previous}")
 
 
@@ -434,7 +427,7 @@ def template_list(request):
             copy = template_services.template_copy(template=source, by=request.user, name=request.POST.get("name", ""))
             return redirect(copy.get_absolute_url())
         except ValidationError as error:
-            messages.error(request, _error_text(error))
+            messages.error(request, error_text(error))
     templates = PlanTemplate.objects.annotate(step_count=Count("steps", distinct=True),
                                               plan_count=Count("plans", distinct=True))
     return render(request, "followup/template_list.html", {"templates": templates})

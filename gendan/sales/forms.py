@@ -7,13 +7,9 @@ from gendan.catalog.models import Product
 from gendan.core.forms import StyledFormMixin
 from gendan.parties.forms import people_with_role
 from gendan.sales.models import OrderAttachment, SalesOrder, SalesOrderLine
+from gendan.sales.services import HEADER_FIELDS
 
-HEADER_FORM_FIELDS = [
-    "customer", "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm",
-    "incoterm_place", "payment_term", "deposit_percent", "balance_condition", "balance_days", "currency",
-    "salesperson", "merchandiser", "followup_depth", "transport_mode", "needs_samples", "needs_commodity_inspection",
-    "needs_certificate_of_origin", "shipping_marks", "packing_requirements", "customer_specifics",
-]
+HEADER_FORM_FIELDS = ["customer", *HEADER_FIELDS]  # the header as the service changes it, and its customer
 
 
 class OrderForm(StyledFormMixin, forms.ModelForm):

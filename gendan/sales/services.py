@@ -57,7 +57,7 @@ def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **heade
     require_perm(by, "sales.add_salesorder")
     if not customer_may_order(user=by, customer=customer):
         raise ValidationError({"customer": _("You cannot open orders for this customer.")})
-    order = SalesOrder(customer=customer, created_by=by, **_customer_defaults(customer, by))
+    order = SalesOrder(customer=customer, created_by=by, **order_defaults(customer))
     for name, value in header.items():
         setattr(order, name, value)
     order.order_date = order.order_date or timezone.localdate()
@@ -73,7 +73,8 @@ def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **heade
     return order
 
 
-def _customer_defaults(customer: Customer, by) -> dict:
+def order_defaults(customer: Customer) -> dict:
+    """What a new order of this customer starts from (the new-order form shows the same), by column name."""
     term = customer.payment_term
     defaults = {
         "currency": customer.currency,
@@ -81,7 +82,7 @@ def _customer_defaults(customer: Customer, by) -> dict:
         "incoterm_place": customer.incoterm_place,
         "salesperson_id": customer.owner_id,
         "merchandiser_id": customer.merchandiser_id,
-        "payment_term": term,
+        "payment_term_id": customer.payment_term_id,
     }
     if term is not None:
         defaults |= {

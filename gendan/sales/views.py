@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from gendan.core.errors import ConcurrentChange, InvalidTransition
+from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
@@ -19,6 +19,7 @@ from gendan.sales.filters import OrderFilter
 from gendan.sales.forms import AttachmentForm, LineForm, OrderForm, ReasonForm
 from gendan.sales.models import SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_editable_by, order_list_visible_to
+from gendan.sales.services import order_defaults
 
 ORDER_COLUMNS = [
     (gettext_lazy("Order no."), lambda o: o.number),
@@ -123,16 +124,8 @@ def _initial_from_customer(customer) -> dict:
     initial = {"order_date": timezone.localdate()}
     if customer is None:
         return initial
-    initial |= {
-        "customer": customer.pk, "currency": customer.currency, "incoterm": customer.incoterm,
-        "incoterm_place": customer.incoterm_place, "salesperson": customer.owner_id,
-        "merchandiser": customer.merchandiser_id,
-    }
-    if customer.payment_term:
-        term = customer.payment_term
-        initial |= {"payment_term": term.pk, "deposit_percent": term.deposit_percent,
-                    "balance_condition": term.balance_condition, "balance_days": term.balance_days}
-    return initial
+    return initial | {"customer": customer.pk} | {
+        name.removesuffix("_id"): value for name, value in order_defaults(customer).items()}
 
 
 @login_required
@@ -230,7 +223,7 @@ def line_delete(request, pk, line_pk):
         services.order_line_delete(order=order, line=line, by=request.user, version=_version(request),
                                    reason=request.POST.get("reason", ""))
     except (ValidationError, ConcurrentChange) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Line %(position)s removed.") % {"position": line.position})
     if request.htmx:
@@ -243,12 +236,6 @@ def _form_error(form, error) -> None:
         apply_service_errors(form, error)
     else:
         form.add_error(None, str(error))
-
-
-def _error_text(error) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)
 
 
 # ---------------------------------------------------------------- transitions and attachments
@@ -264,7 +251,7 @@ def order_transition(request, pk, name):
         services.order_apply_transition(order=order, name=name, by=request.user,
                                         reason=form.cleaned_data.get("reason", ""))
     except (ValidationError, InvalidTransition, ConcurrentChange, PermissionDenied) as error:
-        messages.error(request, _error_text(error))
+        messages.error(request, error_text(error))
     else:
         messages.success(request, _("Order %(number)s is now “%(status)s”.")
                          % {"number": order.number, "status": order.get_status_display()})
