@@ -246,3 +246,8 @@ def may_reschedule(user, milestone: Milestone) -> bool:
 def may_notify_customer(user, order: SalesOrder) -> bool:
     """Who speaks to the customer about the order: its salesperson, its merchandiser, a manager."""
     return is_manager(user) or user.pk in (order.salesperson_id, order.merchandiser_id)
+
+
+def may_set_shipping_dates(user, order: SalesOrder) -> bool:
+    """ETD and ETA come from the people who deal with the customer and the forwarder: the same as above."""
+    return may_notify_customer(user, order)

@@ -34,7 +34,13 @@ from gendan.followup.models import (
 )
 from gendan.followup.replanning import plan_replan, save_outcome, schedule
 from gendan.followup.scheduling import parse_predecessors
-from gendan.followup.selectors import is_manager, may_complete, may_notify_customer, may_reschedule
+from gendan.followup.selectors import (
+    is_manager,
+    may_complete,
+    may_notify_customer,
+    may_reschedule,
+    may_set_shipping_dates,
+)
 from gendan.followup.tasks import scan_plans
 from gendan.sales.choices import FollowupDepth
 from gendan.sales.models import SalesOrder
@@ -290,7 +296,7 @@ def _finish_if_complete(plan: Plan, by) -> None:
 @transaction.atomic
 def plan_set_shipping_dates(*, plan: Plan, by, etd: date | None, eta: date | None, version: int) -> Plan:
     _require_visible(by, plan.order)
-    if not (is_manager(by) or by.pk in (plan.order.merchandiser_id, plan.order.salesperson_id)):
+    if not may_set_shipping_dates(by, plan.order):
         raise PermissionDenied(_("Only the order's merchandiser, salesperson or a manager may do this."))
     if etd and eta and eta < etd:
         raise ValidationError({"eta": _("ETA cannot be before ETD.")})

@@ -46,10 +46,10 @@ from gendan.followup.selectors import (
     active_orders_of,
     cockpit_for,
     due_soon_limit,
-    is_manager,
     may_complete,
     may_notify_customer,
     may_reschedule,
+    may_set_shipping_dates,
     plan_for_order,
     plan_milestones,
     standing,
@@ -269,7 +269,7 @@ def _plan_context(request, order) -> dict:
         "activity_form": ActivityForm(),
         "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
         "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
-        "may_set_dates": is_manager(user) or user.pk in (order.merchandiser_id, order.salesperson_id),
+        "may_set_dates": may_set_shipping_dates(user, order),
         "may_notify": may_notify_customer(user, order),
     })
     return context
@@ -424,8 +424,8 @@ def template_list(request):
     if request.method == "POST":
         source = get_object_or_404(PlanTemplate, pk=request.POST.get("source"))
         try:
-            copy = template_services.template_copy(template=source, by=request.user, name=request.POST.get("name", ""))
-            return redirect(copy.get_absolute_url())
+            new = template_services.template_copy(template=source, by=request.user, name=request.POST.get("name", ""))
+            return redirect(new.get_absolute_url())
         except ValidationError as error:
             messages.error(request, error_text(error))
     templates = PlanTemplate.objects.annotate(step_count=Count("steps", distinct=True),
