@@ -31,7 +31,7 @@ def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> li
     for obj, pk in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding, obj._state.db = False, connection.alias
-    _insert_history(model, objs, by=by, reason=reason, kind="+", now=now)
+    insert_history(model, objs, by=by, reason=reason, kind="+", now=now)
     return objs
 
 
@@ -57,11 +57,11 @@ def update_with_history(records: models.QuerySet, *, by, reason: str = "", **val
     if hasattr(model, "version"):
         names.append("version")
     update_values(model, objs, names)
-    _insert_history(model, objs, by=by, reason=reason, kind="~", now=now)
+    insert_history(model, objs, by=by, reason=reason, kind="~", now=now)
     return len(objs)
 
 
-def _insert_history(model, objs: list[models.Model], *, by, reason: str, kind: str, now) -> None:
+def insert_history(model, objs: list[models.Model], *, by, reason: str, kind: str, now) -> None:
     """The history rows of `objs` as they are now, in one INSERT."""
     history = model.history.model
     tracked = [f.attname for f in history.tracked_fields]

@@ -5,9 +5,9 @@ from django.utils.translation import gettext as _
 class InvalidTransition(Exception):
     """A state change that is not in the record's table of allowed moves."""
 
-    def __init__(self, obj, old, new):
+    def __init__(self, obj, old, new, field: str = "status"):
         self.obj, self.old, self.new = obj, old, new
-        labels = type(obj).status_labels()
+        labels = dict(obj._meta.get_field(field).flatchoices)
         super().__init__(
             _("%(record)s cannot move from “%(old)s” to “%(new)s”.")
             % {"record": obj, "old": labels.get(old, old), "new": labels.get(new, new)}

@@ -30,6 +30,15 @@ class MilestoneStatus(models.TextChoices):
     CANCELLED = "cancelled", pgettext_lazy("milestone", "Cancelled with the order")
 
 
+M = MilestoneStatus
+# Done and waived can be reopened (a mistake, work to redo); cancelled goes with a cancelled order, for good.
+MILESTONE_MOVES: dict[str, set[str]] = {
+    M.OPEN: {M.DONE, M.WAIVED, M.CANCELLED},
+    M.DONE: {M.OPEN},
+    M.WAIVED: {M.OPEN},
+}
+
+
 class Standing(models.TextChoices):
     """Where an open milestone stands today; derived from its dates, never stored."""
 
@@ -45,6 +54,15 @@ class PlanStatus(models.TextChoices):
     ACTIVE = "active", pgettext_lazy("plan", "Active")
     FINISHED = "finished", pgettext_lazy("plan", "Finished")
     CANCELLED = "cancelled", pgettext_lazy("plan", "Cancelled")
+
+
+P = PlanStatus
+# A plan finishes when its last milestone closes and is active again when one reopens; it is cancelled with
+# its order, which may happen after every milestone closed.
+PLAN_MOVES: dict[str, set[str]] = {
+    P.ACTIVE: {P.FINISHED, P.CANCELLED},
+    P.FINISHED: {P.ACTIVE, P.CANCELLED},
+}
 
 
 class ActivityKind(models.TextChoices):

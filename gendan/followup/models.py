@@ -11,6 +11,8 @@ from gendan.accounts.roles import Role
 from gendan.core.history import business_history
 from gendan.core.trade import DocumentLanguage
 from gendan.followup.choices import (
+    MILESTONE_MOVES,
+    PLAN_MOVES,
     ActivityKind,
     Anchor,
     MilestoneStatus,
@@ -143,6 +145,8 @@ def order_columns(order: str) -> dict:
 class Plan(models.Model):
     """An order's time-and-action plan: its milestones, projected ex-factory date and risk."""
 
+    status_moves = PLAN_MOVES
+
     order = models.OneToOneField("sales.SalesOrder", on_delete=models.CASCADE, related_name="plan")
     template = models.ForeignKey(PlanTemplate, on_delete=models.SET_NULL, null=True, blank=True,
                                  related_name="plans")
@@ -219,6 +223,8 @@ class MilestoneQuerySet(models.QuerySet):
 
 class Milestone(Named, models.Model):
     """One dated step of an order's plan, owned by a department and, usually, a person."""
+
+    status_moves = MILESTONE_MOVES
 
     # Owner and chaser are indexed as the first columns of the indexes below (with three million rows, each
     # index more is felt on every plan created). The plan keeps an index of its own although (plan, code)

@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from gendan.accounts.roles import Role
 from gendan.core.bulk import insert_with_history, update_with_history
 from gendan.core.concurrency import take_version
+from gendan.core.errors import ConcurrentChange
+from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.core.validators import date_out_of_window
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
@@ -167,6 +169,13 @@ def _require_active(plan: Plan) -> None:
         raise ValidationError({"status": _("This plan is closed.")})
 
 
+def _check_shown(milestone: Milestone, version: int | None) -> None:
+    """A caller that sends the version it was shown is told first if the milestone changed since: it is
+    looking at old data. (`transition` checks the version again as it moves, against a change in between.)"""
+    if version is not None and version != milestone.version:
+        raise ConcurrentChange(milestone)
+
+
 def _claim(milestone: Milestone, version: int | None) -> bool:
     """A caller that sends the version it was shown is refused if the milestone changed since. One without
     a version (a record completing its milestone) changes the milestone as it stands; `_save` moves the
@@ -186,7 +195,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
     today = today or timezone.localdate()
     actual_date = actual_date or today
     _require(may_complete(by, milestone))
-    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    _check_shown(milestone, version)
     _require_active(milestone.plan)
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is already closed.")})
@@ -196,12 +205,12 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
         check_upload(evidence, field="evidence")
     if out_of_window := date_out_of_window(actual_date, today):
         raise ValidationError({"actual_date": out_of_window})
-    milestone.status = MilestoneStatus.DONE
+    transition(milestone, to=MilestoneStatus.DONE, version=version)
     milestone.actual_date, milestone.done_by, milestone.done_at = actual_date, by, timezone.now()
     milestone.note = note or milestone.note
     if evidence:
         milestone.evidence = evidence
-    _save(milestone, by, claimed=claimed)
+    _save(milestone, by, claimed=True)
     _replanned(milestone.plan, today=today)
     _finish_if_complete(milestone.plan, by)
     return milestone
@@ -210,7 +219,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
 @transaction.atomic
 def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     _require(may_complete(by, milestone))
-    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    _check_shown(milestone, version)
     _require_active(milestone.plan)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why this milestone is not needed.")})
@@ -218,9 +227,9 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
         raise ValidationError({"reason": _("The ex-factory milestone cannot be waived; move the date instead.")})
     if milestone.status != MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is already closed.")})
-    milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, reason.strip()
-    milestone.done_by, milestone.done_at = by, timezone.now()
-    _save(milestone, by, reason=reason, claimed=claimed)
+    transition(milestone, to=MilestoneStatus.WAIVED, version=version)
+    milestone.waive_reason, milestone.done_by, milestone.done_at = reason.strip(), by, timezone.now()
+    _save(milestone, by, reason=reason, claimed=True)
     _replanned(milestone.plan)
     _finish_if_complete(milestone.plan, by)
     return milestone
@@ -230,18 +239,17 @@ def milestone_waive(*, milestone: Milestone, by, reason: str, version: int | Non
 def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     """Undo done or waived (a mistake, or work that has to be redone)."""
     _require(may_complete(by, milestone))
-    claimed = _claim(milestone, version)  # a stale version is told first: the caller is looking at old data
+    _check_shown(milestone, version)
     if milestone.status == MilestoneStatus.OPEN:
         raise ValidationError({"status": _("This milestone is open already.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the milestone is reopened.")})
-    milestone.status, milestone.actual_date, milestone.waive_reason = MilestoneStatus.OPEN, None, ""
-    milestone.done_by = milestone.done_at = None
-    _save(milestone, by, reason=reason, claimed=claimed)
+    transition(milestone, to=MilestoneStatus.OPEN, version=version)
+    milestone.actual_date, milestone.waive_reason, milestone.done_by, milestone.done_at = None, "", None, None
+    _save(milestone, by, reason=reason, claimed=True)
     plan = milestone.plan
     if plan.status == PlanStatus.FINISHED:
-        plan.status = PlanStatus.ACTIVE
-        update_with_history(Plan.objects.filter(pk=plan.pk), by=by, reason=reason, status=plan.status)
+        transition(plan, to=PlanStatus.ACTIVE, by=by, reason=reason)
     _replanned(plan)
     return milestone
 
@@ -274,7 +282,7 @@ def milestone_reschedule(*, milestone: Milestone, by, new_date: date, reason: st
 
 
 def _save(milestone: Milestone, by, reason: str = "", *, claimed: bool = False) -> None:
-    """Every change moves the version on (once: a claimed version has moved already)."""
+    """Every change moves the version on, once: a claimed version or a transition has moved it already."""
     if not claimed:
         Milestone.objects.filter(pk=milestone.pk).update(version=F("version") + 1)
         milestone.version = Milestone.objects.values_list("version", flat=True).get(pk=milestone.pk)
@@ -286,8 +294,7 @@ def _save(milestone: Milestone, by, reason: str = "", *, claimed: bool = False) 
 
 def _finish_if_complete(plan: Plan, by) -> None:
     if not plan.milestones.filter(status=MilestoneStatus.OPEN).exists():
-        plan.status = PlanStatus.FINISHED
-        update_with_history(Plan.objects.filter(pk=plan.pk), by=by, status=plan.status)
+        transition(plan, to=PlanStatus.FINISHED, by=by)
 
 
 # ---------------------------------------------------------------- plan-level changes
@@ -355,19 +362,18 @@ def _sync_steps(plan: Plan, order: SalesOrder, by) -> None:
         insert_with_history(new, by=by)
     for code, milestone in present.items():
         if code not in wanted and milestone.status == MilestoneStatus.OPEN:
-            milestone.status, milestone.waive_reason = MilestoneStatus.WAIVED, _("No longer applies to this order.")
-            _save(milestone, by, reason=milestone.waive_reason)
+            transition(milestone, to=MilestoneStatus.WAIVED)
+            milestone.waive_reason = _("No longer applies to this order.")
+            _save(milestone, by, reason=milestone.waive_reason, claimed=True)
 
 
 @transaction.atomic
 def plan_cancel_for_order(*, order: SalesOrder, by) -> None:
     """The order is cancelled: so is its plan, and the milestones still open leave everyone's lists."""
-    plan = getattr(order, "plan", None)
+    plan = Plan.objects.select_for_update().filter(order=order).first()  # as stored, not as the caller saw it
     if plan is None:
         return
-    plan.status = PlanStatus.CANCELLED
-    plan._history_user = by
-    plan.save(update_fields=["status", "updated_at"])
+    transition(plan, to=PlanStatus.CANCELLED, by=by)
     update_with_history(plan.milestones.filter(status=MilestoneStatus.OPEN), by=by,
                         reason=_("The order is cancelled."), status=MilestoneStatus.CANCELLED)
 
@@ -375,14 +381,14 @@ def plan_cancel_for_order(*, order: SalesOrder, by) -> None:
 @transaction.atomic
 def plan_order_shipped(*, order: SalesOrder, by) -> None:
     """Shipping the order is the ex-factory milestone happening, if nobody has ticked it yet."""
-    plan = getattr(order, "plan", None)
+    plan = Plan.objects.select_for_update().filter(order=order).first()
     if plan is None or plan.status != PlanStatus.ACTIVE:
         return
     ex = plan.milestones.filter(is_ex_factory=True, status=MilestoneStatus.OPEN).first()
     if ex is not None:
-        ex.status, ex.actual_date, ex.done_by, ex.done_at = (
-            MilestoneStatus.DONE, timezone.localdate(), by, timezone.now())
-        _save(ex, by)
+        transition(ex, to=MilestoneStatus.DONE)
+        ex.actual_date, ex.done_by, ex.done_at = timezone.localdate(), by, timezone.now()
+        _save(ex, by, claimed=True)
         plan_replan(plan)
 
 

@@ -178,10 +178,6 @@ class SalesOrder(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("sales:order_detail", args=[self.pk])
 
-    @classmethod
-    def status_labels(cls) -> dict:
-        return dict(OrderStatus.choices)
-
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_STATES
