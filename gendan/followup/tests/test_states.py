@@ -2,6 +2,7 @@
 a day of work on a plan — done, waived, reopened, the plan finished, reopened and cancelled with its order —
 never writes a move the table does not list, and a move it does not list is refused."""
 
+import itertools
 from datetime import date
 
 import pytest
@@ -34,7 +35,7 @@ def status_path(history) -> list[str]:
 
 
 def moves_of(path: list[str]) -> list[tuple[str, str]]:
-    return list(zip(path, path[1:]))
+    return list(itertools.pairwise(path))
 
 
 def test_a_plans_life_only_makes_moves_in_the_tables(plan, sales_manager):
