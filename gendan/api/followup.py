@@ -3,19 +3,17 @@ same selectors and services as the web pages."""
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gendan.api.views import BaseViewSet, NegotiatedLanguage, errors
-from gendan.core.validators import DATE_WINDOW_YEARS, INT_COLUMN_MAX
+from gendan.core.validators import DATE_WINDOW_YEARS
 from gendan.core.workdays import WorkCalendar
 from gendan.followup import services
-from gendan.followup.choices import MilestoneStatus
+from gendan.followup.filters import MilestoneFilter, PlanFilter
 from gendan.followup.models import Milestone, Plan
 from gendan.followup.selectors import cockpit_for, due_soon_limit, standing, visible_plans
 from gendan.sales.selectors import order_list_visible_to
@@ -85,62 +83,35 @@ def _day_context(context: dict) -> dict:
     return {**context, "today": today, "soon": due_soon_limit(today, WorkCalendar.load())}
 
 
-def _id_param(params, name: str) -> int:
-    """A query parameter naming a record by id: a whole number an id column can hold, or a 400 naming it."""
-    try:
-        return serializers.IntegerField(min_value=1, max_value=INT_COLUMN_MAX).run_validation(params[name])
-    except ValidationError as error:
-        raise ValidationError({name: error.detail}) from None
-
-
-@extend_schema_view(list=extend_schema(summary="Plans you can see", responses={200: PlanSerializer, **errors(400, 401)},
-                                        parameters=[
-    OpenApiParameter("at_risk", bool, description="Only plans whose projected ex-factory date is late"),
-    OpenApiParameter("order", int, description="The plan of one order")]),
-    retrieve=extend_schema(summary="A plan with its milestones", responses={200: PlanSerializer, **errors(404)}))
+@extend_schema_view(list=extend_schema(summary="Plans you can see",
+                                        responses={200: PlanSerializer, **errors(400, 401)}),
+                    retrieve=extend_schema(summary="A plan with its milestones",
+                                           responses={200: PlanSerializer, **errors(404)}))
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseViewSet):
     serializer_class = PlanSerializer
+    filterset_class = PlanFilter
 
     def get_serializer_context(self):
         return _day_context(super().get_serializer_context())
 
     def get_queryset(self):
-        plans = with_milestones(
+        return with_milestones(
             visible_plans(self.request.user).select_related("order", "risk_cause").order_by("ex_factory", "pk"))
-        params = self.request.query_params
-        if params.get("at_risk") in ("1", "true"):
-            plans = plans.filter(at_risk=True)
-        if params.get("order"):
-            plans = plans.filter(order_id=_id_param(params, "order"))
-        return plans
 
 
 @extend_schema_view(list=extend_schema(summary="Milestones you can see",
-                                        responses={200: MilestoneSerializer, **errors(400, 401)}, parameters=[
-    OpenApiParameter("mine", bool, description="Only yours (and your departments' unassigned ones)"),
-    OpenApiParameter("status", str, enum=MilestoneStatus.values),
-    OpenApiParameter("overdue", bool, description="Open and past their due date")]),
-    retrieve=extend_schema(summary="A milestone", responses={200: MilestoneSerializer, **errors(404)}))
+                                        responses={200: MilestoneSerializer, **errors(400, 401)}),
+                    retrieve=extend_schema(summary="A milestone", responses={200: MilestoneSerializer, **errors(404)}))
 class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseViewSet):
     serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
 
     def get_serializer_context(self):
         return _day_context(super().get_serializer_context())
 
     def get_queryset(self):
-        user, params = self.request.user, self.request.query_params
-        rows = Milestone.objects.filter(plan__order__in=order_list_visible_to(user=user).values("pk")).listed(
-        ).order_by("due_date", "pk")
-        if params.get("mine") in ("1", "true"):
-            rows = rows.owed_by(user)
-        if params.get("status"):
-            if params["status"] not in MilestoneStatus.values:  # an unknown choice is told, not ignored
-                raise ValidationError({"status": [_("Choose one of: %(choices)s.") % {
-                    "choices": ", ".join(MilestoneStatus.values)}]})
-            rows = rows.filter(status=params["status"])
-        if params.get("overdue") in ("1", "true"):
-            rows = Milestone.objects.open().listed().filter(pk__in=rows.values("pk"), due_date__lt=timezone.localdate())
-        return rows
+        visible = order_list_visible_to(user=self.request.user).values("pk")
+        return Milestone.objects.filter(plan__order__in=visible).listed().order_by("due_date", "pk")
 
     def _act(self, serializer_class, perform):
         milestone = self.get_object()

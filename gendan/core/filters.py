@@ -19,6 +19,8 @@ class StyledFilterSet(django_filters.FilterSet):
                     widget.attrs["class"] = "form-select"
                     if isinstance(widget, forms.SelectMultiple) or len(getattr(field, "choices", ())) > 12:
                         widget.attrs["class"] += " searchable"
+                elif isinstance(widget, forms.CheckboxInput):
+                    widget.attrs["class"] = "form-check-input"
                 else:
                     widget.attrs["class"] = "form-control"
                 if isinstance(widget, forms.DateInput):

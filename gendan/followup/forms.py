@@ -60,22 +60,6 @@ class DelayNoticeForm(StyledFormMixin, forms.ModelForm):
     wide_fields = ("recipients", "subject", "body")
 
 
-class TimelineFilterForm(StyledFormMixin, forms.Form):
-    merchandiser = forms.ModelChoiceField(label=_("Merchandiser"), required=False, queryset=None)
-    customer = forms.ModelChoiceField(label=_("Customer"), required=False, queryset=None)
-    at_risk = forms.BooleanField(label=_("Only orders at risk"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        from gendan.accounts.roles import Role
-        from gendan.parties.forms import people_with_role
-        from gendan.parties.selectors import customer_list_visible_to
-
-        super().__init__(*args, **kwargs)
-        self.fields["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)
-        # Offer (and accept) only the customers the user may see, as the order list's filter does.
-        self.fields["customer"].queryset = customer_list_visible_to(user=user).order_by("code")
-
-
 class TemplateForm(StyledFormMixin, forms.ModelForm):
     version = VersionField()  # the template's, as the page showed it
 

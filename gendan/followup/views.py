@@ -21,6 +21,7 @@ from gendan.core.workdays import WorkCalendar
 from gendan.followup import feeds, services, template_services
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.feeds import calendar_for
+from gendan.followup.filters import PlanFilter
 from gendan.followup.forms import (
     ActivityForm,
     DelayNoticeForm,
@@ -30,7 +31,6 @@ from gendan.followup.forms import (
     ShippingDatesForm,
     StepForm,
     TemplateForm,
-    TimelineFilterForm,
 )
 from gendan.followup.models import (
     Activity,
@@ -394,18 +394,10 @@ def timeline(request):
         status=PlanStatus.ACTIVE, order__status__in=[OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION,
                                                      OrderStatus.READY_TO_SHIP],
     ).select_related("order__customer")
-    form = TimelineFilterForm(request.GET or None, user=request.user)
-    if form.is_valid():
-        data = form.cleaned_data
-        if data["merchandiser"]:
-            plans = plans.filter(order__merchandiser=data["merchandiser"])
-        if data["customer"]:
-            plans = plans.filter(order__customer=data["customer"])
-        if data["at_risk"]:
-            plans = plans.filter(at_risk=True)
-    plans = list(plans.order_by("ex_factory")[:TIMELINE_LIMIT])
+    filters = PlanFilter(request.GET or None, queryset=plans, request=request)
+    plans = list(filters.qs.order_by("ex_factory")[:TIMELINE_LIMIT])
     return render(request, "followup/timeline.html", {
-        "form": form, "plans": plans, "chart": orders_timeline(plans, today), "today": today,
+        "form": filters.form, "plans": plans, "chart": orders_timeline(plans, today), "today": today,
         "chart_height": 80 + 26 * len(plans), "limit": TIMELINE_LIMIT,
     })
 

@@ -42,3 +42,23 @@ def test_filtering_by_a_customer_the_user_cannot_see_is_refused(client, salesper
     response = client.get(reverse("followup:timeline"), {"customer": others.pk})
     assert "customer" in response.context["form"].errors
     assert response.context["plans"] == []
+
+
+def test_the_timeline_and_the_api_filter_plans_alike(client, salesperson, sales_manager, merchandiser,
+                                                     other_salesperson, customers):
+    """One PlanFilter serves both: the same query gives the same plans, and a customer the user may not
+    see is refused by both (the page shows the error, the API answers 400 naming the parameter)."""
+    ours, others = customers
+    for customer in (ours, ours, others):
+        confirmed_order(salesperson=customer.owner, manager=sales_manager, merchandiser=merchandiser,
+                        customer=customer)
+    client.force_login(sales_manager)
+    query = {"customer": ours.pk, "merchandiser": merchandiser.pk}
+    page = client.get(reverse("followup:timeline"), query).context["plans"]
+    api = client.get("/api/v1/plans/", query).json()["results"]
+    assert len(page) == 2 and sorted(p.pk for p in page) == sorted(p["id"] for p in api)
+
+    client.force_login(salesperson)
+    refused = client.get("/api/v1/plans/", {"customer": others.pk})
+    assert refused.status_code == 400 and "customer" in refused.json()["errors"]
+    assert client.get("/api/v1/plans/", {"at_risk": "true", "customer": ours.pk}).status_code == 200
