@@ -13,9 +13,9 @@ from gendan.catalog.models import Product
 from gendan.catalog.selectors import product_list_visible_to
 from gendan.core.money import round_amount
 from gendan.core.validators import DATE_WINDOW_YEARS
-from gendan.parties.models import Contact, Customer, Supplier
+from gendan.parties.models import Contact, Customer, PaymentTerm, Supplier
 from gendan.parties.selectors import customer_list_visible_to
-from gendan.sales.models import OrderRevision, PaymentTerm, SalesOrder, SalesOrderLine
+from gendan.sales.models import OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.services import HEADER_FIELDS, LINE_FIELDS, TRANSITIONS, transitions_available
 
 User = get_user_model()

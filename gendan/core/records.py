@@ -11,3 +11,13 @@ def save_record(record: models.Model, *, by, **fields) -> models.Model:
     record._history_user = by
     record.save()
     return record
+
+
+def check_fields(record: models.Model, names) -> None:
+    """The model's own checks of the named fields (required, length, choices, validators), as a form makes
+    them, for services that set fields themselves: a caller that skips the forms cannot store what a form
+    would refuse. Relations and unique constraints are left to the database (checking them here costs a
+    query each). Raises ValidationError naming each field."""
+    names = set(names)
+    record.clean_fields(exclude=[f.name for f in record._meta.concrete_fields
+                                 if f.name not in names or f.is_relation])

@@ -34,10 +34,10 @@ from gendan.demo import data
 from gendan.demo import followup as demo_followup
 from gendan.demo.clock import at as _at
 from gendan.demo.clock import clock as _clock
-from gendan.parties.models import Customer, Supplier
+from gendan.parties.models import Customer, PaymentTerm, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
-from gendan.sales.models import PaymentTerm, SalesOrder
+from gendan.sales.models import SalesOrder
 from gendan.sales.services import (
     LineInput,
     order_cancel,

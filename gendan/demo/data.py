@@ -6,7 +6,7 @@ HS codes are real Chinese 10-digit tariff lines for the goods described.
 """
 
 from gendan.accounts.roles import Role
-from gendan.sales.choices import BalanceCondition as BC
+from gendan.parties.choices import BalanceCondition as BC
 
 COMPANY_NAME_ZH = "宁波恒泰五金厨具进出口有限公司"
 COMPANY_NAME_EN = "Ningbo Hengtai Hardware & Kitchenware Import & Export Co., Ltd."

@@ -20,7 +20,7 @@ from datetime import date, timedelta
 
 from gendan.core.workdays import WorkCalendar
 from gendan.followup.choices import Anchor, MilestoneStatus, OffsetUnit
-from gendan.sales.choices import BalanceCondition
+from gendan.parties.choices import BalanceCondition
 
 GAP = None  # a predecessor lag of GAP keeps the distance the two milestones were first planned apart
 SELF = "self"  # driver marker: the milestone is late by itself (overdue, done late, rescheduled)

@@ -21,6 +21,7 @@ from gendan.accounts.roles import Role
 from gendan.core.bulk import insert_with_history, update_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.errors import ConcurrentChange
+from gendan.core.records import check_fields
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.core.validators import date_out_of_window
@@ -164,6 +165,14 @@ def _require_notifier(user, order: SalesOrder) -> None:
         raise PermissionDenied(_("Only the order's salesperson, merchandiser or a manager may write to the customer."))
 
 
+def _check_window(**days: date | None) -> None:
+    """Dates far from today are typing mistakes (and beyond any working calendar): refused, named."""
+    today = timezone.localdate()
+    errors = {name: message for name, day in days.items() if (message := date_out_of_window(day, today))}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _require_active(plan: Plan) -> None:
     if plan.status != PlanStatus.ACTIVE:
         raise ValidationError({"status": _("This plan is closed.")})
@@ -286,6 +295,7 @@ def _save(milestone: Milestone, by, reason: str = "", *, claimed: bool = False) 
     if not claimed:
         Milestone.objects.filter(pk=milestone.pk).update(version=F("version") + 1)
         milestone.version = Milestone.objects.values_list("version", flat=True).get(pk=milestone.pk)
+    check_fields(milestone, ["note", "waive_reason", "actual_date", "manual_date"])
     milestone._history_user = by
     if reason:
         milestone._change_reason = reason.strip()[:100]
@@ -307,6 +317,7 @@ def plan_set_shipping_dates(*, plan: Plan, by, etd: date | None, eta: date | Non
         raise PermissionDenied(_("Only the order's merchandiser, salesperson or a manager may do this."))
     if etd and eta and eta < etd:
         raise ValidationError({"eta": _("ETA cannot be before ETD.")})
+    _check_window(etd=etd, eta=eta)
     take_version(plan, version)
     plan.etd, plan.eta, plan._history_user = etd, eta, by
     plan.save(update_fields=["etd", "eta", "updated_at"])
@@ -320,6 +331,7 @@ def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | Non
         raise ValidationError({"event": _("Unknown event.")})
     if on > (today or timezone.localdate()):
         raise ValidationError({"on": _("An event cannot be recorded in the future.")})
+    _check_window(on=on)
     plan.events = {**plan.events, event: on.isoformat()}
     plan._history_user = by
     plan.save(update_fields=["events", "updated_at"])

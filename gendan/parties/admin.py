@@ -1,7 +1,12 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from gendan.parties.models import Contact, Customer, Supplier
+from gendan.parties.models import Contact, Customer, PaymentTerm, Supplier
+
+
+@admin.register(PaymentTerm)
+class PaymentTermAdmin(SimpleHistoryAdmin):
+    list_display = ("name", "deposit_percent", "balance_condition", "balance_days")
 
 
 class ContactInline(admin.TabularInline):

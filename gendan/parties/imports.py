@@ -4,9 +4,9 @@ from django_countries import countries
 from gendan.accounts.roles import Role
 from gendan.core.imports import Importer
 from gendan.parties.forms import CustomerForm, people_with_role
+from gendan.parties.models import PaymentTerm
 from gendan.parties.selectors import customer_editable_by
 from gendan.parties.services import customer_create, customer_update
-from gendan.sales.models import PaymentTerm
 
 
 class CustomerImportForm(CustomerForm):

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -9,11 +9,36 @@ from gendan.core.history import business_history
 from gendan.core.text import NormalizedCodeMixin
 from gendan.core.trade import DocumentLanguage, Incoterm
 from gendan.core.validators import validate_currency
-from gendan.parties.choices import CustomerGrade, SupplierKind
+from gendan.parties.choices import BalanceCondition, CustomerGrade, SupplierKind
 
 code_field = lambda: models.CharField(  # noqa: E731
     _("code"), max_length=20, unique=True, help_text=_("Short unique code, e.g. ACME-US.")
 )
+
+
+class PaymentTerm(models.Model):
+    """A payment term the company offers, e.g. “T/T 30% deposit, 70% against copy B/L”."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    deposit_percent = models.DecimalField(
+        _("deposit %"), max_digits=5, decimal_places=2, default=0,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    balance_condition = models.CharField(_("balance condition"), max_length=20, choices=BalanceCondition.choices)
+    balance_days = models.PositiveIntegerField(
+        _("days"), default=0, help_text=_("Calendar days for usance L/C, D/A or O/A.")
+    )
+    # The tables keep the names they had when payment terms lived in sales.
+    history = business_history(table_name="sales_historicalpaymentterm")
+
+    class Meta:
+        db_table = "sales_paymentterm"
+        verbose_name = _("payment term")
+        verbose_name_plural = _("payment terms")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -35,7 +60,7 @@ class Customer(NormalizedCodeMixin, models.Model):
     address = models.TextField(_("address"), blank=True)
     currency = models.CharField(_("default currency"), max_length=3, default="USD", validators=[validate_currency])
     payment_term = models.ForeignKey(
-        "sales.PaymentTerm", verbose_name=_("default payment terms"), on_delete=models.PROTECT, null=True, blank=True
+        PaymentTerm, verbose_name=_("default payment terms"), on_delete=models.PROTECT, null=True, blank=True
     )
     incoterm = models.CharField(_("default Incoterm"), max_length=3, choices=Incoterm.choices, default=Incoterm.FOB)
     incoterm_place = models.CharField(_("default named place"), max_length=100, blank=True)

@@ -23,24 +23,6 @@ def customer_editable_by(*, user, customer: Customer) -> bool:
     return user.has_perm("parties.view_all_customers") or customer.owner_id == user.id
 
 
-def customers_for_new_order(*, user) -> QuerySet[Customer]:
-    """Customers the user may open an order for: their own, or all for managers."""
-    customers = Customer.objects.filter(is_active=True)
-    if user.has_perm("parties.view_all_customers") and user.has_perm("sales.add_salesorder"):
-        return customers
-    if not user.has_perm("sales.add_salesorder"):
-        return customers.none()
-    return customers.filter(Q(owner=user) | Q(merchandiser=user))
-
-
-def customer_may_order(*, user, customer: Customer) -> bool:
-    if not customer.is_active or not user.has_perm("sales.add_salesorder"):
-        return False
-    if user.has_perm("parties.view_all_customers"):
-        return True
-    return user.id in (customer.owner_id, customer.merchandiser_id)
-
-
 def supplier_list_visible_to(*, user) -> QuerySet[Supplier]:
     if not user.has_perm("parties.view_supplier"):
         return Supplier.objects.none()

@@ -23,7 +23,6 @@ from gendan.parties.services import (
     supplier_create,
     supplier_update,
 )
-from gendan.sales.selectors import order_list_visible_to
 
 CUSTOMER_COLUMNS = [
     (gettext_lazy("Code"), lambda c: c.code),
@@ -50,9 +49,8 @@ def customer_list(request):
 @login_required
 def customer_detail(request, pk):
     customer = get_object_or_404(customer_list_visible_to(user=request.user), pk=pk)
-    orders = order_list_visible_to(user=request.user).filter(customer=customer).order_by("-order_date")[:20]
     return render(request, "parties/customer_detail.html", {
-        "customer": customer, "orders": orders, "history": history_of(customer),
+        "customer": customer, "history": history_of(customer),
         "can_edit": customer_editable_by(user=request.user, customer=customer),
     })
 

@@ -1,12 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from gendan.sales.models import OrderRevision, PaymentTerm, SalesOrder, SalesOrderLine
-
-
-@admin.register(PaymentTerm)
-class PaymentTermAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "deposit_percent", "balance_condition", "balance_days")
+from gendan.sales.models import OrderRevision, SalesOrder, SalesOrderLine
 
 
 class LineInline(admin.TabularInline):

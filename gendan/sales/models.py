@@ -14,11 +14,12 @@ from gendan.core.history import business_history
 from gendan.core.money import round_amount
 from gendan.core.trade import Incoterm, Unit
 from gendan.core.validators import validate_currency
+from gendan.parties.choices import BalanceCondition
+from gendan.parties.models import PaymentTerm
 from gendan.sales.choices import (
     EDITABLE_STATES,
     ORDER_MOVES,
     REVISED_STATES,
-    BalanceCondition,
     FollowupDepth,
     OrderStatus,
     TransportMode,
@@ -43,28 +44,6 @@ class ReadableDecimalField(models.DecimalField):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
 
-
-class PaymentTerm(models.Model):
-    """A payment term the company offers, e.g. “T/T 30% deposit, 70% against copy B/L”."""
-
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    deposit_percent = models.DecimalField(
-        _("deposit %"), max_digits=5, decimal_places=2, default=0,
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    balance_condition = models.CharField(_("balance condition"), max_length=20, choices=BalanceCondition.choices)
-    balance_days = models.PositiveIntegerField(
-        _("days"), default=0, help_text=_("Calendar days for usance L/C, D/A or O/A.")
-    )
-    history = business_history()
-
-    class Meta:
-        verbose_name = _("payment term")
-        verbose_name_plural = _("payment terms")
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SalesOrderQuerySet(models.QuerySet):

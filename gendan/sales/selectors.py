@@ -2,6 +2,7 @@
 
 from django.db.models import Count, Q, QuerySet
 
+from gendan.parties.models import Customer
 from gendan.sales.choices import ACTIVE_STATES, OrderStatus
 from gendan.sales.models import SalesOrder
 
@@ -31,3 +32,21 @@ def order_counts_by_status(*, user) -> dict[str, int]:
     counts = {status: 0 for status in OrderStatus.values}
     counts.update({row["status"]: row["n"] for row in rows})
     return counts
+
+
+def customers_for_new_order(*, user) -> QuerySet[Customer]:
+    """Customers the user may open an order for: their own, or all for managers."""
+    customers = Customer.objects.filter(is_active=True)
+    if user.has_perm("parties.view_all_customers") and user.has_perm("sales.add_salesorder"):
+        return customers
+    if not user.has_perm("sales.add_salesorder"):
+        return customers.none()
+    return customers.filter(Q(owner=user) | Q(merchandiser=user))
+
+
+def customer_may_order(*, user, customer: Customer) -> bool:
+    if not customer.is_active or not user.has_perm("sales.add_salesorder"):
+        return False
+    if user.has_perm("parties.view_all_customers"):
+        return True
+    return user.id in (customer.owner_id, customer.merchandiser_id)

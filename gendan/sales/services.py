@@ -20,14 +20,14 @@ from gendan.core.errors import ConcurrentChange
 from gendan.core.money import round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
+from gendan.core.records import check_fields
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.core.validators import column_overflows, date_out_of_window
 from gendan.parties.models import Customer
-from gendan.parties.selectors import customer_may_order
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
-from gendan.sales.selectors import order_editable_by, order_list_visible_to
+from gendan.sales.selectors import customer_may_order, order_editable_by, order_list_visible_to
 from gendan.sales.signals import order_header_changed, order_status_changed
 
 HEADER_FIELDS = [
@@ -96,7 +96,7 @@ def order_defaults(customer: Customer) -> dict:
 def _check_header(order: SalesOrder, dates: list[str] | None = None) -> None:
     """The header's rules; `dates` are checked against the window around today (on an edit, only those
     changed: an old order keeps its order date)."""
-    errors = {}
+    errors = _field_errors(order, HEADER_FIELDS)
     if not order.incoterm_place:
         errors["incoterm_place"] = _("An Incoterm needs its named place, e.g. FOB Ningbo.")
     for name in ("requested_ex_factory", "confirmed_ex_factory"):
@@ -146,8 +146,16 @@ def _customer_item_numbers(customer_id: int, product_ids: list[int]) -> dict[int
     return dict(rows.values_list("product_id", "item_no"))
 
 
+def _field_errors(record, names: list[str]) -> dict:
+    try:
+        check_fields(record, names)
+    except ValidationError as error:
+        return dict(error.message_dict)
+    return {}
+
+
 def _check_line(line: SalesOrderLine) -> None:
-    errors = {}
+    errors = _field_errors(line, LINE_FIELDS)
     if line.quantity is None or line.quantity <= 0:
         errors["quantity"] = _("Quantity must be greater than zero.")
     if line.unit_price is None or line.unit_price < 0:
@@ -247,16 +255,17 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
         if order.version != version:  # nothing to change, but the user is looking at an old order
             raise ConcurrentChange(order)
         return order
+    changed = {c["field"] for c in diff}
     _claim_for_edit(order, by=by, version=version)
     for name, value in changes.items():
         setattr(order, name, value)
-    _check_header(order, dates=[name for name in ORDER_DATES if any(c["field"] == name for c in diff)])
+    _check_header(order, dates=[name for name in ORDER_DATES if name in changed])
     order._history_user = by
     order.save(update_fields=[*changes, "updated_at"])
     if "currency" in changes:
         _recompute_line_amounts(order)
     _revise(order, by=by, changes=diff, reason=reason)
-    order_header_changed.send(sender=SalesOrder, order=order, fields={c["field"] for c in diff}, by=by)
+    order_header_changed.send(sender=SalesOrder, order=order, fields=changed, by=by)
     return order
 
 
@@ -518,7 +527,9 @@ def transitions_available(*, order: SalesOrder, user) -> list[str]:
 def order_attachment_add(*, order: SalesOrder, by, file, description: str = "") -> OrderAttachment:
     _require_editor(order, by)
     check_upload(file, field="file")
-    attachment = OrderAttachment.objects.create(order=order, file=file, description=description, uploaded_by=by)
+    attachment = OrderAttachment(order=order, file=file, description=description, uploaded_by=by)
+    check_fields(attachment, ["description"])
+    attachment.save()
     OrderEvent.objects.create(order=order, kind="attachment", note=str(attachment), by=by)
     return attachment
 

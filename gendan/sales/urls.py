@@ -6,6 +6,7 @@ app_name = "sales"
 urlpatterns = [
     path("", views.order_list, name="order_list"),
     path("new/", views.order_create, name="order_create"),
+    path("customer/<int:customer_pk>/", views.customer_orders, name="customer_orders"),
     path("<int:pk>/", views.order_detail, name="order_detail"),
     path("<int:pk>/edit/", views.order_edit, name="order_edit"),
     path("<int:pk>/lines/add/", views.line_add, name="line_add"),

@@ -13,14 +13,15 @@ from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
-from gendan.parties.selectors import customers_for_new_order
+from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales import services
 from gendan.sales.filters import OrderFilter
 from gendan.sales.forms import AttachmentForm, LineForm, OrderForm, ReasonForm
 from gendan.sales.models import SalesOrder, SalesOrderLine
-from gendan.sales.selectors import order_editable_by, order_list_visible_to
+from gendan.sales.selectors import customers_for_new_order, order_editable_by, order_list_visible_to
 from gendan.sales.services import order_defaults
 
+RECENT_ORDERS = 20  # on a customer's page
 ORDER_COLUMNS = [
     (gettext_lazy("Order no."), lambda o: o.number),
     (gettext_lazy("Status"), lambda o: o.get_status_display()),
@@ -59,6 +60,17 @@ def order_list(request):
     orders = order_list_visible_to(user=request.user)
     context, export = filtered_list(request, orders, OrderFilter, columns=ORDER_COLUMNS, filename="orders")
     return export or render(request, "sales/order_list.html", context)
+
+
+@login_required
+def customer_orders(request, customer_pk):
+    """A customer's recent orders, for the customer's page (which loads them from here: orders are sales')."""
+    if not request.user.has_perm("sales.view_salesorder"):
+        raise PermissionDenied
+    customer = get_object_or_404(customer_list_visible_to(user=request.user), pk=customer_pk)
+    orders = order_list_visible_to(user=request.user).filter(customer=customer).order_by("-order_date", "-pk")
+    return render(request, "sales/includes/customer_orders.html", {
+        "customer": customer, "orders": orders[:RECENT_ORDERS]})
 
 
 def _visible_order(request, pk):

@@ -12,7 +12,8 @@ from gendan.accounts.tests.factories import PASSWORD
 from gendan.catalog.tests.factories import ProductFactory
 from gendan.followup.models import Plan
 from gendan.followup.tests.factories import confirmed_order
-from gendan.sales.models import PaymentTerm, SalesOrder
+from gendan.parties.models import PaymentTerm
+from gendan.sales.models import SalesOrder
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def choose(page, select_id: str, text: str) -> None:
