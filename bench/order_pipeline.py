@@ -36,6 +36,7 @@ from decimal import Decimal
 from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "gendan_bench"
+WARM_UP_ORDERS = 20
 
 
 def say(message: str) -> None:
@@ -278,6 +279,9 @@ def main(argv: list[str] | None = None) -> dict:
         say(f"company: 1 customer, {len(products)} products")
 
         company = {"sales": sales, "manager": manager, "customer": customer, "products": products}
+        # a server pays once what the first orders of a process pay (templates, compiled queries, the working
+        # calendar with its estimated holidays); paid here before the clock starts
+        create_and_confirm(WARM_UP_ORDERS, run=0, **company)
         runs, cpu_runs = [], []
         for run in range(1, args.repeat + 1):
             if args.profile and run == 1:

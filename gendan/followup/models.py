@@ -171,12 +171,16 @@ class Plan(models.Model):
     at_risk = models.BooleanField(_("at risk"), default=False, db_index=True)
     risk_cause = models.ForeignKey("Milestone", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     has_estimated_dates = models.BooleanField(default=False)
+    # Set by a change whose reminders the worker still has to make; cleared by the scan that made them. One
+    # queued task serves every plan marked before it starts (a task per change cost confirming an order
+    # about a millisecond), and a worker killed mid-scan leaves the marks for the next.
+    reminders_wanted_at = models.DateTimeField(null=True, blank=True, editable=False)
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = business_history(excluded_fields=[
         "merchandiser", "salesperson", "projected_ex_factory", "slip_days", "at_risk", "risk_cause",
-        "has_estimated_dates", "version", "updated_at",
+        "has_estimated_dates", "reminders_wanted_at", "version", "updated_at",
     ])
 
     objects = PlanQuerySet.as_manager()
@@ -191,6 +195,8 @@ class Plan(models.Model):
                          condition=AT_RISK),
             models.Index("salesperson", F("slip_days").desc(), "ex_factory", name="followup_at_risk_sales",
                          condition=AT_RISK),
+            models.Index(fields=["reminders_wanted_at"], name="followup_plan_reminders_wanted",
+                         condition=models.Q(reminders_wanted_at__isnull=False)),
         ]
 
     def __str__(self) -> str:

@@ -44,7 +44,7 @@ from gendan.followup.selectors import (
     may_reschedule,
     may_set_shipping_dates,
 )
-from gendan.followup.tasks import scan_plans
+from gendan.followup.tasks import reminders_wanted
 from gendan.sales.choices import FollowupDepth
 from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_list_visible_to
@@ -107,12 +107,15 @@ def plan_create(*, order: SalesOrder, by, template: PlanTemplate | None = None, 
     owners = owners_by_department(order)
     milestones = [_milestone_from(step, plan, owners) for step in template.steps.all() if step_applies(step, order)]
     schedule(plan, milestones, today=today, new=milestones)  # the plan is written once, with its outcome
+    # its first milestones are due within days: their reminders cannot wait for the next scan
+    plan.reminders_wanted_at = None if _deferred() else timezone.now()
     insert_with_history([plan], by=by)
     insert_with_history(milestones, by=by)
     if plan.at_risk:  # already, at confirmation: the milestone causing it has its id only now
         schedule(plan, milestones, today=today)
         save_outcome(plan)
-    _remind(plan)  # its first milestones are due within days: their reminders cannot wait for the next scan
+    if plan.reminders_wanted_at:
+        transaction.on_commit(reminders_wanted)
     return plan
 
 
@@ -127,12 +130,17 @@ def _replanned(plan: Plan, today: date | None = None) -> Plan:
 
 
 def _remind(plan: Plan) -> None:
-    """Once the change is committed, the worker creates the plan's reminders (none inside bulk work)."""
-    if not getattr(_batch, "active", False):
-        transaction.on_commit(lambda: scan_plans.enqueue([plan.pk]))
+    """Once the change is committed, the worker makes the plan's reminders (none inside bulk work)."""
+    if not _deferred():
+        Plan.objects.filter(pk=plan.pk).update(reminders_wanted_at=timezone.now())
+        transaction.on_commit(reminders_wanted)
 
 
 _batch = threading.local()
+
+
+def _deferred() -> bool:
+    return getattr(_batch, "active", False)
 
 
 @contextmanager

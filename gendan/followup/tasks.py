@@ -5,7 +5,8 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from gendan.core.workdays import calendar_pinned
 from gendan.followup import reminders
@@ -35,14 +36,32 @@ def _digests_again_at(moment: datetime | None, day: date) -> None:
         send_digests.using(run_after=moment + reminders.LEASE_MARGIN).enqueue(day.isoformat())
 
 
-@task()
-def scan_plans(plan_ids: list[int]) -> dict:
-    """After changes: the reminders of the plans they touched (e.g. one just went at risk)."""
-    result = reminders.scan(plan_ids=plan_ids)
-    return {"notifications": result.notifications}
-
-
 REPLAN_CHUNK = 2000  # plans re-planned and scanned per transaction
+
+
+@task()
+def scan_wanted_reminders() -> dict:
+    """After changes: the reminders of the plans they touched (a new plan's first steps, one just at risk),
+    i.e. of every plan marked `reminders_wanted_at`. A mark is cleared only if it is not newer than the
+    scan: a plan changed again meanwhile stays marked for the next task."""
+    scanned = notifications = 0
+    while True:
+        started = timezone.now()
+        ids = list(Plan.objects.filter(reminders_wanted_at__lte=started).order_by()
+                   .values_list("pk", flat=True)[:REPLAN_CHUNK])
+        if not ids:
+            return {"plans": scanned, "notifications": notifications}
+        notifications += reminders.scan(plan_ids=ids).notifications
+        Plan.objects.filter(pk__in=ids, reminders_wanted_at__lte=started).update(reminders_wanted_at=None)
+        scanned += len(ids)
+
+
+def reminders_wanted() -> None:
+    """Queue the scan of marked plans, unless one is queued and not started yet: it will see them too."""
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY,
+                                          task_path=scan_wanted_reminders.module_path)
+    if not waiting.exists():
+        scan_wanted_reminders.enqueue()
 
 
 @task()

@@ -155,7 +155,7 @@ def _field_errors(record, names: list[str]) -> dict:
 
 
 def _check_line(line: SalesOrderLine) -> None:
-    errors = _field_errors(line, LINE_FIELDS)
+    errors = _field_errors(line, ["customer_item_no", "description", "unit"])  # the numbers are checked below
     if line.quantity is None or line.quantity <= 0:
         errors["quantity"] = _("Quantity must be greater than zero.")
     if line.unit_price is None or line.unit_price < 0:

@@ -123,11 +123,18 @@ def test_a_change_enqueues_the_scan_of_its_plan(order, merchandiser, django_capt
     with django_capture_on_commit_callbacks(execute=True):
         milestone_reschedule(milestone=review, by=merchandiser, new_date=date(2026, 10, 13), reason="QC away")
     task = DBTaskResult.objects.get()
-    assert task.task_path == "gendan.followup.tasks.scan_plans" and task.args_kwargs["args"] == [[order.plan.pk]]
-    with django_capture_on_commit_callbacks(execute=True), reminders_deferred():
+    assert task.task_path == "gendan.followup.tasks.scan_wanted_reminders"
+    assert Plan.objects.get(pk=order.plan.pk).reminders_wanted_at is not None
+    with django_capture_on_commit_callbacks(execute=True):  # one queued task serves the next change too
         milestone_reschedule(milestone=Milestone.objects.get(pk=review.pk), by=merchandiser,
                              new_date=date(2026, 10, 14), reason="QC still away")
+    assert DBTaskResult.objects.count() == 1
+    Plan.objects.update(reminders_wanted_at=None)
+    with django_capture_on_commit_callbacks(execute=True), reminders_deferred():
+        milestone_reschedule(milestone=Milestone.objects.get(pk=review.pk), by=merchandiser,
+                             new_date=date(2026, 10, 15), reason="QC away all week")
     assert DBTaskResult.objects.count() == 1  # bulk work scans once at its end instead
+    assert Plan.objects.get(pk=order.plan.pk).reminders_wanted_at is None
 
 
 def test_a_departments_orders_at_risk_are_read_plan_by_plan(engineer):
@@ -187,8 +194,9 @@ def test_a_plan_confirmed_after_the_morning_scan_is_reminded_of_its_first_steps_
         client.force_login(sales_manager)
         client.post(reverse("sales:order_transition", args=[new.pk, "confirm"]))
         call_command("db_worker", batch=True, interval=0, verbosity=0)  # what `gendan worker` does next
-    scan = DBTaskResult.objects.get(task_path="gendan.followup.tasks.scan_plans", args_kwargs__args=[[new.plan.pk]])
-    assert scan.status == "SUCCESSFUL"
+    scan = DBTaskResult.objects.get(task_path="gendan.followup.tasks.scan_wanted_reminders")
+    assert scan.status == "SUCCESSFUL" and scan.return_value["plans"] >= 1
+    assert not Plan.objects.filter(reminders_wanted_at__isnull=False).exists()
     soon = Milestone.objects.filter(plan__order=new, due_date__lte=date(2026, 10, 14)).filter(
         Q(owner__isnull=False) | Q(department=Role.ENGINEERING))  # those somebody is there to hear of
     assert "order_review" in [m.code for m in soon]
@@ -237,3 +245,17 @@ def test_a_scan_reads_only_the_reminders_still_missing(order, salesperson, sales
         again = reminders._milestone_reminders(today, due_soon_limit(today, calendar), None)
     assert Milestone.objects.filter(pk__in=[row[5] for row in again], owner__isnull=False).count() == 0
     assert reminders._risk_reminders(None) == []
+
+
+def test_a_plan_changed_again_during_the_scan_stays_marked_for_the_next(order, salesperson, sales_manager,
+                                                                        merchandiser):
+    from gendan.followup.tasks import scan_wanted_reminders
+
+    other = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser)
+    now = timezone.now()
+    Plan.objects.filter(pk=order.plan.pk).update(reminders_wanted_at=now - timedelta(seconds=5))
+    Plan.objects.filter(pk=other.plan.pk).update(reminders_wanted_at=now + timedelta(minutes=1))  # after the start
+    result = scan_wanted_reminders.call()
+    assert result["plans"] == 1
+    assert dict(Plan.objects.values_list("pk", "reminders_wanted_at")) == {
+        order.plan.pk: None, other.plan.pk: now + timedelta(minutes=1)}
