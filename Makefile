@@ -43,7 +43,7 @@ run: $(BIN)/.synced node_modules/.installed $(SECRET_FILE)
 	$(BIN)/gendan collectstatic --noinput -v 0 && \
 	$(BIN)/gendan demo && \
 	{ $(BIN)/gendan worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  echo "Gendan is serving on http://127.0.0.1:8000 (Ctrl-C stops it)"; \
+	  echo "Gendan is serving on http://$${GENDAN_BIND:-127.0.0.1:8000} (Ctrl-C stops it)"; \
 	  $(BIN)/gendan serve; }
 
 test: setup

@@ -18,3 +18,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 # Uploaded files are never served from /media/: views that check who may see them send them (core.uploads).
+
+handler403 = "gendan.core.errorpages.permission_denied"
+handler404 = "gendan.core.errorpages.page_not_found"
