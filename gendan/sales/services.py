@@ -58,8 +58,10 @@ def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **heade
     if not customer_may_order(user=by, customer=customer):
         raise ValidationError({"customer": _("You cannot open orders for this customer.")})
     order = SalesOrder(customer=customer, created_by=by, **order_defaults(customer))
+    started_from = _terms_of(order)
     for name, value in header.items():
         setattr(order, name, value)
+    _terms_follow_payment_term(order, started_from)
     order.order_date = order.order_date or timezone.localdate()
     _check_header(order)
     rows = _build_lines(order, lines, start=1, keyed_by_line=True)
@@ -91,6 +93,26 @@ def order_defaults(customer: Customer) -> dict:
             "balance_days": term.balance_days,
         }
     return defaults
+
+
+TERM_FIELDS = ["deposit_percent", "balance_condition", "balance_days"]
+
+
+def _terms_of(order: SalesOrder) -> dict:
+    return {"payment_term_id": order.payment_term_id, **{name: getattr(order, name) for name in TERM_FIELDS}}
+
+
+def _terms_follow_payment_term(order: SalesOrder, started_from: dict) -> bool:
+    """A new payment term brings its deposit, balance condition and days, unless the caller changed those
+    too (a one-off arrangement): a form that only changes the term must not keep the old term's figures,
+    which would save contradictory terms ("30/70 against copy B/L" with 100 % in advance)."""
+    own_figures = any(getattr(order, name) != started_from[name] for name in TERM_FIELDS)
+    if order.payment_term_id in (None, started_from["payment_term_id"]) or own_figures:
+        return False
+    term = order.payment_term
+    order.deposit_percent, order.balance_condition, order.balance_days = (
+        term.deposit_percent, term.balance_condition, term.balance_days)
+    return True
 
 
 def _check_header(order: SalesOrder, dates: list[str] | None = None) -> None:
@@ -255,13 +277,17 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
         if order.version != version:  # nothing to change, but the user is looking at an old order
             raise ConcurrentChange(order)
         return order
-    changed = {c["field"] for c in diff}
-    _claim_for_edit(order, by=by, version=version)
+    started_from = _terms_of(order)
     for name, value in changes.items():
         setattr(order, name, value)
+    if _terms_follow_payment_term(order, started_from):
+        diff += [_change(order, name, started_from[name], getattr(order, name)) for name in TERM_FIELDS
+                 if getattr(order, name) != started_from[name] and name not in {c["field"] for c in diff}]
+    changed = {c["field"] for c in diff}
+    _claim_for_edit(order, by=by, version=version)
     _check_header(order, dates=[name for name in ORDER_DATES if name in changed])
     order._history_user = by
-    order.save(update_fields=[*changes, "updated_at"])
+    order.save(update_fields=[*(set(changes) | changed), "updated_at"])
     if "currency" in changes:
         _recompute_line_amounts(order)
     _revise(order, by=by, changes=diff, reason=reason)

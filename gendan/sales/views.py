@@ -13,6 +13,7 @@ from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
+from gendan.parties.models import PaymentTerm
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales import services
 from gendan.sales.filters import OrderFilter
@@ -129,7 +130,13 @@ def order_create(request):
             messages.success(request, _("Order %(number)s created. Now add its lines.") % {"number": order.number})
             return redirect(order)
     partial = "#header-form" if request.htmx and request.method == "GET" else ""
-    return render(request, f"sales/order_form.html{partial}", {"form": form})
+    return render(request, f"sales/order_form.html{partial}", {"form": form, "payment_terms": _payment_terms()})
+
+
+def _payment_terms() -> dict:
+    """What each payment term brings to the order form (order_form.js fills the figures in)."""
+    return {term.pk: {"deposit_percent": str(term.deposit_percent), "balance_condition": term.balance_condition,
+                      "balance_days": term.balance_days} for term in PaymentTerm.objects.all()}
 
 
 def _initial_from_customer(customer) -> dict:
@@ -159,7 +166,8 @@ def order_edit(request, pk):
             return redirect(order)
     # A refused form keeps the version it was shown, so saving it again cannot overwrite a newer order.
     version = request.POST.get("version", "") if request.method == "POST" else order.version
-    return render(request, "sales/order_form.html", {"form": form, "order": order, "version": version})
+    return render(request, "sales/order_form.html", {"form": form, "order": order, "version": version,
+                                                     "payment_terms": _payment_terms()})
 
 
 def _version(request) -> int:
