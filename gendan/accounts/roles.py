@@ -40,8 +40,9 @@ _MANAGEMENT = [
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG],
     Role.SALES_MANAGER: _MANAGEMENT,
-    Role.MERCHANDISER: [
-        *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "sales.view_salesorder",
+    Role.MERCHANDISER: [  # builds customer files (seed 001) for the salespeople, and keeps those she looks after
+        *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "parties.add_customer", "parties.change_customer",
+        "sales.view_salesorder",
         "sales.add_salesorder", "sales.change_salesorder", "sales.progress_order", "sales.complete_order",
     ],
     Role.ENGINEERING: [*_DEPARTMENT, *_EDIT_CATALOG],

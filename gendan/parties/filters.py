@@ -23,6 +23,12 @@ class CustomerFilter(StyledFilterSet):
         model = Customer
         fields = ["q", "country", "grade", "owner"]
 
+    def __init__(self, *args, queryset=None, **kwargs):
+        super().__init__(*args, queryset=queryset, **kwargs)
+        if queryset is not None:  # the countries of the customers listed, not all 250
+            present = set(queryset.order_by().values_list("country", flat=True).distinct())
+            self.filters["country"].extra["choices"] = [(code, name) for code, name in countries if code in present]
+
     def search(self, queryset, name, value):
         return queryset.search(value.strip())
 

@@ -10,6 +10,9 @@ def people_with_role(*roles: str):
     return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
 
 
+CUSTOMER_OWNER_ROLES = (Role.SALES, Role.SALES_MANAGER, Role.GENERAL_MANAGER)
+
+
 class CustomerForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     wide_fields = ("address",)
@@ -24,13 +27,16 @@ class CustomerForm(StyledFormMixin, forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people_with_role(Role.SALES, Role.SALES_MANAGER, Role.GENERAL_MANAGER)
+        self.fields["owner"].queryset = people_with_role(*CUSTOMER_OWNER_ROLES)
         self.fields["merchandiser"].queryset = people_with_role(Role.MERCHANDISER)
         self.fields["country"].widget.attrs["class"] += " searchable"
         self.fields["currency"].widget.attrs["maxlength"] = 3
         if user is not None and not user.has_perm("parties.view_all_customers"):
-            # A salesperson's customers are their own; only managers hand them over.
-            self.fields.pop("owner")
+            if user.has_role(Role.SALES) or self.instance.pk:
+                self.fields.pop("owner")  # a salesperson's customers are their own; only managers hand them over
+            else:
+                self.fields.pop("merchandiser")  # a merchandiser's new customer: she keeps it, for a salesperson
+                self.fields["owner"].required = True
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 

@@ -20,7 +20,8 @@ def customer_list_visible_to(*, user) -> QuerySet[Customer]:
 def customer_editable_by(*, user, customer: Customer) -> bool:
     if not user.has_perm("parties.change_customer"):
         return False
-    return user.has_perm("parties.view_all_customers") or customer.owner_id == user.id
+    # the salesperson who owns it, and the merchandiser who keeps its file
+    return user.has_perm("parties.view_all_customers") or user.id in (customer.owner_id, customer.merchandiser_id)
 
 
 def supplier_list_visible_to(*, user) -> QuerySet[Supplier]:

@@ -1,10 +1,12 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from gendan.core.concurrency import take_version
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
+from gendan.accounts.roles import Role
+from gendan.parties.forms import CUSTOMER_OWNER_ROLES, people_with_role
 from gendan.parties.models import Contact, Customer, Supplier
 from gendan.parties.selectors import customer_editable_by
 
@@ -13,7 +15,13 @@ from gendan.parties.selectors import customer_editable_by
 def customer_create(*, by, contacts: list[dict] = (), **fields) -> Customer:
     require_perm(by, "parties.add_customer")
     if not by.has_perm("parties.view_all_customers"):
-        fields["owner"] = by  # a salesperson's new customer is their own
+        if by.has_role(Role.SALES):
+            fields["owner"] = by  # a salesperson's new customer is their own
+        else:
+            fields["merchandiser"] = by  # a merchandiser opens the file for a salesperson and looks after it
+    owner = fields.get("owner")
+    if owner is not None and not people_with_role(*CUSTOMER_OWNER_ROLES).filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": _("Choose a salesperson.")})
     customer = save_record(Customer(), by=by, **fields)
     for data in contacts:
         contact_save(customer=customer, by=by, **data)

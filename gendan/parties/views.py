@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from gendan.accounts.roles import Role
 from gendan.core.errors import ConcurrentChange
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
@@ -58,7 +59,8 @@ def customer_detail(request, pk):
 @login_required
 @permission_required("parties.add_customer", raise_exception=True)
 def customer_create_view(request):
-    form = CustomerForm(request.POST or None, user=request.user, initial={"owner": request.user})
+    initial = {"owner": request.user} if request.user.has_role(Role.SALES) else {}
+    form = CustomerForm(request.POST or None, user=request.user, initial=initial)
     contacts = ContactFormSet(request.POST or None, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         try:

@@ -324,6 +324,8 @@ def order_line_update(
     unknown = set(changes) - set(LINE_FIELDS)
     if unknown:
         raise ValidationError({name: _("This field cannot be changed here.") for name in unknown})
+    if "unit" in changes and not changes["unit"]:  # left empty: the product's unit, as for a new line
+        changes["unit"] = changes.get("product", line.product).unit
     diff = [{"line": line.position, **_change(line, name, getattr(line, name), value)}
             for name, value in changes.items() if getattr(line, name) != value]
     if not diff:

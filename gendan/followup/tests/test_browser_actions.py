@@ -62,6 +62,7 @@ def test_merchandiser_acts_on_the_plan_from_the_order_page(page, live_server, or
     form.locator("form:visible input[name=note]").fill("Signed by all departments")
     page.click("[data-testid=plan-done-submit-order_review]")
     expect(page.locator("[data-testid=actual-order_review]")).to_have_text(today.isoformat())
+    expect(page.locator("[data-testid=note-order_review]")).to_have_text("Signed by all departments")
     stored, history = latest(review)
     assert (stored.status, stored.actual_date, stored.note, stored.done_by, stored.version) == (
         MilestoneStatus.DONE, today, "Signed by all departments", merchandiser, review.version + 1)
