@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
+from gendan.followup.choices import PlanEvent
 from gendan.followup.models import Activity, DelayNotice, PlanTemplate, TemplateMilestone
 from gendan.sales.choices import TransportMode
 
@@ -49,6 +50,12 @@ class ShippingDatesForm(StyledFormMixin, forms.Form):
     version = VersionField()
     etd = forms.DateField(label=_("ETD"), required=False)
     eta = forms.DateField(label=_("ETA"), required=False)
+
+
+class PlanEventForm(StyledFormMixin, forms.Form):
+    version = VersionField()
+    event = forms.ChoiceField(label=_("Event"), choices=PlanEvent.choices)
+    on = forms.DateField(label=_("On"))
 
 
 class DelayNoticeForm(StyledFormMixin, forms.ModelForm):

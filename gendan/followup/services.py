@@ -333,13 +333,19 @@ def plan_set_shipping_dates(*, plan: Plan, by, etd: date | None, eta: date | Non
 
 
 @transaction.atomic
-def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | None = None) -> Plan:
+def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | None = None,
+                      version: int | None = None) -> Plan:
+    """The customer received the samples, or the goods: the steps anchored on it get their dates."""
     _require_visible(by, plan.order)
+    if not may_set_shipping_dates(by, plan.order):
+        raise PermissionDenied(_("Only the order's merchandiser, salesperson or a manager may do this."))
     if event not in PlanEvent.values:
         raise ValidationError({"event": _("Unknown event.")})
     if on > (today or timezone.localdate()):
         raise ValidationError({"on": _("An event cannot be recorded in the future.")})
     _check_window(on=on)
+    if version is not None:
+        take_version(plan, version)
     plan.events = {**plan.events, event: on.isoformat()}
     plan._history_user = by
     plan.save(update_fields=["events", "updated_at"])

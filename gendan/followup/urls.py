@@ -9,6 +9,7 @@ urlpatterns = [
     path("orders/<int:order_pk>/plan/", views.order_plan, name="order_plan"),
     path("orders/<int:order_pk>/activities/", views.activity_add, name="activity_add"),
     path("orders/<int:order_pk>/shipping-dates/", views.plan_shipping_dates, name="plan_shipping_dates"),
+    path("orders/<int:order_pk>/events/", views.plan_event, name="plan_event"),
     path("orders/<int:order_pk>/delay-notice/", views.delay_notice_draft, name="delay_notice_draft"),
     path("delay-notices/<int:pk>/", views.delay_notice, name="delay_notice"),
     path("templates/", views.template_list, name="template_list"),

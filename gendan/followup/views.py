@@ -1,5 +1,6 @@
 
 from copy import copy
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,13 +20,14 @@ from gendan.core.history import history_of
 from gendan.core.uploads import file_response
 from gendan.core.workdays import WorkCalendar
 from gendan.followup import feeds, services, template_services
-from gendan.followup.choices import MilestoneStatus, PlanStatus
+from gendan.followup.choices import MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.feeds import calendar_for
 from gendan.followup.filters import PlanFilter
 from gendan.followup.forms import (
     ActivityForm,
     DelayNoticeForm,
     DoneForm,
+    PlanEventForm,
     ReasonForm,
     RescheduleForm,
     ShippingDatesForm,
@@ -244,6 +246,28 @@ def plan_shipping_dates(request, order_pk):
     return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
 
 
+@login_required
+@require_POST
+def plan_event(request, order_pk):
+    order = _visible_order(request, order_pk)
+    plan = plan_for_order(order)
+    if plan is None:
+        raise Http404
+    form = PlanEventForm(request.POST)
+    if form.is_valid():
+        try:
+            services.plan_record_event(plan=plan, by=request.user, **form.cleaned_data)
+            messages.success(request, _("%(event)s recorded; the steps that wait for it are dated.") % {
+                "event": PlanEvent(form.cleaned_data["event"]).label})
+        except PermissionDenied as error:
+            return _refused(request, order, error)
+        except (ValidationError, ConcurrentChange) as error:
+            messages.error(request, error_text(error))
+    else:
+        messages.error(request, error_text(ValidationError(form.errors)))
+    return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
+
+
 def _plan_context(request, order) -> dict:
     plan = plan_for_order(order)
     today = timezone.localdate()
@@ -270,6 +294,8 @@ def _plan_context(request, order) -> dict:
         "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
         "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
         "may_set_dates": may_set_shipping_dates(user, order),
+        "events": [(PlanEvent(code).label, date.fromisoformat(on)) for code, on in plan.events.items()],
+        "event_choices": PlanEvent.choices,
         "may_notify": may_notify_customer(user, order),
     })
     return context

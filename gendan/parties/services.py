@@ -2,10 +2,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from gendan.accounts.roles import Role
 from gendan.core.concurrency import take_version
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
-from gendan.accounts.roles import Role
 from gendan.parties.forms import CUSTOMER_OWNER_ROLES, people_with_role
 from gendan.parties.models import Contact, Customer, Supplier
 from gendan.parties.selectors import customer_editable_by

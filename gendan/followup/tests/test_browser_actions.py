@@ -153,3 +153,36 @@ def test_merchandiser_notes_reschedules_and_completes_from_the_cockpit(page, liv
     assert stored.manual_date == today + timedelta(days=20)
     assert (history.history_change_reason, history.history_user) == ("Artwork promised for next week", merchandiser)
     assert not [p for p in problems if "Alpine" in p or "not defined" in p], problems
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_merchandiser_records_that_the_samples_arrived(page, live_server, salesperson, sales_manager, merchandiser,
+                                                      width):
+    """Finding 9: "sample delivered" could only be recorded by code, so the customer's 3-working-day sign-off
+    never got a date."""
+    today = timezone.localdate()
+    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
+                            confirm_on=today - timedelta(days=14), ex_factory=today + timedelta(days=50),
+                            needs_samples=True)
+    approval = Milestone.objects.get(plan__order=order, code="sample_approved")
+    assert approval.due_date is None  # waits for its event
+    log_in(page, live_server, merchandiser, width)
+    open_plan(page, live_server, order)
+    form = page.locator("[data-testid=plan-event-form]")
+    form.locator("select[name=event]").select_option("sample_delivered")
+    form.locator("input[name=on]").fill((today - timedelta(days=1)).isoformat())
+    page.click("[data-testid=plan-event-submit]")
+    expect(page.locator("[data-testid=plan-event]")).to_contain_text((today - timedelta(days=1)).isoformat())
+    plan = order.plan
+    plan.refresh_from_db()
+    assert plan.events == {"sample_delivered": (today - timedelta(days=1)).isoformat()}
+    latest_plan = plan.history.order_by("-history_date", "-history_id")[0]
+    assert (latest_plan.history_user, latest_plan.events) == (merchandiser, plan.events)
+    assert Milestone.objects.get(pk=approval.pk).due_date is not None
+
+
+def test_engineering_may_not_record_plan_events(page, live_server, order, engineer):
+    log_in(page, live_server, engineer, 390)
+    open_plan(page, live_server, order)
+    expect(page.locator("[data-testid=plan-milestones]")).to_be_visible()
+    expect(page.locator("[data-testid=plan-event-form]")).to_have_count(0)
