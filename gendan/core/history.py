@@ -1,9 +1,11 @@
 """Reading the change history that django-simple-history keeps for every business record."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 
+from django.utils.translation import gettext as _
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
 
@@ -13,25 +15,52 @@ class HistoryEntry:
     when: datetime
     who: object
     kind: str  # "+" created, "~" changed, "-" deleted
-    changes: list[tuple[str, object, object]]  # (field label, old, new)
+    changes: list[tuple[str, str, str]]  # (field label, old, new), as a person reads them
+    subject: str = ""  # what changed, when it is not the record itself (e.g. "Line 2")
 
 
 def history_of(obj, limit: int = 50) -> list[HistoryEntry]:
-    records = list(obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1])
+    """The record's changes, newest first: who, when, and each field's old and new value as shown."""
+    rows = obj.history.select_related("history_user").order_by("-history_date", "-history_id")[: limit + 1]
+    return entries_of(list(rows), type(obj))[:limit]
+
+
+def entries_of(rows: list, model, subject=lambda row: "") -> list[HistoryEntry]:
+    """History rows (of one or several records of `model`, newest first) as entries: each row compared with
+    the same record's row before it; a change that touched no field shown is left out."""
+    previous = {}
+    for row in reversed(rows):  # oldest first, so each row finds the one before it
+        previous[row.history_id] = previous.get(("last", row.id))
+        previous[("last", row.id)] = row
     entries = []
-    for newer, older in zip(records, records[1:] + [None], strict=False):
-        if len(entries) == limit:
-            break
-        changes = []
-        if older is not None:
-            delta = newer.diff_against(older)
-            for change in delta.changes:
-                field = obj._meta.get_field(change.field)
-                changes.append((str(field.verbose_name), change.old, change.new))
-        if older is not None and not changes:
+    for row in rows:
+        older = previous[row.history_id]
+        changes = [] if older is None else [
+            (str(model._meta.get_field(c.field).verbose_name), *(shown(model, c.field, v) for v in (c.old, c.new)))
+            for c in row.diff_against(older).changes]
+        if older is not None and row.history_type == "~" and not changes:
             continue
-        entries.append(HistoryEntry(newer.history_date, newer.history_user, newer.history_type, changes))
+        entries.append(HistoryEntry(row.history_date, row.history_user, row.history_type, changes, subject(row)))
     return entries
+
+
+def shown(model, name: str, value) -> str:
+    """A stored value as a person reads it: a choice's label, yes/no, the related record, grouped digits."""
+    field = model._meta.get_field(name)
+    if value is None or value == "":
+        return ""
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if field.is_relation:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else f"#{value}"
+    if isinstance(value, Decimal):
+        return f"{value:,}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
 
 
 class CachedHistoryManager(HistoryManager):

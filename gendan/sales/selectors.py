@@ -1,6 +1,7 @@
 """Who sees and who may change which order. Views, API, exports and search all start here."""
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from gendan.parties.models import Customer
 from gendan.sales.choices import ACTIVE_STATES, OrderStatus
@@ -50,3 +51,15 @@ def customer_may_order(*, user, customer: Customer) -> bool:
     if user.has_perm("parties.view_all_customers"):
         return True
     return user.id in (customer.owner_id, customer.merchandiser_id)
+
+
+def order_change_log(order: SalesOrder, limit: int = 30) -> list:
+    """The order's changes, newest first: its header's and its lines' (added, changed, removed), each with
+    who, when and the fields' old and new values. Status moves are the order's events, shown beside."""
+    from gendan.core.history import entries_of, history_of
+    from gendan.sales.models import SalesOrderLine
+
+    rows = list(SalesOrderLine.history.filter(order_id=order.pk).select_related("history_user")
+                .order_by("-history_date", "-history_id")[: limit * 3])
+    lines = entries_of(rows, SalesOrderLine, subject=lambda row: _("Line %(n)s") % {"n": row.position})
+    return sorted([*history_of(order, limit), *lines], key=lambda e: e.when, reverse=True)[:limit]

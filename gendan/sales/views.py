@@ -11,7 +11,6 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
-from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.parties.models import PaymentTerm
 from gendan.parties.selectors import customer_list_visible_to
@@ -19,7 +18,12 @@ from gendan.sales import services
 from gendan.sales.filters import OrderFilter
 from gendan.sales.forms import AttachmentForm, LineForm, OrderForm, ReasonForm
 from gendan.sales.models import SalesOrder, SalesOrderLine
-from gendan.sales.selectors import customers_for_new_order, order_editable_by, order_list_visible_to
+from gendan.sales.selectors import (
+    customers_for_new_order,
+    order_change_log,
+    order_editable_by,
+    order_list_visible_to,
+)
 from gendan.sales.services import order_defaults
 
 RECENT_ORDERS = 20  # on a customer's page
@@ -108,7 +112,7 @@ def _detail_context(request, order, **extra) -> dict:
         "events": order.events.select_related("by")[:30],
         "attachments": order.attachments.select_related("uploaded_by"),
         "attachment_form": AttachmentForm() if editable else None,
-        "history": history_of(order, limit=20),
+        "history": order_change_log(order),
         **extra,
     }
 
