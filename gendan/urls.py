@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from gendan.accounts import views as accounts_views
 from gendan.api.errors import not_found as api_not_found
 from gendan.followup import views as followup_views
 
 urlpatterns = [
     path("", followup_views.cockpit, name="home"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", accounts_views.language_switch, name="set_language"),
     path("accounts/", include("gendan.accounts.urls")),
     path("customers/", include("gendan.parties.urls")),
     path("products/", include("gendan.catalog.urls")),

@@ -7,11 +7,13 @@ from django.utils.cache import add_never_cache_headers
 
 
 class CompanyLanguageMiddleware(LocaleMiddleware):
-    """Chinese first: the language is the one the user picked (cookie), else the company's default —
-    never guessed from the browser, whose language on a shop-floor PC says little about its user."""
+    """Chinese first: the language is the one the user chose (their profile; before logging in, the cookie
+    the language switch sets), else the company's default — never guessed from the browser, whose language
+    on a shop-floor PC says little about its user. Runs after authentication."""
 
     def process_request(self, request):
-        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") or request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if language not in dict(settings.LANGUAGES):
             language = settings.LANGUAGE_CODE
         translation.activate(language)

@@ -74,6 +74,16 @@ def test_one_morning_digest_per_person_through_a_real_smtp_server(smtp_server, o
     assert mail["message"].get_body(("html",)) is not None
 
 
+def test_each_digest_is_in_its_readers_language(smtp_server, order, engineer, merchandiser):
+    engineer.language = "en"
+    engineer.save(update_fields=["language"])
+    reminders.scan(now=moment(date(2026, 10, 12), 7, 30))
+    english = next(m for m in smtp_server if m["to"] == [engineer.email])
+    chinese = next(m for m in smtp_server if m["to"] == [merchandiser.email])  # the company's default
+    assert english["message"]["Subject"].startswith("Gendan 2026-10-12:") and "overdue" in english["message"]["Subject"]
+    assert "逾期" in chinese["message"]["Subject"]
+
+
 def test_a_digest_claimed_by_a_killed_worker_goes_out_once_within_minutes(smtp_server, order, engineer):
     morning = moment(date(2026, 10, 12), 7, 30)
     reminders.scan(now=morning - timedelta(hours=2))  # notifications exist
