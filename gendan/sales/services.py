@@ -277,6 +277,7 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
         if order.version != version:  # nothing to change, but the user is looking at an old order
             raise ConcurrentChange(order)
         return order
+    _claim_for_edit(order, by=by, version=version)  # keeps the confirmed order as it was, before any change
     started_from = _terms_of(order)
     for name, value in changes.items():
         setattr(order, name, value)
@@ -284,7 +285,6 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
         diff += [_change(order, name, started_from[name], getattr(order, name)) for name in TERM_FIELDS
                  if getattr(order, name) != started_from[name] and name not in {c["field"] for c in diff}]
     changed = {c["field"] for c in diff}
-    _claim_for_edit(order, by=by, version=version)
     _check_header(order, dates=[name for name in ORDER_DATES if name in changed])
     order._history_user = by
     order.save(update_fields=[*(set(changes) | changed), "updated_at"])

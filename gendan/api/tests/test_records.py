@@ -71,14 +71,32 @@ def test_customer_code_stays_unique_on_update(api, salesperson, customer):
     assert same.status_code == 200
 
 
-def test_merchandiser_reads_customer_but_cannot_change_it(api, merchandiser, customer):
+def test_merchandiser_keeps_the_file_she_looks_after_but_not_anothers(api, merchandiser, other_merchandiser,
+                                                                      customer):
+    """She keeps the files of the customers she looks after (seed 001); another merchandiser's are read-only."""
     client = api(merchandiser)
-    assert client.get(f"/api/v1/customers/{customer.pk}/").status_code == 200
     response = client.patch(f"/api/v1/customers/{customer.pk}/", {"notes": "mine", "version": 0}, format="json")
+    assert response.status_code == 200, response.content
+    other = api(other_merchandiser)
+    assert other.get(f"/api/v1/customers/{customer.pk}/").status_code == 404  # not hers to see
+    customer.refresh_from_db()
+    assert customer.notes == "mine" and customer.version == 1
+    assert customer.history.latest("history_date").history_user == merchandiser
+
+
+def test_merchandiser_cannot_change_a_customer_she_only_sees_through_an_order(api, merchandiser, salesperson):
+    from gendan.parties.tests.factories import CustomerFactory
+    from gendan.sales.tests.factories import make_order
+
+    theirs = CustomerFactory(owner=salesperson, incoterm_place="Ningbo")
+    make_order(by=salesperson, customer=theirs, merchandiser=merchandiser)
+    client = api(merchandiser)
+    assert client.get(f"/api/v1/customers/{theirs.pk}/").status_code == 200
+    response = client.patch(f"/api/v1/customers/{theirs.pk}/", {"notes": "mine", "version": 0}, format="json")
     assert response.status_code == 403
     assert response.json() == {"detail": "You cannot change this customer.", "code": "permission_denied"}
-    customer.refresh_from_db()
-    assert customer.notes == "" and customer.version == 0
+    theirs.refresh_from_db()
+    assert theirs.notes == "" and theirs.version == 0
 
 
 def test_add_contact(api, salesperson, customer):
