@@ -1,6 +1,6 @@
 
 from copy import copy
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -268,6 +268,23 @@ def plan_event(request, order_pk):
     return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
 
 
+def _shipping_outlook(plan, rows, today) -> dict:
+    """What the plan says about leaving the factory and sailing, in dates people can act on. ETD and ETA not
+    yet entered are shown as estimated from the projected ex-factory date (port days, transit days). When the
+    ex-factory date agreed is past and the goods have not left, a projection of "tomorrow" would mislead: the
+    page says how late it is and asks for a new date (moved on the order)."""
+    ex_step = next((m for m in rows if m.is_ex_factory), None)
+    stalled = ex_step is not None and ex_step.status == MilestoneStatus.OPEN and ex_step.due_date is not None \
+        and ex_step.due_date < today
+    leaves = plan.projected_ex_factory or plan.ex_factory
+    etd = plan.etd or (leaves + timedelta(days=plan.port_days))
+    return {
+        "ex_factory_overdue_days": (today - ex_step.due_date).days if stalled else 0,
+        "shown_etd": etd, "etd_estimated": plan.etd is None,
+        "shown_eta": plan.eta or (etd + timedelta(days=plan.transit_days)), "eta_estimated": plan.eta is None,
+    }
+
+
 def _plan_context(request, order) -> dict:
     plan = plan_for_order(order)
     today = timezone.localdate()
@@ -297,6 +314,7 @@ def _plan_context(request, order) -> dict:
         "events": [(PlanEvent(code).label, date.fromisoformat(on)) for code, on in plan.events.items()],
         "event_choices": PlanEvent.choices,
         "may_notify": may_notify_customer(user, order),
+        **_shipping_outlook(plan, rows, today),
     })
     return context
 
