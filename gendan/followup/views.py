@@ -228,37 +228,35 @@ def order_plan(request, order_pk):
 @login_required
 @require_POST
 def plan_shipping_dates(request, order_pk):
-    order = _visible_order(request, order_pk)
-    plan = plan_for_order(order)
-    if plan is None:
-        raise Http404
-    form = ShippingDatesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.plan_set_shipping_dates(plan=plan, by=request.user, **form.cleaned_data)
-            messages.success(request, _("ETD and ETA saved; the plan is re-dated."))
-        except PermissionDenied as error:
-            return _refused(request, order, error)
-        except (ValidationError, ConcurrentChange) as error:
-            messages.error(request, error_text(error))
-    else:
-        messages.error(request, error_text(ValidationError(form.errors)))
-    return render(request, "followup/includes/plan_panel.html", _plan_context(request, order))
+    def save(plan, data):
+        services.plan_set_shipping_dates(plan=plan, by=request.user, **data)
+        return _("ETD and ETA saved; the plan is re-dated.")
+
+    return _plan_form_post(request, order_pk, ShippingDatesForm, save)
 
 
 @login_required
 @require_POST
 def plan_event(request, order_pk):
+    def record(plan, data):
+        services.plan_record_event(plan=plan, by=request.user, **data)
+        event = PlanEvent(data["event"]).label
+        return _("%(event)s recorded; the steps that wait for it are dated.") % {"event": event}
+
+    return _plan_form_post(request, order_pk, PlanEventForm, record)
+
+
+def _plan_form_post(request, order_pk, form_class, perform):
+    """A form of the plan panel posted: `perform(plan, cleaned_data)` returns the success message; the panel
+    comes back with it, or with the refusal."""
     order = _visible_order(request, order_pk)
     plan = plan_for_order(order)
     if plan is None:
         raise Http404
-    form = PlanEventForm(request.POST)
+    form = form_class(request.POST)
     if form.is_valid():
         try:
-            services.plan_record_event(plan=plan, by=request.user, **form.cleaned_data)
-            messages.success(request, _("%(event)s recorded; the steps that wait for it are dated.") % {
-                "event": PlanEvent(form.cleaned_data["event"]).label})
+            messages.success(request, perform(plan, form.cleaned_data))
         except PermissionDenied as error:
             return _refused(request, order, error)
         except (ValidationError, ConcurrentChange) as error:

@@ -282,8 +282,9 @@ def order_update(*, order: SalesOrder, by, version: int, reason: str = "", **cha
     for name, value in changes.items():
         setattr(order, name, value)
     if _terms_follow_payment_term(order, started_from):
+        given = {c["field"] for c in diff}
         diff += [_change(order, name, started_from[name], getattr(order, name)) for name in TERM_FIELDS
-                 if getattr(order, name) != started_from[name] and name not in {c["field"] for c in diff}]
+                 if getattr(order, name) != started_from[name] and name not in given]
     changed = {c["field"] for c in diff}
     _check_header(order, dates=[name for name in ORDER_DATES if name in changed])
     order._history_user = by
