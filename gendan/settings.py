@@ -326,7 +326,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-GENDAN_COMPANY_NAME = os.environ.get("GENDAN_COMPANY_NAME", "Gendan")
 GENDAN_SITE_URL = os.environ.get("GENDAN_SITE_URL", "http://127.0.0.1:8000")
 GENDAN_DIGEST_HOUR = int(os.environ.get("GENDAN_DIGEST_HOUR", 7))  # the morning digest goes out from 07:00
 GENDAN_PERIODIC_TASKS = [  # (task, every N minutes), enqueued by `gendan worker`

@@ -54,7 +54,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
                    "parties.view_all_customers", "sales.complete_order"],
     Role.GENERAL_MANAGER: _MANAGEMENT,
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
-                         "core.change_calendaryear"],
+                         "core.change_calendaryear", "core.change_companyprofile"],
 }
 
 

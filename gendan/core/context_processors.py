@@ -1,7 +1,17 @@
-from django.conf import settings
+from django.utils.functional import lazy
+from django.utils.translation import get_language
+
+
+def _company_name() -> str:
+    from gendan.core.selectors import company_profile
+
+    return company_profile().name_in(get_language() or "zh-hans")
 
 
 def navigation(request):
     user = getattr(request, "user", None)
-    roles = set(user.role_codes()) if user is not None and user.is_authenticated else set()
-    return {"company_name": settings.GENDAN_COMPANY_NAME, "user_roles": roles}
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "company_name": lazy(_company_name, str)() if signed_in else "",  # read only where a page shows it
+        "user_roles": set(user.role_codes()) if signed_in else set(),
+    }

@@ -2,6 +2,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.utils.translation import gettext_lazy as _
 
+from gendan.core.models import CompanyProfile
 from gendan.core.uploads import check_upload
 
 
@@ -85,3 +86,24 @@ class CalendarYearForm(StyledFormMixin, forms.Form):
         if self.notice.errors:
             raise forms.ValidationError(self.notice.errors)
         return self.notice.days
+
+
+class CompanyProfileForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)  # the profile's, as the page showed it
+    website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
+    wide_fields = ("address_zh", "address_en", "logo")
+
+    class Meta:
+        model = CompanyProfile
+        fields = ["name_zh", "name_en", "address_zh", "address_en", "phone", "email", "website", "tax_id", "logo"]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
+
+    def clean_logo(self):
+        logo = self.cleaned_data.get("logo")
+        if logo and logo is not self.instance.logo and hasattr(logo, "content_type"):  # a new upload
+            check_upload(logo, field="logo", extensions=["png", "jpg", "jpeg"])
+        return logo

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -84,3 +85,44 @@ class ScheduledJob(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CompanyProfile(models.Model):
+    """Who we are, as delay notices and documents print it: one row (pk 1), edited by an administrator."""
+
+    ROW = 1
+    name_zh = models.CharField(_("name (Chinese)"), max_length=200, blank=True,
+                               help_text=_("As on the business licence, e.g. 宁波恒泰五金厨具进出口有限公司"))
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True,
+                               help_text=_("As printed on invoices and packing lists"))
+    address_zh = models.CharField(_("address (Chinese)"), max_length=300, blank=True)
+    address_en = models.CharField(_("address (English)"), max_length=300, blank=True)
+    phone = models.CharField(_("phone"), max_length=50, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    tax_id = models.CharField(_("unified social credit code"), max_length=18, blank=True,
+                              help_text=_("统一社会信用代码, 18 characters"),
+                              validators=[RegexValidator(r"^[0-9A-HJ-NPQRTUWXY]{18}$", _(
+                                  "A unified social credit code is 18 digits and capital letters (no I, O, S, V, Z)."))])
+    logo = models.ImageField(_("logo"), upload_to="company/", blank=True,
+                             help_text=_("PNG or JPEG, printed at the top of documents"))
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("company profile")
+        verbose_name_plural = _("company profile")
+
+    def __str__(self) -> str:
+        return self.name_zh or self.name_en or str(_("(company name not entered)"))
+
+    def name_in(self, language: str) -> str:
+        """The name a reader of `language` knows us by, or the other one when only that is entered."""
+        first, second = (self.name_zh, self.name_en) if language.startswith("zh") else (self.name_en, self.name_zh)
+        return first or second
+
+    def address_in(self, language: str) -> str:
+        first, second = ((self.address_zh, self.address_en) if language.startswith("zh")
+                         else (self.address_en, self.address_zh))
+        return first or second

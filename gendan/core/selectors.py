@@ -1,4 +1,5 @@
-"""Reads of what `core` keeps: the working-day calendar as the administrators' page shows it."""
+"""Reads of what `core` keeps: the company profile, and the working-day calendar as the administrators' page
+shows it."""
 
 from __future__ import annotations
 
@@ -10,8 +11,13 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from gendan.core.models import CalendarDay, CalendarYear, DayKind
+from gendan.core.models import CalendarDay, CalendarYear, CompanyProfile, DayKind
 from gendan.core.workdays import estimated_holidays, estimated_years
+
+def company_profile() -> CompanyProfile:
+    """The company as entered by an administrator; an empty, unsaved profile until then."""
+    return CompanyProfile.objects.filter(pk=CompanyProfile.ROW).first() or CompanyProfile(pk=CompanyProfile.ROW)
+
 
 YEAR_STATUS = {
     "package": _("Known (chinese-calendar)"),

@@ -1,4 +1,4 @@
-"""Changes to what `core` keeps for the whole company: the working-day calendar."""
+"""Changes to what `core` keeps for the whole company: the company profile and the working-day calendar."""
 
 from __future__ import annotations
 
@@ -12,12 +12,49 @@ from django.utils.translation import gettext as _
 from gendan.core.calendar_notice import NoticeDay
 from gendan.core.concurrency import take_version
 from gendan.core.errors import ConcurrentChange
-from gendan.core.models import CalendarDay, CalendarYear, DayKind
+from gendan.core.models import CalendarDay, CalendarYear, CompanyProfile, DayKind
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
 from gendan.core.signals import calendar_days_changed
+from gendan.core.uploads import check_upload
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+LOGO_TYPES = ("png", "jpg", "jpeg")
+PROFILE_FIELDS = ("name_zh", "name_en", "address_zh", "address_en", "phone", "email", "website", "tax_id", "logo")
+
+
+@transaction.atomic
+def company_profile_update(*, version: int, by, **changes) -> CompanyProfile:
+    """Save the company's name, address and logo as documents and notices print them. `version` is the one the
+    administrator saw (0 before the profile was first saved); `logo` is a new file, or False to remove it."""
+    require_perm(by, "core.change_companyprofile")
+    unknown = set(changes) - set(PROFILE_FIELDS)
+    if unknown:
+        raise TypeError(f"not profile fields: {', '.join(sorted(unknown))}")
+    if changes.get("logo"):
+        check_upload(changes["logo"], field="logo", extensions=LOGO_TYPES)
+    if changes.get("logo") is False:
+        changes["logo"] = ""
+    profile = CompanyProfile.objects.select_for_update().filter(pk=CompanyProfile.ROW).first()
+    if profile is None:
+        return _first_profile(version, by=by, **changes)
+    take_version(profile, version)
+    old_logo = profile.logo.name
+    profile = save_record(profile, by=by, **changes)
+    if old_logo and profile.logo.name != old_logo:  # replaced or removed: the old file goes once this commits
+        storage = profile.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_logo))
+    return profile
+
+
+def _first_profile(version: int, *, by, **changes) -> CompanyProfile:
+    if version != 0:
+        raise ConcurrentChange(CompanyProfile(pk=CompanyProfile.ROW))
+    try:
+        with transaction.atomic():
+            return save_record(CompanyProfile(pk=CompanyProfile.ROW, version=1), by=by, **changes)
+    except IntegrityError:  # saved meanwhile by another administrator
+        raise ConcurrentChange(CompanyProfile(pk=CompanyProfile.ROW)) from None
 
 
 @transaction.atomic

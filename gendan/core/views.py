@@ -8,13 +8,15 @@ from django.utils.translation import gettext as _
 
 from gendan.core.calendar_notice import as_table
 from gendan.core.errors import ConcurrentChange
-from gendan.core.forms import CalendarYearForm, ImportForm, apply_service_errors
+from gendan.core.forms import CalendarYearForm, CompanyProfileForm, ImportForm, apply_service_errors
+from gendan.core.history import history_of
 from gendan.core.imports import ImportRejected
 from gendan.core.models import CalendarDay, CalendarYear, DayKind
 from gendan.core.permissions import require_perm
-from gendan.core.selectors import calendar_years
-from gendan.core.services import FIRST_YEAR, LAST_YEAR, calendar_year_enter
+from gendan.core.selectors import calendar_years, company_profile
+from gendan.core.services import FIRST_YEAR, LAST_YEAR, calendar_year_enter, company_profile_update
 from gendan.core.workdays import estimated_holidays
+from gendan.core.uploads import file_response
 from gendan.core.xlsx import XLSX_TYPE, workbook_bytes
 
 
@@ -87,3 +89,40 @@ def calendar_year_edit(request, year: int):
         "skipped": form.notice.skipped if form.notice else [],
         "estimated": None if entry else sorted(estimated_holidays(year, get_language() or "").items()),
     })
+
+
+# ---------------------------------------------------------------- the company profile
+
+PROFILE_PERM = "core.change_companyprofile"
+
+
+@login_required
+def company_profile_edit(request):
+    require_perm(request.user, PROFILE_PERM)
+    profile = company_profile()
+    # the form works on its own copy (a ModelForm writes what was posted onto its instance); the service reads
+    # and saves the stored row itself
+    form = CompanyProfileForm(request.POST or None, request.FILES or None, instance=company_profile())
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name != "logo"}
+        if "logo" in request.FILES or form.cleaned_data["logo"] is False:
+            data["logo"] = form.cleaned_data["logo"]
+        try:
+            company_profile_update(version=form.cleaned_data["version"], by=request.user, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except ConcurrentChange as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("The company profile is saved."))
+            return redirect("core:company_profile")
+    return render(request, "core/company_profile.html", {"form": form, "profile": profile,
+                                                          "history": history_of(profile) if profile.version else []})
+
+
+@login_required
+def company_logo(request):
+    profile = company_profile()
+    if not profile.logo:
+        raise Http404
+    return file_response(profile.logo, filename=profile.logo.name.rsplit("/", 1)[-1])

@@ -30,10 +30,12 @@ from gendan.accounts.models import User
 from gendan.accounts.roles import Role, sync_roles
 from gendan.catalog.models import Product
 from gendan.catalog.services import customer_item_set, product_create
+from gendan.core.services import company_profile_update
 from gendan.demo import data
 from gendan.demo import followup as demo_followup
 from gendan.demo.clock import at as _at
 from gendan.demo.clock import clock as _clock
+from gendan.demo.logo import demo_logo
 from gendan.parties.models import Customer, PaymentTerm, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
@@ -157,6 +159,7 @@ class _Builder:
         sync_roles()
         with _clock(_at(self.setup_day, 9, 0)):
             self.make_users()
+            self.make_company_profile()
             self.make_payment_terms()
             self.make_suppliers()
             self.make_products()
@@ -167,6 +170,10 @@ class _Builder:
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
+
+    def make_company_profile(self) -> None:
+        company_profile_update(version=0, by=self.users["admin"], logo=demo_logo(), **data.COMPANY_PROFILE)
+        self.log(f"  company profile: {data.COMPANY_NAME_ZH}")
 
     def make_users(self) -> None:
         password = make_password(data.PASSWORD)  # hashed once: 13 PBKDF2 rounds would take seconds

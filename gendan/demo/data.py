@@ -10,6 +10,17 @@ from gendan.parties.choices import BalanceCondition as BC
 
 COMPANY_NAME_ZH = "宁波恒泰五金厨具进出口有限公司"
 COMPANY_NAME_EN = "Ningbo Hengtai Hardware & Kitchenware Import & Export Co., Ltd."
+COMPANY_PROFILE = {
+    "name_zh": COMPANY_NAME_ZH,
+    "name_en": COMPANY_NAME_EN,
+    "address_zh": "浙江省宁波市鄞州区首南街道天童南路588号宁波商会国贸中心A座1806室",
+    "address_en": "Room 1806, Block A, Ningbo Chamber of Commerce Trade Center, 588 Tiantong South Road, "
+                  "Yinzhou District, Ningbo 315100, Zhejiang, China",
+    "phone": "+86 574 8790 6612",
+    "email": "trade@hengtai-hw.com.cn",
+    "website": "https://www.hengtai-hw.com.cn",
+    "tax_id": "91330212MA2H4K7X3Q",
+}
 EMAIL_DOMAIN = "hengtai-hw.com.cn"
 PASSWORD = "gendan-demo"
 

@@ -22,6 +22,7 @@ from gendan.core.bulk import insert_with_history, update_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.errors import ConcurrentChange
 from gendan.core.records import check_fields
+from gendan.core.selectors import company_profile
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.core.validators import date_out_of_window
@@ -448,6 +449,12 @@ def activity_follow_up_done(*, activity: Activity, by) -> Activity:
 # ---------------------------------------------------------------- delay notices
 
 
+def _signature(language: str) -> dict:
+    company = company_profile()
+    return {"company_name": company.name_in(language), "company_address": company.address_in(language),
+            "company_phone": company.phone}
+
+
 def _notice_language(order: SalesOrder) -> str:
     return order.customer.document_language or "en"
 
@@ -470,7 +477,7 @@ def delay_notice_draft(*, order: SalesOrder, by, today: date | None = None) -> D
         )
         context = {"order": order, "plan": plan, "reason": reason, "new_date": plan.projected_ex_factory,
                    "contact": contacts[0].name if contacts else "", "sender": by,
-                   "company": settings.GENDAN_COMPANY_NAME}
+                   **_signature(language)}
         subject = render_to_string("followup/delay_notice_subject.txt", context).strip()
         body = render_to_string("followup/delay_notice_body.txt", context).strip() + "\n"
     notice = DelayNotice(

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 
+from gendan.core.services import company_profile_update
 from gendan.followup.models import DelayNotice, Plan
 from gendan.followup.replanning import plan_replan
 from gendan.followup.services import (
@@ -88,3 +89,23 @@ def test_recording_a_notice_sent_another_way(salesperson, sales_manager, merchan
     notice = delay_notice_record(notice=delay_notice_draft(order=order, by=merchandiser), by=merchandiser)
     assert notice.status == DelayNotice.Status.RECORDED
     assert order.activities.filter(kind="delay_notice").count() == 1
+
+
+def test_the_notice_is_signed_with_the_company_profile_in_the_customers_language(salesperson, sales_manager,
+                                                                                 merchandiser, administrator):
+    company_profile_update(version=0, by=administrator, name_zh="宁波恒泰五金厨具进出口有限公司",
+                           name_en="Ningbo Hengtai Hardware Co., Ltd.", address_en="588 Tiantong South Road, Ningbo",
+                           address_zh="宁波市鄞州区天童南路588号", phone="+86 574 8790 6612")
+    english = delay_notice_draft(order=at_risk_order(salesperson, sales_manager, merchandiser), by=merchandiser)
+    assert english.body.endswith(f"{merchandiser}\nNingbo Hengtai Hardware Co., Ltd.\n588 Tiantong South Road, "
+                                 "Ningbo\nTel. +86 574 8790 6612\n")
+    assert "Gendan" not in english.body
+    chinese = delay_notice_draft(by=merchandiser, order=at_risk_order(
+        salesperson, sales_manager, merchandiser, document_language="zh-hans"))
+    assert "宁波恒泰五金厨具进出口有限公司\n宁波市鄞州区天童南路588号" in chinese.body
+
+
+def test_before_the_profile_is_entered_the_notice_is_signed_by_the_sender_alone(salesperson, sales_manager,
+                                                                                merchandiser):
+    notice = delay_notice_draft(order=at_risk_order(salesperson, sales_manager, merchandiser), by=merchandiser)
+    assert notice.body.endswith(f"Best regards,\n{merchandiser}\n")
