@@ -87,6 +87,9 @@ class ScheduledJob(models.Model):
         return self.name
 
 
+USCC_MESSAGE = _("A unified social credit code is 18 digits and capital letters (no I, O, S, V, Z).")
+
+
 class CompanyProfile(models.Model):
     """Who we are, as delay notices and documents print it: one row (pk 1), edited by an administrator."""
 
@@ -102,8 +105,7 @@ class CompanyProfile(models.Model):
     website = models.URLField(_("website"), blank=True)
     tax_id = models.CharField(_("unified social credit code"), max_length=18, blank=True,
                               help_text=_("统一社会信用代码, 18 characters"),
-                              validators=[RegexValidator(r"^[0-9A-HJ-NPQRTUWXY]{18}$", _(
-                                  "A unified social credit code is 18 digits and capital letters (no I, O, S, V, Z)."))])
+                              validators=[RegexValidator(r"^[0-9A-HJ-NPQRTUWXY]{18}$", USCC_MESSAGE)])
     logo = models.ImageField(_("logo"), upload_to="company/", blank=True,
                              help_text=_("PNG or JPEG, printed at the top of documents"))
     version = models.PositiveIntegerField(default=0)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan.core.models import CalendarDay, CalendarYear, CompanyProfile, DayKind
 from gendan.core.workdays import estimated_holidays, estimated_years
 
+
 def company_profile() -> CompanyProfile:
     """The company as entered by an administrator; an empty, unsaved profile until then."""
     return CompanyProfile.objects.filter(pk=CompanyProfile.ROW).first() or CompanyProfile(pk=CompanyProfile.ROW)

@@ -15,8 +15,8 @@ from gendan.core.models import CalendarDay, CalendarYear, DayKind
 from gendan.core.permissions import require_perm
 from gendan.core.selectors import calendar_years, company_profile
 from gendan.core.services import FIRST_YEAR, LAST_YEAR, calendar_year_enter, company_profile_update
-from gendan.core.workdays import estimated_holidays
 from gendan.core.uploads import file_response
+from gendan.core.workdays import estimated_holidays
 from gendan.core.xlsx import XLSX_TYPE, workbook_bytes
 
 
