@@ -192,10 +192,9 @@ class _Builder:
 
     def make_payment_terms(self) -> None:
         self.terms = {}
-        for name, deposit, condition, days in data.PAYMENT_TERMS:
-            self.terms[name], _created = PaymentTerm.objects.get_or_create(
-                name=name, defaults={"deposit_percent": deposit, "balance_condition": condition, "balance_days": days}
-            )
+        for name, deposit, condition, days, name_zh in data.PAYMENT_TERMS:
+            self.terms[name], _created = PaymentTerm.objects.get_or_create(name=name, defaults={
+                "name_zh": name_zh, "deposit_percent": deposit, "balance_condition": condition, "balance_days": days})
         self.made["payment_terms"] = len(self.terms)
 
     def make_suppliers(self) -> None:

@@ -41,18 +41,17 @@ USERS = [
     ("admin", "林峰", Role.ADMINISTRATOR, "+86 137 0574 9900"),
 ]
 
-# name, deposit %, balance condition, days
-PAYMENT_TERMS = [
-    ("T/T 30% deposit, 70% against copy B/L", 30, BC.AGAINST_COPY_BL, 0),
-    ("T/T 30% deposit, 70% before shipment", 30, BC.BEFORE_SHIPMENT, 0),
-    ("T/T 50% deposit, 50% against copy B/L", 50, BC.AGAINST_COPY_BL, 0),
-    ("100% T/T in advance", 100, BC.IN_ADVANCE, 0),
-    ("L/C at sight", 0, BC.LC_AT_SIGHT, 0),
-    ("L/C 60 days after B/L date", 0, BC.LC_USANCE, 60),
-    ("D/P at sight", 0, BC.DP_AT_SIGHT, 0),
-    ("D/A 60 days", 0, BC.DA, 60),
-    ("O/A 30 days after B/L date", 0, BC.OPEN_ACCOUNT, 30),
-    ("O/A 60 days after B/L date", 0, BC.OPEN_ACCOUNT, 60),
+PAYMENT_TERMS = [  # name (as documents print it), deposit %, balance condition, days, Chinese name
+    ("T/T 30% deposit, 70% against copy B/L", 30, BC.AGAINST_COPY_BL, 0, "电汇 30% 定金，70% 见提单副本付款"),
+    ("T/T 30% deposit, 70% before shipment", 30, BC.BEFORE_SHIPMENT, 0, "电汇 30% 定金，70% 出货前付清"),
+    ("T/T 50% deposit, 50% against copy B/L", 50, BC.AGAINST_COPY_BL, 0, "电汇 50% 定金，50% 见提单副本付款"),
+    ("100% T/T in advance", 100, BC.IN_ADVANCE, 0, "100% 电汇预付"),
+    ("L/C at sight", 0, BC.LC_AT_SIGHT, 0, "即期信用证"),
+    ("L/C 60 days after B/L date", 0, BC.LC_USANCE, 60, "提单日后 60 天远期信用证"),
+    ("D/P at sight", 0, BC.DP_AT_SIGHT, 0, "即期付款交单"),
+    ("D/A 60 days", 0, BC.DA, 60, "60 天承兑交单"),
+    ("O/A 30 days after B/L date", 0, BC.OPEN_ACCOUNT, 30, "提单日后 30 天赊账（O/A）"),
+    ("O/A 60 days after B/L date", 0, BC.OPEN_ACCOUNT, 60, "提单日后 60 天赊账（O/A）"),
 ]
 TT_COPY_BL, TT_BEFORE, TT_50, TT_ADVANCE, LC_SIGHT, LC_60, DP, DA_60, OA_30, OA_60 = (t[0] for t in PAYMENT_TERMS)
 

@@ -6,7 +6,7 @@ from gendan.parties.models import Contact, Customer, PaymentTerm, Supplier
 
 @admin.register(PaymentTerm)
 class PaymentTermAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "deposit_percent", "balance_condition", "balance_days")
+    list_display = ("name", "name_zh", "deposit_percent", "balance_condition", "balance_days")
 
 
 class ContactInline(admin.TabularInline):

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
@@ -19,7 +20,10 @@ code_field = lambda: models.CharField(  # noqa: E731
 class PaymentTerm(models.Model):
     """A payment term the company offers, e.g. “T/T 30% deposit, 70% against copy B/L”."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = models.CharField(_("name"), max_length=100, unique=True,
+                            help_text=_("In English, as contracts and invoices print it"))
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True,
+                               help_text=_("As the Chinese screens show it; the English name when empty"))
     deposit_percent = models.DecimalField(
         _("deposit %"), max_digits=5, decimal_places=2, default=0,
         validators=[MinValueValidator(0), MaxValueValidator(100)],
@@ -37,8 +41,8 @@ class PaymentTerm(models.Model):
         verbose_name_plural = _("payment terms")
         ordering = ["name"]
 
-    def __str__(self) -> str:
-        return self.name
+    def __str__(self) -> str:  # in the reader's language; documents print `name`
+        return self.name_zh if self.name_zh and (get_language() or "").startswith("zh") else self.name
 
 
 class CustomerQuerySet(models.QuerySet):

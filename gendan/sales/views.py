@@ -1,6 +1,10 @@
+from datetime import date
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
+from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +15,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
+from gendan.core.history import shown
 from gendan.core.listing import filtered_list
 from gendan.parties.models import PaymentTerm
 from gendan.parties.selectors import customer_list_visible_to
@@ -307,14 +312,20 @@ def revision_detail(request, pk, number):
     order = _visible_order(request, pk)
     revision = get_object_or_404(order.revisions.select_related("created_by"), number=number)
     changes = [
-        (change.get("line"), _field_label(SalesOrderLine if change.get("line") else SalesOrder, change["field"]),
-         change["old"], change["new"])
+        (change.get("line"), _field_label(model, change["field"]),
+         _readable(model, change["field"], change["old"]), _readable(model, change["field"], change["new"]))
         for change in revision.changes
+        for model in [SalesOrderLine if change.get("line") else SalesOrder]
     ]
-    header = [(_field_label(SalesOrder, name), _choice_label(SalesOrder, name, value))
-              for name, value in revision.snapshot["header"].items()]
-    return render(request, "sales/revision_detail.html",
-                  {"order": order, "revision": revision, "changes": changes, "header": header})
+    snapshot = revision.snapshot
+    header = [(_field_label(SalesOrder, name), _readable(SalesOrder, name, value))
+              for name, value in snapshot["header"].items() if name != "total_amount"]
+    lines = [{**line, "unit": _readable(SalesOrderLine, "unit", line["unit"])} for line in snapshot["lines"]]
+    return render(request, "sales/revision_detail.html", {
+        "order": order, "revision": revision, "changes": changes, "header": header, "lines": lines,
+        "currency": snapshot["header"].get("currency", order.currency),
+        "total_amount": snapshot["header"].get("total_amount"),
+    })
 
 
 def _field_label(model, name: str) -> str:
@@ -326,11 +337,24 @@ def _field_label(model, name: str) -> str:
         return name
 
 
-def _choice_label(model, name: str, value):
+QUANTITY_FIELDS = {"quantity", "unit_price", "deposit_percent"}  # shown without trailing zeros
+
+
+def _readable(model, name: str, value):
+    """A value as a revision stored it (JSON: decimals and dates as text, people and terms by name) as a person
+    reads it: choice labels, yes/no, grouped digits."""
     try:
-        choices = dict(model._meta.get_field(name).flatchoices)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return value
-    return choices.get(value, value)
+    if field.is_relation or value in (None, ""):
+        return value  # a revision keeps the related record's name, not its id
+    if isinstance(field, models.DecimalField) and isinstance(value, str | int | float):
+        if name in QUANTITY_FIELDS:
+            return format(Decimal(str(value)).normalize(), ",f")
+        value = Decimal(str(value))
+    elif isinstance(field, models.DateField) and isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return shown(model, name, value)
 
 

@@ -108,3 +108,24 @@ def test_unknown_column_is_reported(client, sales_manager):
 def test_salesperson_may_not_import(client, salesperson):
     client.force_login(salesperson)
     assert client.get(reverse("parties:customer_import")).status_code == 403
+
+
+def test_the_template_and_the_errors_speak_the_users_language(client, sales_manager):
+    """Columns are the labels the user sees on the form (in Chinese for a Chinese user), not field names; an error
+    names its column that way and lists what the column accepts."""
+    from openpyxl import load_workbook
+
+    client.force_login(sales_manager)
+    sales_manager.language = "zh-hans"
+    sales_manager.save(update_fields=["language"])
+    template = client.get(reverse("parties:customer_import_template"))
+    header = [cell.value for cell in next(load_workbook(BytesIO(template.content)).active.iter_rows(max_row=1))]
+    with translation.override("zh-hans"):
+        expected = str(Customer._meta.get_field("document_language").verbose_name)
+    assert expected in header and "document_language" not in header and "code" not in header
+    row = good_row("LANG-1", sales_manager.username)
+    row[HEADER.index("document_language")] = "klingon"
+    titled = [expected if title == "document_language" else title for title in HEADER]  # as in the template
+    page = upload(client, xlsx([row], header=titled)).content.decode()
+    assert expected in page and "document_language" not in page
+    assert "zh-hans" in page and "en" in page  # the allowed values are listed

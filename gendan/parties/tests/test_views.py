@@ -91,3 +91,22 @@ def test_supplier_pages(client, sales_manager, salesperson):
     assert client.get(reverse("parties:supplier_edit", args=[supplier.pk])).status_code == 403
     client.force_login(sales_manager)
     assert client.get(reverse("parties:supplier_edit", args=[supplier.pk])).status_code == 200
+
+
+def test_payment_terms_read_in_the_users_language_and_print_in_english(client, salesperson):
+    """The order header shows terms in Chinese to a Chinese user; the customer pages and forms now do too,
+    while documents keep the English trade name."""
+    from gendan.parties.models import PaymentTerm
+
+    term = PaymentTerm.objects.create(name="T/T 30% deposit, 70% against copy B/L", deposit_percent=30,
+                                      name_zh="电汇 30% 定金，70% 见提单副本付款", balance_condition="against_copy_bl")
+    customer = CustomerFactory(owner=salesperson, payment_term=term)
+    client.force_login(salesperson)
+    for url in (reverse("parties:customer_detail", args=[customer.pk]), reverse("parties:customer_list"),
+                reverse("parties:customer_edit", args=[customer.pk])):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+        assert "电汇 30% 定金，70% 见提单副本付款" in page and "against copy B/L" not in page, url
+    salesperson.language = "en"
+    salesperson.save(update_fields=["language"])
+    page = client.get(reverse("parties:customer_detail", args=[customer.pk])).content.decode()
+    assert "T/T 30% deposit, 70% against copy B/L" in page and "电汇" not in page

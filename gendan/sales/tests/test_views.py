@@ -182,8 +182,29 @@ def test_revision_page_shows_the_order_as_it_was(client, salesperson, sales_mana
     client.post(reverse("sales:line_edit", args=[order.pk, line.pk]), {
         "version": order.version, "product": line.product_id, "quantity": "777", "unit_price": "1.25"})
     as_confirmed = client.get(reverse("sales:revision_detail", args=[order.pk, 0])).content.decode()
-    assert line.product.code in as_confirmed and "1000" in as_confirmed and "777" not in as_confirmed
+    assert line.product.code in as_confirmed and "1,000" in as_confirmed and "777" not in as_confirmed
     assert "777" in client.get(reverse("sales:revision_detail", args=[order.pk, 1])).content.decode()
+
+
+def test_revision_page_reads_like_the_order_page(client, salesperson, sales_manager, order):
+    """Amounts grouped with the currency's decimals, yes/no instead of True/False, labels instead of codes."""
+    order_submit(order=order, by=salesperson)
+    order_confirm(order=order, by=sales_manager)
+    line = order.lines.order_by("position").first()
+    login(client, salesperson).post(reverse("sales:line_edit", args=[order.pk, line.pk]), {
+        "version": order.version, "product": line.product_id, "quantity": "12000", "unit_price": "1.25",
+        "reason": "PO amendment"})
+    page = client.get(reverse("sales:revision_detail", args=[order.pk, 1]))
+    html = page.content.decode()
+    order.refresh_from_db()
+    total = page.context["total_amount"]
+    assert f"{order.currency} {Decimal(total):,.2f}" in html and Decimal(total) >= 1000 and f">{total}<" not in html
+    assert "15,000.00" in html and "12,000" in html  # the line: amount, quantity
+    shown = [str(value) for _label, value in page.context["header"]]
+    assert not {"True", "False"} & set(shown)
+    assert order.get_status_display() in shown and order.status not in shown
+    old, new = page.context["changes"][0][2:]
+    assert (str(old), str(new)) == (f"{line.quantity.normalize():,f}", "12,000")
 
 
 # ---------------------------------------------------------------- lists: search, filters, export
