@@ -1,8 +1,11 @@
 """The plan and milestone filters; the timeline page and the API share them, so a filter means the same
 thing (and refuses the same values) wherever it is used."""
 
+from datetime import timedelta
+
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -13,6 +16,7 @@ from gendan.core.filters import StyledFilterSet
 from gendan.core.validators import INT_COLUMN_MAX
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import Milestone, Plan
+from gendan.followup.selectors import WEEK
 from gendan.parties.forms import people_with_role
 from gendan.parties.models import Customer
 from gendan.parties.selectors import customer_list_visible_to
@@ -62,19 +66,61 @@ class PlanFilter(StyledFilterSet):
             self.filters["customer"].queryset = customer_list_visible_to(user=request.user).order_by("code")
 
 
+DUE_WINDOWS = [
+    ("overdue", _("Overdue")), ("today", _("Due today")), ("week", _("Due in the next 7 days")),
+    ("coming", _("Due today or in the next 7 days")), ("by_week_end", _("Overdue or due within 7 days")),
+]
+MILESTONE_ORDERINGS = [("due_date", _("Due date")), ("plan__order__number", _("Order no."))]
+
+
 class MilestoneFilter(StyledFilterSet):
+    """The milestone list page (the cockpit's lists in full), its export and /api/v1/milestones/."""
+
+    due = django_filters.ChoiceFilter(choices=DUE_WINDOWS, method="due_window", label=_("Due"),
+                                      help_text="Open milestones in a window of due dates counted from today.")
     mine = OnlyFilter(method="owed_by_me", label=_("Only mine"),
                       help_text="Yours, and your departments' that nobody in particular owns.")
+    waiting = OnlyFilter(method="owed_to_me", label=_("Only what others owe me"),
+                         help_text="Open milestones others owe on the orders you follow (managers: on every order).")
+    department = django_filters.ChoiceFilter(choices=Role.choices, label=_("Department"))
+    owner = django_filters.ModelChoiceFilter(field_name="owner", label=_("Owner"), queryset=people_with_role(*Role))
+    merchandiser = django_filters.ModelChoiceFilter(field_name="plan__merchandiser", label=_("Merchandiser"),
+                                                    queryset=people_with_role(Role.MERCHANDISER))
+    customer = django_filters.ModelChoiceFilter(field_name="plan__order__customer", label=_("Customer"),
+                                                queryset=Customer.objects.none())
     status = django_filters.ChoiceFilter(choices=MilestoneStatus.choices, label=_("Status"))
     overdue = OnlyFilter(method="overdue_today", label=_("Only overdue"), help_text="Open and past their due date.")
     order = IdFilter(field_name="plan__order", label=_("Order"), help_text="The milestones of one order, by its id.")
+    ordering = django_filters.OrderingFilter(fields=[f for f, _l in MILESTONE_ORDERINGS],
+                                             field_labels=dict(MILESTONE_ORDERINGS))
 
     class Meta:
         model = Milestone
-        fields = ["mine", "status", "overdue", "order"]
+        fields = ["due", "mine", "waiting", "department", "owner", "merchandiser", "customer", "status", "overdue",
+                  "order"]
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        if request is not None:
+            self.filters["customer"].queryset = customer_list_visible_to(user=request.user).order_by("code")
+
+    def due_window(self, queryset, name, value):
+        today = timezone.localdate()
+        week_end = today + timedelta(days=WEEK)
+        window = {"overdue": Q(due_date__lt=today), "today": Q(due_date=today),
+                  "week": Q(due_date__gt=today, due_date__lte=week_end),
+                  "coming": Q(due_date__gte=today, due_date__lte=week_end), "by_week_end": Q(due_date__lte=week_end)}
+        return queryset.filter(window[value], status=MilestoneStatus.OPEN) if value else queryset
 
     def owed_by_me(self, queryset, name, value):
         return queryset.owed_by(self.request.user) if value else queryset
+
+    def owed_to_me(self, queryset, name, value):
+        if not value:
+            return queryset
+        user = self.request.user
+        others = queryset.filter(status=MilestoneStatus.OPEN).exclude(owner=user)
+        return others if user.has_perm("followup.view_team_load") else others.filter(chaser=user)
 
     def overdue_today(self, queryset, name, value):
         if not value:

@@ -15,7 +15,7 @@ from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_list_visible_to
 
 WEEK = 7
-LIST_LIMIT = 50
+LIST_LIMIT = 25  # rows per cockpit list; each links to its full list when there are more
 
 
 def standing(milestone: Milestone, today: date, soon: date) -> str:
@@ -172,7 +172,8 @@ class Load:
     merchandiser: object
     active_orders: int = 0
     open_milestones: int = 0
-    overdue: int = 0
+    overdue: int = 0  # every department's, on the orders this merchandiser follows
+    overdue_own: int = 0  # of those, the ones she owns herself: her cockpit's overdue list
     due_week: int = 0
     at_risk: int = 0
     milestones_done: int = 0
@@ -208,6 +209,9 @@ def team_load(today: date, *, days: int = 90) -> list[Load]:
     ):
         load = loads[row["plan__order__merchandiser"]]
         load.open_milestones, load.overdue, load.due_week = row["n"], row["late"], row["week"]
+    own_late = Milestone.objects.open().filter(owner__in=people, due_date__lt=today)
+    for row in own_late.values("owner").annotate(n=Count("pk")):
+        loads[row["owner"]].overdue_own = row["n"]
     done = Milestone.objects.filter(status=MilestoneStatus.DONE, actual_date__gte=since,
                                     plan__order__merchandiser__in=people)
     for row in done.values("plan__order__merchandiser").annotate(

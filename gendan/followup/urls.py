@@ -4,6 +4,8 @@ from gendan.followup import views
 
 app_name = "followup"
 urlpatterns = [
+    path("milestones/", views.milestone_list, name="milestone_list"),
+    path("milestones/<int:pk>/form/<str:kind>/", views.milestone_form, name="milestone_form"),
     path("milestones/<int:pk>/evidence/", views.milestone_evidence, name="milestone_evidence"),
     path("milestones/<int:pk>/<str:action>/", views.milestone_action, name="milestone_action"),
     path("orders/<int:order_pk>/plan/", views.order_plan, name="order_plan"),

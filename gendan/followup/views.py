@@ -11,18 +11,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gendan.accounts.models import User
 from gendan.core.errors import ConcurrentChange, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
+from gendan.core.listing import filtered_list
 from gendan.core.uploads import file_response
 from gendan.core.workdays import WorkCalendar
 from gendan.followup import feeds, services, template_services
 from gendan.followup.choices import MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.feeds import calendar_for
-from gendan.followup.filters import PlanFilter
+from gendan.followup.filters import MilestoneFilter, PlanFilter
 from gendan.followup.forms import (
     ActivityForm,
     DelayNoticeForm,
@@ -101,11 +103,56 @@ def _cockpit_context(request) -> dict:
             ("week", _("Due this week"), "ti-calendar-week", cockpit.due_this_week,
              _("Nothing due in the next 7 days.")),
         ],
+        "full_lists": _full_lists(user),
         "today": today,
         "soon": due_soon_limit(today, WorkCalendar.load()),
         "status_counts": [(OrderStatus(s), n) for s, n in counts.items()],
         "open_total": sum(n for s, n in counts.items() if s not in (OrderStatus.COMPLETED, OrderStatus.CANCELLED)),
-        "note_form": ActivityForm(),
+    }
+
+
+MILESTONE_COLUMNS = [
+    (gettext_lazy("Order no."), lambda m: m.order_number),
+    (gettext_lazy("Customer"), lambda m: m.customer_code),
+    (gettext_lazy("Customer name"), lambda m: m.customer_name),
+    (gettext_lazy("Milestone"), lambda m: m.name),
+    (gettext_lazy("Department"), lambda m: m.get_department_display()),
+    (gettext_lazy("Owner"), lambda m: m.owner_name or ""),
+    (gettext_lazy("Due"), lambda m: m.due_date),
+    (gettext_lazy("Projected"), lambda m: m.projected_date),
+    (gettext_lazy("Actual"), lambda m: m.actual_date),
+    (gettext_lazy("Status"), lambda m: m.get_status_display()),
+]
+
+
+@login_required
+def milestone_list(request):
+    """The cockpit's lists in full: the milestones of every order the user may see, filtered (the cockpit links
+    here with its own filters), paged and exported."""
+    visible = order_list_visible_to(user=request.user).values("pk")
+    milestones = Milestone.objects.filter(plan__order__in=visible).listed().order_by("due_date", "pk")
+    context, export = filtered_list(request, milestones, MilestoneFilter, columns=MILESTONE_COLUMNS,
+                                    filename="milestones")
+    if export:
+        return export
+    today = timezone.localdate()
+    soon = due_soon_limit(today, WorkCalendar.load())
+    for m in context["page"]:
+        m.standing = standing(m, today, soon)
+        m.late_days = (today - m.due_date).days if m.standing == "overdue" else 0
+    return render(request, "followup/milestone_list.html", context | {"today": today})
+
+
+def _full_lists(user) -> dict:
+    """Where each of the cockpit's capped lists continues: the milestone list and the timeline, filtered to
+    what the cockpit showed."""
+    manager = user.has_perm("followup.view_team_load")  # answers for everybody's milestones
+    milestones, mine = reverse("followup:milestone_list"), "" if manager else "&mine=on"
+    waiting_due = "overdue" if manager else "by_week_end"
+    return {
+        "overdue": f"{milestones}?due=overdue{mine}", "today": f"{milestones}?due=today{mine}",
+        "week": f"{milestones}?due=week{mine}", "waiting": f"{milestones}?waiting=on&due={waiting_due}",
+        "at_risk": f"{reverse('followup:timeline')}?at_risk=on",
     }
 
 
@@ -149,6 +196,22 @@ def milestone_action(request, pk, action):
     else:
         messages.error(request, error_text(ValidationError(form.errors)))
     return _refreshed(request, milestone.plan.order)
+
+
+COCKPIT_FORMS = {"done": may_complete, "reschedule": may_reschedule, "note": lambda user, milestone: True}
+
+
+@login_required
+def milestone_form(request, pk, kind):
+    """One form of a cockpit row, asked for when its button is clicked, with the milestone's current version."""
+    if kind not in COCKPIT_FORMS:
+        raise Http404
+    milestone = _visible_milestone(request, pk)
+    if not COCKPIT_FORMS[kind](request.user, milestone):
+        raise PermissionDenied
+    milestone.order_pk = milestone.plan.order_id
+    return render(request, "followup/includes/cockpit_form.html", {
+        "m": milestone, "kind": kind, "today": timezone.localdate(), "note_form": ActivityForm()})
 
 
 def _refreshed(request, order):
@@ -409,7 +472,7 @@ def team(request):
     return render(request, "followup/team.html", {
         "loads": loads, "today": today, "chosen": chosen,
         "orders": active_orders_of(chosen.merchandiser) if chosen else [],
-        "merchandisers": [load.merchandiser for load in loads],
+        "merchandisers": [load.merchandiser for load in loads], "milestone_list": reverse("followup:milestone_list"),
     })
 
 

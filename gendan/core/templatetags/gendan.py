@@ -39,3 +39,9 @@ def fixed(value, places: int) -> str:
     if value in (None, ""):
         return "—"
     return f"{Decimal(value):,.{int(places)}f}"
+
+
+@register.filter
+def get_item(mapping: dict, key):
+    """mapping[key] in a template, where the key is a variable."""
+    return mapping.get(key)

@@ -125,7 +125,7 @@ def test_merchandiser_notes_reschedules_and_completes_from_the_cockpit(page, liv
     def form_of(button: str):
         page.click(f"[data-testid={button}]")
         return overdue.locator(f"[data-testid={button}]").locator("xpath=ancestor::tbody[1]").locator(
-            "tr[x-show] form:visible")
+            "[data-form-cell] form:visible")
 
     note = form_of(f"note-{review.pk}")
     note.locator("input[name=summary]").fill("Called the engineer, signs this afternoon")

@@ -55,9 +55,15 @@ def test_every_milestone_form_carries_the_version_shown(client, order, bom, engi
     with at(TODAY):
         panel = client.get(reverse("followup:order_plan", args=[order.pk])).content.decode()
         cockpit = client.get(reverse("home")).content.decode()
-    for page in (panel, cockpit):
-        forms = re.findall(r'<form[^>]*followup/milestones/\d+/\w+/.*?</form>', page, re.S)
-        assert forms and all('name="version"' in form for form in forms)
+    forms = re.findall(r'<form[^>]*followup/milestones/\d+/\w+/.*?</form>', panel, re.S)
+    assert forms and all('name="version"' in form for form in forms)
+    # the cockpit: one-click done sends the version with the button; the other forms come when asked for
+    quick = re.findall(r'<button[^>]*hx-post="/followup/milestones/\d+/done/"[^>]*>', cockpit)
+    assert quick and all('"version": ' in button for button in quick)
+    assert f'data-row-form="/followup/milestones/{bom.pk}/form/reschedule/"' in cockpit
+    for kind in ("done", "reschedule"):
+        fetched = client.get(reverse("followup:milestone_form", args=[bom.pk, kind])).content.decode()
+        assert f'name="version" value="{bom.version}"' in fetched
     assert shown_version(client, bom, order) == str(bom.version)
 
 

@@ -22,5 +22,18 @@
     if (asking && !window.confirm(asking.dataset.confirm)) event.preventDefault();
     const selecting = event.target.closest("[data-select-on-click]");
     if (selecting) selecting.select();
+    const opening = event.target.closest("[data-row-form]");
+    if (opening) toggleRowForm(opening);
   });
+  // A cockpit row's buttons (data-row-form="url") open one form at a time under the row, fetched when asked
+  // for: a cockpit of 75 rows does not carry 225 forms. A second click on the same button closes it.
+  function toggleRowForm(button) {
+    const cell = button.closest("tbody").querySelector("[data-form-cell]");
+    const url = button.dataset.rowForm;
+    const closing = cell.dataset.open === url;
+    cell.dataset.open = closing ? "" : url;
+    cell.parentElement.hidden = closing;
+    if (closing) cell.replaceChildren();
+    else htmx.ajax("GET", url, { target: cell, swap: "innerHTML" });
+  }
 })();
