@@ -76,6 +76,7 @@ def plans_chased_by(user) -> QuerySet[Plan]:
     return plans.filter(Exists(owing))
 
 
+WAITING_LIMIT = 120  # rows of "waiting on others" read; more show as "120+"
 COUNT_CAP = 1000  # the cockpit says "1000+" rather than counting a whole company's backlog every morning
 ROW_FIELDS = [  # and the order, customer and owner columns of Milestone.objects.listed()
     "plan", "code", "name_zh", "name_en", "department", "owner", "due_date", "estimated", "is_critical",
@@ -98,6 +99,7 @@ class Cockpit:
     follow_ups: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
     cap: int = COUNT_CAP
+    waiting_cap: int = WAITING_LIMIT
 
 
 def _capped(rows: QuerySet, *ordering: str) -> int:
@@ -133,9 +135,6 @@ def cockpit_for(user, today: date, *, digest: bool = False) -> Cockpit:
         .select_related("order__customer").order_by("follow_up_on")[:LIST_LIMIT]
     )
     return cockpit
-
-
-WAITING_LIMIT = 120
 
 
 def waiting_on_others(user, today: date, week_end: date) -> list:

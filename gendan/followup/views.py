@@ -365,7 +365,7 @@ def _plan_context(request, order) -> dict:
     context.update({
         "milestones": rows,
         "timeline": order_timeline(plan, rows, today),
-        "chart_height": 70 + 24 * len(rows),
+        "chart_height": 90 + 24 * len(rows),
         "activities": order.activities.select_related("by", "milestone")[:30],
         "notices": order.delay_notices.all(),
         "activity_form": ActivityForm(),
@@ -503,7 +503,7 @@ def timeline(request):
     plans = list(filters.qs.order_by("ex_factory")[:TIMELINE_LIMIT])
     return render(request, "followup/timeline.html", {
         "form": filters.form, "plans": plans, "chart": orders_timeline(plans, today), "today": today,
-        "chart_height": 80 + 26 * len(plans), "limit": TIMELINE_LIMIT,
+        "chart_height": 100 + 26 * len(plans), "limit": TIMELINE_LIMIT,
     })
 
 

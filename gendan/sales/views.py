@@ -98,6 +98,7 @@ def _row_context(order) -> dict:
     return {
         "url": reverse("sales:line_row", args=[order.pk, 0]).removesuffix("0/"),
         "edit": _("Edit"), "remove": _("Remove"), "confirm_remove": _("Remove this line?"),
+        "customer_item": _("Customer item no."),
     }
 
 

@@ -17,7 +17,8 @@
   function markLines(data, labels) {
     const lines = [{ xAxis: t(data.today), label: { formatter: labels.today }, lineStyle: { color: COLORS.late, type: "solid" } }];
     if (data.ex_factory) lines.push({ xAxis: t(data.ex_factory), label: { formatter: labels.exFactory }, lineStyle: { color: COLORS.planned, type: "dashed" } });
-    return { symbol: "none", silent: true, data: lines, label: { position: "insideEndTop", fontSize: 11 } };
+    // labels above the plot, where they cover no milestone's name (inside, "today" sat on the first row)
+    return { symbol: "none", silent: true, data: lines, label: { position: "end", distance: 4, fontSize: 11 } };
   }
 
   window.gendanTimeline = function (el, data, labels) {
@@ -34,10 +35,10 @@
     const chart = echarts.getInstanceByDom(el) || echarts.init(el);
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 24, top: 28, bottom: 24, containLabel: true },
+      grid: { left: 8, right: 24, top: 48, bottom: 24, containLabel: true },
       legend: { top: 0, data: [labels.planned, labels.actual, labels.projected] },
       tooltip: { trigger: "item", formatter: (p) => `${names[p.value[1] ?? p.value[0]] || ""}<br>${p.seriesName}: ${echarts.format.formatTime("yyyy-MM-dd", p.value[0] > 1e9 ? p.value[0] : p.value[1])}` },
-      xAxis: { type: "time", axisLabel: { formatter: "{MM}-{dd}" }, splitLine: { show: true, lineStyle: { color: "#eef1f4" } } },
+      xAxis: { type: "time", axisLabel: { formatter: "{MM}-{dd}", hideOverlap: true }, splitLine: { show: true, lineStyle: { color: "#eef1f4" } } },
       yAxis: { type: "category", data: names, axisTick: { show: false },
                axisLabel: { interval: 0, fontSize: 11, color: (v, i) => (rows[i].critical ? COLORS.late : "#1d273b"), fontWeight: (v, i) => (rows[i].critical ? "bold" : "normal") } },
       series: [
@@ -62,10 +63,10 @@
     const chart = echarts.getInstanceByDom(el) || echarts.init(el);
     chart.setOption({
       animation: false,
-      grid: { left: 8, right: 24, top: 28, bottom: 24, containLabel: true },
+      grid: { left: 8, right: 24, top: 48, bottom: 24, containLabel: true },
       legend: { top: 0, data: [labels.planned, labels.projected, labels.actual] },
       tooltip: { trigger: "item" },
-      xAxis: { type: "time", axisLabel: { formatter: "{MM}-{dd}" }, splitLine: { show: true, lineStyle: { color: "#eef1f4" } } },
+      xAxis: { type: "time", axisLabel: { formatter: "{MM}-{dd}", hideOverlap: true }, splitLine: { show: true, lineStyle: { color: "#eef1f4" } } },
       yAxis: { type: "category", data: names, axisTick: { show: false },
                axisLabel: { interval: 0, fontSize: 11, color: (v, i) => (rows[i].at_risk ? COLORS.late : "#1d273b") } },
       series: [
