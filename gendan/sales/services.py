@@ -53,7 +53,7 @@ class LineInput:
 
 
 @transaction.atomic
-def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **header) -> SalesOrder:
+def order_create(*, by, customer: Customer, lines: list[LineInput] = (), note: str = "", **header) -> SalesOrder:
     require_perm(by, "sales.add_salesorder")
     if not customer_may_order(user=by, customer=customer):
         raise ValidationError({"customer": _("You cannot open orders for this customer.")})
@@ -71,8 +71,29 @@ def order_create(*, by, customer: Customer, lines: list[LineInput] = (), **heade
     insert_with_history([order], by=by)
     if rows:
         insert_with_history(rows, by=by)
-    OrderEvent.objects.create(order=order, kind="created", new_status=order.status, by=by)
+    OrderEvent.objects.create(order=order, kind="created", new_status=order.status, note=note, by=by)
     return order
+
+
+# what a repeat order takes over; the PO number and the dates are the new order's own, and the people are the
+# customer's now (order_create's defaults), who may not be those of the old order
+COPIED_FIELDS = [name for name in HEADER_FIELDS if name not in {
+    "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "salesperson", "merchandiser"}]
+
+
+@transaction.atomic
+def order_copy(*, order: SalesOrder, by) -> SalesOrder:
+    """A repeat order (返单): a new draft for the same customer with this order's terms, requirements and lines
+    at their prices, for the user to change what changed. Products no longer sold are left out, and said so."""
+    _require_visible(order, by)
+    header = {name: getattr(order, name) for name in COPIED_FIELDS}
+    lines = [
+        LineInput(product=line.product, quantity=line.quantity, unit_price=line.unit_price, unit=line.unit,
+                  customer_item_no=line.customer_item_no, description=line.description)
+        for line in order.lines.select_related("product").order_by("position") if line.product.is_active
+    ]
+    return order_create(by=by, customer=order.customer, lines=lines, note=_("Copied from %(number)s")
+                        % {"number": order.number}, **header)
 
 
 def order_defaults(customer: Customer) -> dict:

@@ -16,5 +16,6 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.attachment_add, name="attachment_add"),
     path("<int:pk>/attachments/<int:attachment_pk>/", attachments.attachment_download, name="attachment_download"),
     path("<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision_detail"),
+    path("<int:pk>/copy/", views.order_copy, name="order_copy"),
     path("<int:pk>/<str:name>/", views.order_transition, name="order_transition"),
 ]

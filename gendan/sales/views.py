@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
@@ -286,6 +287,28 @@ def order_transition(request, pk, name):
         messages.success(request, _("Order %(number)s is now “%(status)s”.")
                          % {"number": order.number, "status": order.get_status_display()})
     return redirect(order)
+
+
+@login_required
+@require_POST
+def order_copy(request, pk):
+    """Copy as a new order: the draft opens, ready for its PO number, dates and changes."""
+    order = _visible_order(request, pk)
+    if not request.user.has_perm("sales.add_salesorder"):
+        raise PermissionDenied
+    try:
+        copy = services.order_copy(order=order, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+        return redirect(order)
+    left_out = order.lines.count() - copy.lines.count()
+    messages.success(request, _("Order %(number)s is a copy of %(original)s: enter the customer's PO number and the "
+                                "dates, and change what changed.") % {"number": copy.number, "original": order.number})
+    if left_out:
+        messages.warning(request, ngettext("%(n)s line was left out: its product is no longer sold.",
+                                           "%(n)s lines were left out: their products are no longer sold.",
+                                           left_out) % {"n": left_out})
+    return redirect(copy)
 
 
 @login_required
