@@ -1,9 +1,11 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
 from gendan.followup.choices import PlanEvent
 from gendan.followup.models import Activity, DelayNotice, PlanTemplate, TemplateMilestone
+from gendan.followup.services import OWNED_DEPARTMENTS
 from gendan.sales.choices import TransportMode
 
 
@@ -94,3 +96,11 @@ class StepForm(StyledFormMixin, forms.ModelForm):
                   "anchor_event", "offset", "offset_unit", "predecessors", "is_ex_factory", "min_depth",
                   "only_with_deposit", "only_with_samples", "only_with_commodity_inspection",
                   "only_with_certificate_of_origin", "transport_modes"]
+
+
+class DepartmentOwnerForm(forms.Form):
+    department = forms.ChoiceField(choices=[(d.value, d.label) for d in OWNED_DEPARTMENTS])
+    user = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True), required=False,
+                                  label=_("Owner"))
+    version = VersionField()
+    hand_over = forms.BooleanField(required=False, label=_("Hand over open milestones"))

@@ -115,6 +115,8 @@ class DepartmentAssignee(models.Model):
 
     department = models.CharField(_("department"), max_length=20, choices=Role.choices, unique=True)
     user = models.ForeignKey(User, verbose_name=_("owner"), on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
     history = business_history()
 
     class Meta:

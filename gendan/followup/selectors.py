@@ -254,3 +254,39 @@ def may_notify_customer(user, order: SalesOrder) -> bool:
 def may_set_shipping_dates(user, order: SalesOrder) -> bool:
     """ETD and ETA come from the people who deal with the customer and the forwarder: the same as above."""
     return may_notify_customer(user, order)
+
+
+@dataclass
+class DepartmentOwnerRow:
+    department: str
+    label: str
+    owner: object | None
+    version: int
+    people: list
+    open_milestones: int  # on active plans
+    not_with_owner: int  # of those, owned by somebody else or by nobody
+
+
+def department_owner_rows() -> list[DepartmentOwnerRow]:
+    """Each department a plan gives to a named person: who it is, who could be, and the open work at stake."""
+    from gendan.accounts.models import User
+    from gendan.followup.models import DepartmentAssignee
+    from gendan.followup.services import OWNED_DEPARTMENTS
+
+    assignees = {a.department: a for a in DepartmentAssignee.objects.select_related("user")}
+    people = defaultdict(list)
+    for user in User.objects.filter(is_active=True, groups__name__in=OWNED_DEPARTMENTS).annotate(
+            role=F("groups__name")).order_by("username"):
+        people[user.role].append(user)
+    open_rows = Milestone.objects.filter(status=MilestoneStatus.OPEN, plan__status=PlanStatus.ACTIVE,
+                                         department__in=OWNED_DEPARTMENTS)
+    counts = {row["department"]: row for row in open_rows.values("department").annotate(n=Count("pk"))}
+    rows = []
+    for department in OWNED_DEPARTMENTS:
+        assignee = assignees.get(department)
+        owner = assignee.user if assignee else None
+        total = counts.get(department, {}).get("n", 0)
+        with_owner = open_rows.filter(department=department, owner=owner).count() if owner else 0
+        rows.append(DepartmentOwnerRow(department, Role(department).label, owner, assignee.version if assignee else 0,
+                                       people[department], total, total - with_owner))
+    return rows

@@ -21,7 +21,8 @@ from gendan.accounts.roles import Role
 from gendan.core.bulk import insert_with_history, update_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.errors import ConcurrentChange
-from gendan.core.records import check_fields
+from gendan.core.permissions import require_perm
+from gendan.core.records import check_fields, save_record
 from gendan.core.selectors import company_profile
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
@@ -417,6 +418,53 @@ def plan_order_shipped(*, order: SalesOrder, by) -> None:
         ex.actual_date, ex.done_by, ex.done_at = timezone.localdate(), by, timezone.now()
         _save(ex, by, claimed=True)
         plan_replan(plan)
+
+
+# ---------------------------------------------------------------- department owners
+
+# departments whose milestones the order does not give to its own people (salesperson, merchandiser)
+OWNED_DEPARTMENTS = (Role.ENGINEERING, Role.PURCHASING, Role.PRODUCTION, Role.QC, Role.WAREHOUSE, Role.FINANCE)
+
+
+@transaction.atomic
+def department_owner_set(*, department: str, user, by, version: int, hand_over: bool = False) -> int:
+    """Name the person who owns a department's milestones on new plans (None: the whole department owns them).
+    With `hand_over`, the open milestones of that department on active plans move to that person too, from
+    whoever had them: someone who left, or nobody. `version` is the one the manager saw (0: none was named).
+    Returns how many open milestones moved."""
+    require_perm(by, "followup.change_departmentassignee")
+    if department not in OWNED_DEPARTMENTS:
+        raise ValidationError({"department": _("The order names its own people for this department.")})
+    if user is not None and not user.has_role(department):
+        raise ValidationError({"user": _("%(person)s does not work in %(department)s.") % {
+            "person": user, "department": Role(department).label}})
+    current = DepartmentAssignee.objects.select_for_update().filter(department=department).first()
+    if (current.version if current else 0) != version:
+        raise ConcurrentChange(current or DepartmentAssignee(department=department))
+    if user is None and current is not None:
+        current._history_user = by
+        current.delete()
+    elif user is not None:
+        record = current or DepartmentAssignee(department=department)
+        record.version = version + 1
+        save_record(record, by=by, user=user)
+    if not hand_over:
+        return 0
+    return _hand_over(department, user, by)
+
+
+def _hand_over(department: str, user, by) -> int:
+    milestones = Milestone.objects.filter(status=MilestoneStatus.OPEN, department=department,
+                                          plan__status=PlanStatus.ACTIVE)  # dated or waiting for an event
+    if user is not None:
+        milestones = milestones.exclude(owner=user)
+    plans = set(milestones.values_list("plan_id", flat=True))
+    moved = update_with_history(milestones, by=by, owner_id=user.pk if user else None,
+                                reason=_("Department owner changed"))
+    if plans and not _deferred():  # the new owner's reminders
+        Plan.objects.filter(pk__in=plans).update(reminders_wanted_at=timezone.now())
+        transaction.on_commit(reminders_wanted)
+    return moved
 
 
 # ---------------------------------------------------------------- activity log

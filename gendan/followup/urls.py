@@ -19,6 +19,7 @@ urlpatterns = [
     path("templates/<int:template_pk>/steps/new/", views.template_step, name="template_step_add"),
     path("templates/<int:template_pk>/steps/<int:pk>/", views.template_step, name="template_step"),
     path("team/", views.team, name="team"),
+    path("department-owners/", views.department_owners, name="department_owners"),
     path("orders/<int:order_pk>/reassign/", views.reassign, name="reassign"),
     path("timeline/", views.timeline, name="timeline"),
     path("notifications/", views.notification_list, name="notifications"),

@@ -28,6 +28,7 @@ from gendan.followup.filters import MilestoneFilter, PlanFilter
 from gendan.followup.forms import (
     ActivityForm,
     DelayNoticeForm,
+    DepartmentOwnerForm,
     DoneForm,
     PlanEventForm,
     ReasonForm,
@@ -49,6 +50,7 @@ from gendan.followup.replanning import plan_projected
 from gendan.followup.selectors import (
     active_orders_of,
     cockpit_for,
+    department_owner_rows,
     due_soon_limit,
     may_complete,
     may_notify_customer,
@@ -513,6 +515,27 @@ def timeline(request):
 def _require_template_manager(request) -> None:
     if not request.user.has_perm("followup.change_plantemplate"):
         raise PermissionDenied
+
+
+@login_required
+def department_owners(request):
+    """Managers: who owns each department's milestones on new plans, and handing open ones over."""
+    if not request.user.has_perm("followup.change_departmentassignee"):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = DepartmentOwnerForm(request.POST)
+        if form.is_valid():
+            try:
+                moved = services.department_owner_set(by=request.user, **form.cleaned_data)
+            except (ValidationError, ConcurrentChange) as error:
+                messages.error(request, error_text(error))
+            else:
+                messages.success(request, _("Saved. %(n)s open milestones handed over.") % {"n": moved}
+                                 if moved else _("Saved. New plans give this department's milestones to them."))
+        else:
+            messages.error(request, error_text(ValidationError(form.errors)))
+        return redirect("followup:department_owners")
+    return render(request, "followup/department_owners.html", {"rows": department_owner_rows()})
 
 
 @login_required
