@@ -10,12 +10,15 @@ VACUUM ANALYZE, as autovacuum would after such a load. Then measures:
 
 - the cockpit (`cockpit_for`, every list and count the page shows) for a merchandiser and for a manager;
 - re-planning one order (`plan_replan`, what runs after every change), in its own transaction;
+- the same cockpit, and an order's page with its plan, as rendered HTTP responses (test client, templates
+  and middleware included), with the cockpit's HTML size;
 - the daily reminder scan: the morning after (re-projection of the plans whose open work fell behind,
   notifications, the digests), after a first scan has caught up.
 
 SQLite by default; with --database-url postgres://… a database `gendan_bench_cockpit` is created on that
 server and dropped afterwards. The last output line is JSON: orders, milestones, cockpit_p50_ms,
-cockpit_p95_ms, replan_one_order_ms, daily_scan_s, ….
+cockpit_p95_ms, replan_one_order_ms, daily_scan_s, cockpit_http_p95_ms, order_page_http_p95_ms,
+cockpit_html_kb, ….
 """
 
 from __future__ import annotations
@@ -171,6 +174,8 @@ def measure(merchandisers, manager, today, samples: int, rng) -> dict:
         f"p50 {statistics.median(merch_ms):.1f} ms, p95 {p95(merch_ms):.1f} ms")
     say(f"cockpit, manager (every order): p50 {statistics.median(manager_ms):.1f} ms, p95 {p95(manager_ms):.1f} ms")
 
+    http = measure_http(merchandiser, manager, samples, rng)
+
     plan_ids = list(Plan.objects.values_list("pk", flat=True))
     picks = [rng.choice(plan_ids) for _ in range(samples)]
 
@@ -202,8 +207,50 @@ def measure(merchandisers, manager, today, samples: int, rng) -> dict:
         "cockpit_merchandiser_p95_ms": round(p95(merch_ms), 1), "cockpit_manager_p95_ms": round(p95(manager_ms), 1),
         "replan_one_order_ms": round(statistics.median(replan_ms), 1),
         "daily_scan_s": round(daily_s, 1), "first_scan_s": round(first_s, 1),
-        "daily_scan_replanned": daily.replanned,
+        "daily_scan_replanned": daily.replanned, **http,
     }
+
+
+def measure_http(merchandiser, manager, samples: int, rng) -> dict:
+    """The cockpit and the order page as the browser gets them: the view, its templates and middleware, through
+    Django's test client (no network). The order page counts twice: the page, then the plan panel it loads."""
+    from django.test import Client
+
+    from gendan.followup.models import Plan
+
+    def client_for(user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    sizes = {}
+
+    def cockpit(client, who):
+        response = client.get("/")
+        assert response.status_code == 200, f"cockpit answered {response.status_code}"
+        sizes[who] = len(response.content)
+
+    cockpit_ms = []
+    for who, user in (("merchandiser", merchandiser), ("manager", manager)):
+        client = client_for(user)
+        cockpit_ms += timed_ms(lambda client=client, who=who: cockpit(client, who), samples)
+    orders = list(Plan.objects.filter(merchandiser=merchandiser, status="active").values_list("order_id", flat=True))
+    picks = [rng.choice(orders) for _ in range(samples + 3)]
+    client = client_for(merchandiser)
+
+    def order_page():
+        pk = picks.pop()
+        for url in (f"/orders/{pk}/", f"/followup/orders/{pk}/plan/"):
+            response = client.get(url)
+            assert response.status_code == 200, f"{url} answered {response.status_code}"
+
+    order_ms = timed_ms(order_page, samples)
+    result = {"cockpit_http_p95_ms": round(p95(cockpit_ms), 1), "order_page_http_p95_ms": round(p95(order_ms), 1),
+              "cockpit_html_kb": round(max(sizes.values()) / 1024, 1)}
+    say(f"over HTTP: cockpit p50 {statistics.median(cockpit_ms):.1f} / p95 {result['cockpit_http_p95_ms']} ms "
+        f"(HTML: merchandiser {sizes['merchandiser'] / 1024:.0f} KB, manager {sizes['manager'] / 1024:.0f} KB); "
+        f"order page + plan p50 {statistics.median(order_ms):.1f} / p95 {result['order_page_http_p95_ms']} ms")
+    return result
 
 
 def run(args) -> dict:

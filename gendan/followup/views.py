@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from gendan.accounts.models import User
@@ -94,11 +94,13 @@ def _cockpit_context(request) -> dict:
     counts = order_counts_by_status(user=user)
     cockpit = cockpit_for(user, today)
     for m in [*cockpit.overdue, *cockpit.due_today, *cockpit.due_this_week]:
-        m.late_days = max(0, (today - m.due_date).days)
+        late = max(0, (today - m.due_date).days)
+        m.late_text = ngettext("%(n)s day late", "%(n)s days late", late) % {"n": late} if late else ""
         m.may_act = may_complete(user, m)
         m.may_move = not m.is_ex_factory and may_reschedule(user, m)
     return {
         "cockpit": cockpit,
+        "row": _cockpit_row(),
         "sections": [
             ("overdue", _("Overdue"), "ti-alarm", cockpit.overdue, _("Nothing overdue. Well done.")),
             ("today", _("Due today"), "ti-calendar-event", cockpit.due_today, _("Nothing due today.")),
@@ -143,6 +145,18 @@ def milestone_list(request):
         m.standing = standing(m, today, soon)
         m.late_days = (today - m.due_date).days if m.standing == "overdue" else 0
     return render(request, "followup/milestone_list.html", context | {"today": today})
+
+
+def _cockpit_row() -> dict:
+    """What every cockpit row needs, worked out once per page rather than once per row (a manager's cockpit has
+    some 130 rows; reversing four URLs and translating five labels in each was a third of its rendering)."""
+    return {
+        "milestones": reverse("followup:milestone_list"),  # + "<pk>/done/", "<pk>/form/<kind>/"
+        "orders": reverse("sales:order_detail", args=[0]).removesuffix("0/"),
+        "done": pgettext("milestone action", "Done"), "done_details": _("Done, with a date or a note"),
+        "note": _("Add a note"), "reschedule": _("Reschedule"), "critical": _("critical"),
+        "estimated": _("Estimated: the working calendar for that year is not entered yet."),
+    }
 
 
 def _full_lists(user) -> dict:
