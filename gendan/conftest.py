@@ -81,7 +81,9 @@ def page(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+        # reduced motion: Bootstrap's smooth scrolling otherwise keeps an element far down a phone page moving
+        # while Playwright scrolls it into view, and the click waits for it to hold still
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN", reduced_motion="reduce")
         page = context.new_page()
         page.set_default_timeout(15_000)
         yield page

@@ -111,6 +111,8 @@ def _detail_context(request, order, **extra) -> dict:
         "lines": lines,
         "row": _row_context(order),
         "can_edit": editable,
+        # departments see the order, not the customer's file: no link that answers 404
+        "customer_visible": customer_list_visible_to(user=request.user).filter(pk=order.customer_id).exists(),
         "line_form": LineForm() if editable else None,
         "transitions": [(name, *TRANSITION_LABELS[name]) for name in available],
         "needs_reason": services.NEEDS_REASON,

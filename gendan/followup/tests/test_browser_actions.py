@@ -39,6 +39,16 @@ def log_in(page, live_server, user, width: int) -> list[str]:
     return problems
 
 
+def switch_user(page, live_server, user, width: int) -> list[str]:
+    """Logs out by forgetting the cookies and logs in as another user. The page is left first: a request still in
+    flight (the plan panel loads after its page) would otherwise bring the old session's CSRF cookie back after
+    the new login form got its token, and the login would answer 403."""
+    page.wait_for_load_state("networkidle")
+    page.goto("about:blank")
+    page.context.clear_cookies()
+    return log_in(page, live_server, user, width)
+
+
 def open_plan(page, live_server, order):
     page.goto(f"{live_server.url}{order.get_absolute_url()}")
     expect(page.locator("[data-testid=plan-milestones]")).to_be_visible()

@@ -11,7 +11,7 @@ from gendan.accounts.roles import Role
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
 from gendan.followup.tests.factories import confirmed_order
-from gendan.followup.tests.test_browser_actions import log_in
+from gendan.followup.tests.test_browser_actions import log_in, switch_user
 
 URL = "/followup/department-owners/"
 
@@ -77,8 +77,7 @@ def test_department_owners_in_the_browser(page, live_server, salesperson, sales_
     problems = log_in(page, live_server, merchandiser, width)
     assert page.goto(f"{live_server.url}{URL}").status == 403
 
-    page.context.clear_cookies()
-    problems = log_in(page, live_server, sales_manager, width)
+    problems = switch_user(page, live_server, sales_manager, width)
     page.goto(f"{live_server.url}/followup/team/")
     page.click("[data-testid=department-owners-link]")
     page.select_option("[data-testid=owner-engineering]", str(engineer.pk))

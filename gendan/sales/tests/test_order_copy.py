@@ -9,7 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from gendan.followup.tests.factories import confirmed_order
-from gendan.followup.tests.test_browser_actions import log_in
+from gendan.followup.tests.test_browser_actions import log_in, switch_user
 from gendan.parties.tests.factories import CustomerFactory
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderEvent, SalesOrder, SalesOrderLine
@@ -88,8 +88,7 @@ def test_copy_as_new_order_in_the_browser(page, live_server, salesperson, sales_
     page.goto(f"{live_server.url}{original.get_absolute_url()}")
     expect(page.locator("[data-testid=copy-order]")).to_have_count(0)
 
-    page.context.clear_cookies()
-    problems = log_in(page, live_server, salesperson, width)
+    problems = switch_user(page, live_server, salesperson, width)
     page.goto(f"{live_server.url}{original.get_absolute_url()}")
     page.click("[data-testid=copy-order]")
     expect(page.locator("[data-testid=lines]")).to_be_visible()

@@ -4,12 +4,15 @@
   function enhance(root) {
     root.querySelectorAll("select.searchable:not(.tomselected)").forEach((el) => {
       new TomSelect(el, {
-        maxOptions: 200, allowEmptyOption: true, plugins: el.multiple ? ["remove_button"] : [],
+        maxOptions: 200, allowEmptyOption: true,
+        plugins: el.multiple ? { remove_button: { title: document.body.dataset.removeLabel } } : [],
         render: { no_results: () => `<div class="no-results">${document.body.dataset.noResults}</div>` },
       });
     });
     root.querySelectorAll("input[type=date]:not(.flatpickr-input)").forEach((el) => {
-      flatpickr(el, { allowInput: true, locale: zh && window.flatpickr.l10ns.zh ? "zh" : "default" });
+      // the zh locale leaves the year field's label in English: ours comes from the page
+      const locale = zh && window.flatpickr.l10ns.zh ? window.flatpickr.l10ns.zh : window.flatpickr.l10ns.default;
+      flatpickr(el, { allowInput: true, locale: { ...locale, yearAriaLabel: document.body.dataset.yearLabel } });
     });
   }
   // htmx fires htmx:load on the body once it starts and on every fragment it swaps in. (htmx.onLoad() called
