@@ -1,5 +1,6 @@
 from django import forms
 from django.forms.renderers import TemplatesSetting
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.models import CompanyProfile
@@ -88,6 +89,25 @@ class CalendarYearForm(StyledFormMixin, forms.Form):
         return self.notice.days
 
 
+class LogoInput(forms.ClearableFileInput):
+    """The current logo links to the view that sends it: uploaded files are never served from /media/."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["value"] = _Linked(value.name.rsplit("/", 1)[-1], reverse("core:company_logo"))
+        return context
+
+
+class _Linked(str):
+    """A file name that knows where it is served."""
+
+    def __new__(cls, name: str, url: str):
+        linked = super().__new__(cls, name)
+        linked.url = url
+        return linked
+
+
 class CompanyProfileForm(StyledFormMixin, forms.ModelForm):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)  # the profile's, as the page showed it
     website = forms.URLField(label=_("website"), required=False, max_length=200, assume_scheme="https")
@@ -96,7 +116,7 @@ class CompanyProfileForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CompanyProfile
         fields = ["name_zh", "name_en", "address_zh", "address_en", "phone", "email", "website", "tax_id", "logo"]
-        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg"})}
+        widgets = {"logo": LogoInput(attrs={"accept": ".png,.jpg,.jpeg"})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -55,6 +55,8 @@ def test_an_administrator_enters_the_profile_with_a_logo_and_it_keeps_its_histor
                                                                   "91330212MA2H4K7X3Q")
     assert profile.logo.name.startswith("company/") and (media / profile.logo.name).exists()
     assert profile.history.get().history_user == administrator
+    form_page = client.get(URL).content.decode()
+    assert 'href="/company/logo/"' in form_page and "/media/" not in form_page  # the current logo's link works
     logo = client.get("/company/logo/")
     assert logo["Content-Type"] == "image/png" and b"".join(logo.streaming_content).startswith(b"\x89PNG")
     # the footer of every page carries the name in the reader's language
