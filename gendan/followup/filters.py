@@ -1,11 +1,9 @@
 """The plan and milestone filters; the timeline page and the API share them, so a filter means the same
 thing (and refuses the same values) wherever it is used."""
 
-from datetime import timedelta
 
 import django_filters
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -16,7 +14,7 @@ from gendan.core.filters import StyledFilterSet
 from gendan.core.validators import INT_COLUMN_MAX
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import Milestone, Plan
-from gendan.followup.selectors import WEEK
+from gendan.followup.selectors import due_windows
 from gendan.parties.forms import people_with_role
 from gendan.parties.models import Customer
 from gendan.parties.selectors import customer_list_visible_to
@@ -105,12 +103,9 @@ class MilestoneFilter(StyledFilterSet):
             self.filters["customer"].queryset = customer_list_visible_to(user=request.user).order_by("code")
 
     def due_window(self, queryset, name, value):
-        today = timezone.localdate()
-        week_end = today + timedelta(days=WEEK)
-        window = {"overdue": Q(due_date__lt=today), "today": Q(due_date=today),
-                  "week": Q(due_date__gt=today, due_date__lte=week_end),
-                  "coming": Q(due_date__gte=today, due_date__lte=week_end), "by_week_end": Q(due_date__lte=week_end)}
-        return queryset.filter(window[value], status=MilestoneStatus.OPEN) if value else queryset
+        if not value:
+            return queryset
+        return queryset.filter(due_windows(timezone.localdate())[value], status=MilestoneStatus.OPEN)
 
     def owed_by_me(self, queryset, name, value):
         return queryset.owed_by(self.request.user) if value else queryset

@@ -107,16 +107,21 @@ def _capped(rows: QuerySet, *ordering: str) -> int:
     return rows.order_by(*(ordering or ["due_date"]))[:COUNT_CAP].count()
 
 
+def due_windows(today: date) -> dict[str, Q]:
+    """The cockpit's windows of due dates, which the milestone list filters by too."""
+    week_end = today + timedelta(days=WEEK)
+    return {"overdue": Q(due_date__lt=today), "today": Q(due_date=today),
+            "week": Q(due_date__gt=today, due_date__lte=week_end),
+            "coming": Q(due_date__gte=today, due_date__lte=week_end), "by_week_end": Q(due_date__lte=week_end)}
+
+
 def cockpit_for(user, today: date, *, digest: bool = False) -> Cockpit:
     """Everything a person's home page shows. The morning digest (digest=True) leaves out this week's list
     and waiting on others, which it does not mention."""
     cockpit = Cockpit(today=today)
     parts = _owned_parts(user)
     week_end = today + timedelta(days=WEEK)
-    windows = {
-        "overdue": Q(due_date__lt=today), "today": Q(due_date=today),
-        "week": Q(due_date__gt=today, due_date__lte=week_end),
-    }
+    windows = {key: due_windows(today)[key] for key in ("overdue", "today", "week")}
     if digest:
         del windows["week"]
     lists = {key: [part.filter(window) for part in parts] for key, window in windows.items()}

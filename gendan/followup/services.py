@@ -133,8 +133,12 @@ def _replanned(plan: Plan, today: date | None = None) -> Plan:
 
 def _remind(plan: Plan) -> None:
     """Once the change is committed, the worker makes the plan's reminders (none inside bulk work)."""
-    if not _deferred():
-        Plan.objects.filter(pk=plan.pk).update(reminders_wanted_at=timezone.now())
+    _remind_plans([plan.pk])
+
+
+def _remind_plans(plan_ids) -> None:
+    if plan_ids and not _deferred():
+        Plan.objects.filter(pk__in=plan_ids).update(reminders_wanted_at=timezone.now())
         transaction.on_commit(reminders_wanted)
 
 
@@ -461,9 +465,7 @@ def _hand_over(department: str, user, by) -> int:
     plans = set(milestones.values_list("plan_id", flat=True))
     moved = update_with_history(milestones, by=by, owner_id=user.pk if user else None,
                                 reason=_("Department owner changed"))
-    if plans and not _deferred():  # the new owner's reminders
-        Plan.objects.filter(pk__in=plans).update(reminders_wanted_at=timezone.now())
-        transaction.on_commit(reminders_wanted)
+    _remind_plans(plans)  # the new owner's reminders
     return moved
 
 
