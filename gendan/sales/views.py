@@ -17,6 +17,7 @@ from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import shown
 from gendan.core.listing import filtered_list
+from gendan.core.trade import Unit
 from gendan.parties.models import PaymentTerm
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales import services
@@ -99,6 +100,7 @@ def _row_context(order) -> dict:
         "url": reverse("sales:line_row", args=[order.pk, 0]).removesuffix("0/"),
         "edit": _("Edit"), "remove": _("Remove"), "confirm_remove": _("Remove this line?"),
         "customer_item": _("Customer item no."),
+        "units": {value: str(label) for value, label in Unit.choices},  # get_unit_display rebuilt this per line
     }
 
 
