@@ -2,6 +2,7 @@ from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gendan.core.models import CompanyProfile
 from gendan.core.uploads import check_upload
@@ -37,6 +38,7 @@ class StyledFormMixin:
             if name in self.wide_fields or isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("col", "col-12")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            _label_empty_choice(field)
 
     def full_clean(self):
         super().full_clean()
@@ -44,6 +46,21 @@ class StyledFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid"
+
+
+BLANK_CHOICE_LABEL = "---------"  # Django's
+
+
+def _label_empty_choice(field) -> None:
+    """A select's empty choice says what it means rather than Django's "---------": choose one, or none."""
+    label = _("Choose…") if field.required else pgettext_lazy("empty choice", "None")
+    if isinstance(field, forms.ModelChoiceField):  # its choices would be a query
+        if field.empty_label == BLANK_CHOICE_LABEL:
+            field.empty_label = label
+    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0] == ("", BLANK_CHOICE_LABEL):
+            field.choices = [("", label), *choices[1:]]
 
 
 def apply_service_errors(form, error) -> None:

@@ -118,6 +118,9 @@ LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]'))
                  .some(name => a.hasAttribute(name)))
   .map(a => a.href)"""
 
+BLANK_CHOICES_JS = """() => [...document.querySelectorAll('select')]
+  .filter(el => [...el.options].some(o => o.text.trim() === '---------')).map(el => el.name)"""
+
 # Text nodes and UI attributes; not what people type or paste (inputs, textareas), nor code and identifiers
 # (set in monospace). The language switch names each language in that language ("English") on purpose.
 TEXTS_JS = """() => {
@@ -334,6 +337,8 @@ class Crawler:
                 where = f"{found['attribute']}= of " if found["attribute"] else ""
                 hidden = "" if found["visible"] else " (hidden until opened)"
                 self.add("untranslated", f"“{found['text']}” in {where}{found['where']}{hidden}")
+        for name in await self.page.evaluate(BLANK_CHOICES_JS):
+            self.add("untranslated", f"Django's “---------” as the empty choice of select[name={name}]")
 
     async def check_leaks(self, forbidden: dict[str, str]) -> None:
         content = await self.page.content()

@@ -227,3 +227,13 @@ def test_export_respects_filters_and_visibility(client, sales_manager, salespers
     rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
     assert len(rows) == 2  # header + the November order only
     assert rows[1][0] == order.number
+
+
+def test_selects_say_what_their_empty_choice_means(client, salesperson, customer, order):
+    """Django's "---------" says nothing: a required choice asks to choose, an optional one offers none."""
+    new = login(client, salesperson).get(reverse("sales:order_create"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    edit = client.get(reverse("sales:order_edit", args=[order.pk])).content.decode()
+    for page in (new, edit):
+        assert "---------" not in page
+    assert '<option value="" selected>Choose…</option>' in new  # the customer
+    assert '<option value="">None</option>' in edit  # no payment term
