@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.calendar_notice import NoticeDay
-from gendan.core.concurrency import take_version
-from gendan.core.errors import ConcurrentChange
+from gendan.core.concurrency import save_first_version, take_version
 from gendan.core.models import CalendarDay, CalendarYear, CompanyProfile, DayKind
 from gendan.core.permissions import require_perm
 from gendan.core.records import save_record
@@ -37,7 +36,7 @@ def company_profile_update(*, version: int, by, **changes) -> CompanyProfile:
         changes["logo"] = ""
     profile = CompanyProfile.objects.select_for_update().filter(pk=CompanyProfile.ROW).first()
     if profile is None:
-        return _first_profile(version, by=by, **changes)
+        return save_first_version(CompanyProfile(pk=CompanyProfile.ROW), version, by=by, **changes)
     take_version(profile, version)
     old_logo = profile.logo.name
     profile = save_record(profile, by=by, **changes)
@@ -45,16 +44,6 @@ def company_profile_update(*, version: int, by, **changes) -> CompanyProfile:
         storage = profile.logo.storage
         transaction.on_commit(lambda: storage.delete(old_logo))
     return profile
-
-
-def _first_profile(version: int, *, by, **changes) -> CompanyProfile:
-    if version != 0:
-        raise ConcurrentChange(CompanyProfile(pk=CompanyProfile.ROW))
-    try:
-        with transaction.atomic():
-            return save_record(CompanyProfile(pk=CompanyProfile.ROW, version=1), by=by, **changes)
-    except IntegrityError:  # saved meanwhile by another administrator
-        raise ConcurrentChange(CompanyProfile(pk=CompanyProfile.ROW)) from None
 
 
 @transaction.atomic
@@ -70,7 +59,7 @@ def calendar_year_enter(*, year: int, source: str, days: list[NoticeDay], versio
     newly_known = entry is None
     fields = {"source": source.strip(), "entered_by": by, "entered_at": timezone.now()}
     if entry is None:
-        entry = _new_year(year, version, by=by, **fields)
+        entry = save_first_version(CalendarYear(year=year), version, by=by, **fields)
     else:
         take_version(entry, version)
         entry = save_record(entry, by=by, **fields)
@@ -80,18 +69,6 @@ def calendar_year_enter(*, year: int, source: str, days: list[NoticeDay], versio
     if changed:
         calendar_days_changed.send(sender=CalendarDay, first=min(changed), last=max(changed), by=by)
     return entry
-
-
-def _new_year(year: int, version: int, *, by, **fields) -> CalendarYear:
-    """The year's row, entered for the first time (version 1): an administrator who saw it as not entered yet
-    while another entered it is refused, also when both save at the same moment."""
-    if version != 0:  # the page showed an entered year that is gone: the page is stale
-        raise ConcurrentChange(CalendarYear(year=year))
-    try:
-        with transaction.atomic():
-            return save_record(CalendarYear(year=year, version=1), by=by, **fields)
-    except IntegrityError:  # entered meanwhile by somebody else
-        raise ConcurrentChange(CalendarYear(year=year)) from None
 
 
 def _check_year(year: int, source: str, days: list[NoticeDay]) -> None:

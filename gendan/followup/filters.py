@@ -111,11 +111,7 @@ class MilestoneFilter(StyledFilterSet):
         return queryset.owed_by(self.request.user) if value else queryset
 
     def owed_to_me(self, queryset, name, value):
-        if not value:
-            return queryset
-        user = self.request.user
-        others = queryset.filter(status=MilestoneStatus.OPEN).exclude(owner=user)
-        return others if user.has_perm("followup.view_team_load") else others.filter(chaser=user)
+        return queryset.owed_to(self.request.user) if value else queryset
 
     def overdue_today(self, queryset, name, value):
         if not value:

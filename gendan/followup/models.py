@@ -218,6 +218,12 @@ class MilestoneQuerySet(models.QuerySet):
         the cockpit's queries stay on the milestone table's indexes.)"""
         return self.filter(status=MilestoneStatus.OPEN, due_date__isnull=False)
 
+    def owed_to(self, user):
+        """What others owe a person: open milestones on the orders they chase that others own, or nobody in
+        particular (a manager chases every order)."""
+        others = self.filter(status=MilestoneStatus.OPEN).exclude(owner=user)
+        return others if user.has_perm("followup.view_team_load") else others.filter(chaser=user)
+
     def owed_by(self, user):
         """What a person owes: milestones they own, and their departments' that nobody in particular owns."""
         return self.filter(models.Q(owner=user) | models.Q(owner__isnull=True, department__in=user.role_codes()))

@@ -145,11 +145,11 @@ def cockpit_for(user, today: date, *, digest: bool = False) -> Cockpit:
 def waiting_on_others(user, today: date, week_end: date) -> list:
     """Milestones on the orders this person chases that other people owe, overdue or due within a week,
     grouped by department: whom to call this morning. Managers: what is already late, everywhere."""
-    rows = Milestone.objects.open().exclude(owner=user).listed().only(*ROW_FIELDS)
+    rows = Milestone.objects.owed_to(user).listed().only(*ROW_FIELDS)
     if user.has_perm("followup.view_team_load"):
         rows = rows.filter(due_date__lt=today)
     else:
-        rows = rows.filter(chaser=user, due_date__lte=week_end)
+        rows = rows.filter(due_date__lte=week_end)
     groups = defaultdict(list)
     for milestone in rows.order_by("due_date")[:WAITING_LIMIT]:
         groups[milestone.department].append(milestone)
