@@ -13,5 +13,4 @@ def navigation(request):
     signed_in = user is not None and user.is_authenticated
     return {
         "company_name": lazy(_company_name, str)() if signed_in else "",  # read only where a page shows it
-        "user_roles": set(user.role_codes()) if signed_in else set(),
     }

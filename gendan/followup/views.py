@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from gendan.accounts.models import User
+from gendan.accounts.roles import Role
 from gendan.core.errors import ConcurrentChange, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
@@ -93,7 +94,9 @@ def _cockpit_context(request) -> dict:
     user, today = request.user, timezone.localdate()
     counts = order_counts_by_status(user=user)
     cockpit = cockpit_for(user, today)
+    departments = {value: str(label) for value, label in Role.choices}  # get_department_display: per row
     for m in [*cockpit.overdue, *cockpit.due_today, *cockpit.due_this_week]:
+        m.department_label = departments[m.department]
         late = max(0, (today - m.due_date).days)
         m.late_text = ngettext("%(n)s day late", "%(n)s days late", late) % {"n": late} if late else ""
         m.may_act = may_complete(user, m)
@@ -153,7 +156,7 @@ def _cockpit_row() -> dict:
     return {
         "milestones": reverse("followup:milestone_list"),  # + "<pk>/done/", "<pk>/form/<kind>/"
         "orders": reverse("sales:order_detail", args=[0]).removesuffix("0/"),
-        "done": pgettext("milestone action", "Done"), "done_details": _("Done, with a date or a note"),
+        "done": pgettext("milestone action", "Done"), "done_details": _("Done, with a date, a note or evidence"),
         "note": _("Add a note"), "reschedule": _("Reschedule"), "critical": _("critical"),
         "estimated": _("Estimated: the working calendar for that year is not entered yet."),
     }
@@ -214,20 +217,33 @@ def milestone_action(request, pk, action):
     return _refreshed(request, milestone.plan.order)
 
 
-COCKPIT_FORMS = {"done": may_complete, "reschedule": may_reschedule, "note": lambda user, milestone: True}
+OPEN = MilestoneStatus.OPEN
+ROW_FORMS = {  # who may open which form of a milestone's row (the action checks again when it is posted)
+    "done": lambda user, m: m.status == OPEN and may_complete(user, m),
+    "reschedule": lambda user, m: m.status == OPEN and not m.is_ex_factory and may_reschedule(user, m),
+    "waive": lambda user, m: m.status == OPEN and not m.is_ex_factory and may_complete(user, m),
+    "reopen": lambda user, m: m.status != OPEN and may_complete(user, m),
+    "note": lambda user, m: True,
+}
 
 
 @login_required
 def milestone_form(request, pk, kind):
-    """One form of a cockpit row, asked for when its button is clicked, with the milestone's current version."""
-    if kind not in COCKPIT_FORMS:
+    """One form of a milestone's row on the cockpit or the plan (`?view=plan`), asked for when its button is
+    clicked. It carries the version the page showed (`?version=`), so that acting on a milestone somebody changed
+    since is refused with "changed meanwhile", as a form rendered with the page would be."""
+    if kind not in ROW_FORMS:
         raise Http404
     milestone = _visible_milestone(request, pk)
-    if not COCKPIT_FORMS[kind](request.user, milestone):
+    if not ROW_FORMS[kind](request.user, milestone):
         raise PermissionDenied
     milestone.order_pk = milestone.plan.order_id
-    return render(request, "followup/includes/cockpit_form.html", {
-        "m": milestone, "kind": kind, "today": timezone.localdate(), "note_form": ActivityForm()})
+    view = "plan" if request.GET.get("view") == "plan" else "cockpit"
+    shown = request.GET.get("version", "")
+    return render(request, "followup/includes/milestone_form.html", {
+        "m": milestone, "kind": kind, "view": view, "key": milestone.code if view == "plan" else milestone.pk,
+        "version": int(shown) if shown.isdecimal() else milestone.version,
+        "today": timezone.localdate(), "note_form": ActivityForm()})
 
 
 def _refreshed(request, order):
@@ -362,6 +378,15 @@ def _shipping_outlook(plan, rows, today) -> dict:
     }
 
 
+def _plan_row() -> dict:
+    """What every row of the plan needs, worked out once per page (as `_cockpit_row`)."""
+    return {
+        "milestones": reverse("followup:milestone_list"),  # + "<pk>/form/<kind>/?view=plan&version=<n>"
+        "done": _("Done, with a date, a note or evidence"), "reschedule": _("Reschedule"), "waive": _("Waive"),
+        "reopen": _("Reopen"), "critical": _("On the critical path"), "evidence": _("Evidence"),
+    }
+
+
 def _plan_context(request, order) -> dict:
     plan = plan_for_order(order)
     today = timezone.localdate()
@@ -386,7 +411,7 @@ def _plan_context(request, order) -> dict:
         "notices": order.delay_notices.all(),
         "activity_form": ActivityForm(),
         "dates_form": ShippingDatesForm(initial={"etd": plan.etd, "eta": plan.eta}),
-        "action_labels": [("waive", _("Waive")), ("reopen", _("Reopen"))],
+        "row": _plan_row(),
         "may_set_dates": may_set_shipping_dates(user, order),
         "events": [(PlanEvent(code).label, date.fromisoformat(on)) for code, on in plan.events.items()],
         "event_choices": PlanEvent.choices,

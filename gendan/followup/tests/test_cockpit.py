@@ -137,3 +137,27 @@ def test_the_plan_panel_shows_todays_projection_without_writing(client, order, m
     assert dict(Milestone.objects.filter(plan__order=order).values_list("code", "projected_date")) == stored
     assert not Plan.objects.get(order=order).at_risk
     assert Milestone.history.filter(plan__order=order).count() == history
+
+
+def test_the_bell_counts_unread_reminders_up_to_99_and_partials_do_not_count(client, order, merchandiser):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from gendan.followup.models import Notification
+
+    def bell() -> str:
+        page = client.get(reverse("home")).content.decode()
+        return page.split("ti-bell", 1)[1].split("</a>", 1)[0]
+
+    client.force_login(merchandiser)
+    Notification.objects.bulk_create(Notification(user=merchandiser, kind="overdue", key=f"k{n}", day=date(2026, 1, 1))
+                                     for n in range(3))
+    assert ">3</span>" in bell()
+    Notification.objects.bulk_create(Notification(user=merchandiser, kind="overdue", key=f"m{n}", day=date(2026, 1, 1))
+                                     for n in range(97))
+    assert ">99+</span>" in bell()  # 100 unread
+    Notification.objects.update(read_at="2026-01-02T00:00:00Z")
+    assert "badge" not in bell()
+    with CaptureQueriesContext(connection) as queries:  # the plan panel, fetched by htmx, shows no bell
+        client.get(reverse("followup:order_plan", args=[order.pk]), HTTP_HX_REQUEST="true")
+    assert not [q for q in queries if "followup_notification" in q["sql"]]

@@ -12,7 +12,7 @@ from django.utils import translation
 from gendan.core.errors import ConcurrentChange
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import Activity, Milestone
-from gendan.followup.services import milestone_complete
+from gendan.followup.services import milestone_complete, milestone_reschedule
 from gendan.followup.tests.factories import api_for, at, planned_order
 
 pytestmark = pytest.mark.django_db
@@ -36,12 +36,13 @@ def act(client, milestone, action, view="plan", htmx=True, **data):
         return client.post(url, {"view": view, **data}, **extra)
 
 
-def shown_version(client, milestone, order) -> str:
-    """The version in the plan panel's forms for this milestone, as the browser would post it."""
+def shown_version(client, milestone, order, kind="reschedule") -> str:
+    """The version in the plan panel's form for this milestone, as the browser would post it: the panel's button
+    names the form and the version the panel showed; the form is fetched when the button is clicked."""
     with at(TODAY):
         panel = client.get(reverse("followup:order_plan", args=[order.pk])).content.decode()
-    action = reverse("followup:milestone_action", args=[milestone.pk, "reschedule"])
-    form = panel[panel.index(action):]
+        form_url = re.search(rf'data-row-form="(/followup/milestones/{milestone.pk}/form/{kind}/[^"]*)"', panel)[1]
+        form = client.get(form_url.replace("&amp;", "&")).content.decode()
     return re.search(r'name="version" value="(\d+)"', form)[1]
 
 
@@ -55,16 +56,35 @@ def test_every_milestone_form_carries_the_version_shown(client, order, bom, engi
     with at(TODAY):
         panel = client.get(reverse("followup:order_plan", args=[order.pk])).content.decode()
         cockpit = client.get(reverse("home")).content.decode()
-    forms = re.findall(r'<form[^>]*followup/milestones/\d+/\w+/.*?</form>', panel, re.S)
-    assert forms and all('name="version"' in form for form in forms)
-    # the cockpit: one-click done sends the version with the button; the other forms come when asked for
+    # the plan's and the cockpit's forms come when asked for, and their buttons name the version shown
+    buttons = re.findall(r'data-row-form="/followup/milestones/\d+/form/\w+/[^"]*"', panel + cockpit)
+    assert buttons and all("version=" in button for button in buttons)
+    reschedule = f"/followup/milestones/{bom.pk}/form/reschedule/"
+    assert f'data-row-form="{reschedule}?view=plan&amp;version={bom.version}"' in panel
+    assert f'data-row-form="{reschedule}?version={bom.version}"' in cockpit
+    # the cockpit: one-click done sends the version with the button
     quick = re.findall(r'<button[^>]*hx-post="/followup/milestones/\d+/done/"[^>]*>', cockpit)
     assert quick and all('"version": ' in button for button in quick)
-    assert f'data-row-form="/followup/milestones/{bom.pk}/form/reschedule/"' in cockpit
-    for kind in ("done", "reschedule"):
-        fetched = client.get(reverse("followup:milestone_form", args=[bom.pk, kind])).content.decode()
-        assert f'name="version" value="{bom.version}"' in fetched
-    assert shown_version(client, bom, order) == str(bom.version)
+    for kind in ("done", "reschedule", "waive"):
+        assert shown_version(client, bom, order, kind) == str(bom.version)
+
+
+def test_a_form_fetched_after_a_change_still_carries_the_version_the_page_showed(client, order, bom, engineer,
+                                                                                 merchandiser):
+    """The page is older than the form: whoever acts on what the page showed is told it changed meanwhile."""
+    shown = bom.version
+    with at(TODAY):  # after the page was shown, the merchandiser agrees a new date with engineering
+        milestone_reschedule(milestone=bom, by=merchandiser, new_date=date(2026, 10, 20), reason="drawings late",
+                             version=shown)
+    client.force_login(engineer)
+    url = reverse("followup:milestone_form", args=[bom.pk, "done"])
+    with at(TODAY):
+        form = client.get(f"{url}?view=plan&version={shown}").content.decode()
+    assert f'name="version" value="{shown}"' in form
+    response = act(client, bom, "done", version=shown, note="signed")
+    bom.refresh_from_db()
+    assert changed_meanwhile(response, bom) in response.content.decode()
+    assert bom.status == MilestoneStatus.OPEN and bom.due_date == date(2026, 10, 20)
 
 
 def test_two_people_rescheduling_the_same_version_the_second_is_refused(client, order, bom, merchandiser,

@@ -28,8 +28,8 @@
     const opening = event.target.closest("[data-row-form]");
     if (opening) toggleRowForm(opening);
   });
-  // A cockpit row's buttons (data-row-form="url") open one form at a time under the row, fetched when asked
-  // for: a cockpit of 75 rows does not carry 225 forms. A second click on the same button closes it.
+  // A milestone row's buttons (cockpit, plan; data-row-form="url") open one form at a time under the row, fetched when asked
+  // for: a cockpit of 75 rows does not carry 225 forms, nor a plan of 22 its 80. A second click closes it.
   function toggleRowForm(button) {
     const cell = button.closest("tbody").querySelector("[data-form-cell]");
     const url = button.dataset.rowForm;
