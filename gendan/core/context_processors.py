@@ -1,4 +1,4 @@
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 
@@ -12,5 +12,6 @@ def navigation(request):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     return {
-        "company_name": lazy(_company_name, str)() if signed_in else "",  # read only where a page shows it
+        # read only where a page shows it, and once (a lazy() proxy would read it again at every use)
+        "company_name": SimpleLazyObject(_company_name) if signed_in else "",
     }

@@ -1,4 +1,4 @@
-from django.utils.functional import lazy
+from django.utils.functional import SimpleLazyObject
 
 from gendan.followup.models import Notification
 
@@ -15,4 +15,4 @@ def notifications(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"unread_notifications": lazy(_unread, str)(user)}
+    return {"unread_notifications": SimpleLazyObject(lambda: _unread(user))}  # counted once, when first shown

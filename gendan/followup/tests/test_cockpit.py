@@ -158,6 +158,9 @@ def test_the_bell_counts_unread_reminders_up_to_99_and_partials_do_not_count(cli
     assert ">99+</span>" in bell()  # 100 unread
     Notification.objects.update(read_at="2026-01-02T00:00:00Z")
     assert "badge" not in bell()
+    with CaptureQueriesContext(connection) as queries:  # counted once, though the bell asks twice
+        client.get(reverse("home"))
+    assert len([q for q in queries if "followup_notification" in q["sql"]]) == 1
     with CaptureQueriesContext(connection) as queries:  # the plan panel, fetched by htmx, shows no bell
         client.get(reverse("followup:order_plan", args=[order.pk]), HTTP_HX_REQUEST="true")
     assert not [q for q in queries if "followup_notification" in q["sql"]]
