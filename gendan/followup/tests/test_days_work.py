@@ -153,6 +153,8 @@ def test_a_merchandisers_day(page, live_server, smtp_server, merchandiser, sales
     open_plan(page, live_server, order)
     page.click("[data-testid=plan-done-order_review]")
     plan_form(page, "order_review").locator("form:visible input[name=note]").fill("All departments signed")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the plan with a row's form open
+    page.locator("[data-testid=plan-milestones]").screenshot(path=SCREENSHOTS / f"plan-done-form-{width}.png")
     page.click("[data-testid=plan-done-submit-order_review]")
     expect(page.locator("[data-testid=actual-order_review]")).to_have_text(today.isoformat())
     review = milestone(order, "order_review")
