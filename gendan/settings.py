@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gendan.catalog",
     "gendan.sales",
     "gendan.followup",
+    "gendan.finance",
     "gendan.api",
     "gendan.demo",
 ]
@@ -336,3 +337,6 @@ GENDAN_DIGEST_LEASE_SECONDS = int(os.environ.get("GENDAN_DIGEST_LEASE_SECONDS", 
 # A task left RUNNING by a worker that is gone goes back on the queue: at once when that worker restarts
 # (same --worker-id), otherwise this long after it started (longer than any task takes).
 GENDAN_TASK_TIMEOUT_MINUTES = int(os.environ.get("GENDAN_TASK_TIMEOUT_MINUTES", 30))
+# A deposit is due this many days after the order is confirmed (the default plan's "deposit received" step
+# expects it a week after confirmation too)
+GENDAN_DEPOSIT_DUE_DAYS = int(os.environ.get("GENDAN_DEPOSIT_DUE_DAYS", 7))

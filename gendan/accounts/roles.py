@@ -37,6 +37,12 @@ _MANAGEMENT = [
     "followup.add_plantemplate", "followup.change_plantemplate", "followup.change_departmentassignee",
 ]
 
+_FINANCE = [
+    "finance.view_bankaccount", "finance.add_bankaccount", "finance.change_bankaccount",
+    "finance.view_scheduleline", "finance.view_receipt", "finance.add_receipt", "finance.change_receipt",
+    "finance.confirm_receipt", "finance.reverse_receipt",
+]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG],
     Role.SALES_MANAGER: _MANAGEMENT,
@@ -51,8 +57,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.QC: _DEPARTMENT,
     Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
-                   "parties.view_all_customers", "sales.complete_order"],
-    Role.GENERAL_MANAGER: _MANAGEMENT,
+                   "parties.view_all_customers", "sales.complete_order", *_FINANCE],
+    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],
 }

@@ -28,7 +28,7 @@ from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.selectors import customer_may_order, order_editable_by, order_list_visible_to
-from gendan.sales.signals import order_header_changed, order_status_changed
+from gendan.sales.signals import order_header_changed, order_revised, order_status_changed
 
 HEADER_FIELDS = [
     "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm", "incoterm_place",
@@ -407,6 +407,7 @@ def _revise(order: SalesOrder, *, by, changes: list[dict], reason: str) -> None:
         created_by=by,
     )
     OrderEvent.objects.create(order=order, kind="revised", note=reason, by=by)
+    order_revised.send(sender=SalesOrder, order=order, by=by)
 
 
 PEOPLE_AND_TERMS = ("payment_term", "salesperson", "merchandiser")

@@ -20,9 +20,19 @@ order_header_changed(order, fields, by)
     - followup.receivers.follow_header → `followup.services.plan_follow_order`: a new confirmed ex-factory
       date moves the plan's target; a new merchandiser or salesperson moves the plan's owners (with history);
       steps that now apply are added and those that no longer apply waived; the plan is re-planned.
+
+order_revised(order, by)
+    Sent by every change to a confirmed order (`_revise`: header or lines, once the new totals are stored),
+    after its revision is recorded.
+    Listeners:
+    - finance.receivers.schedule_on_revision → `finance.services.schedule_sync`: the open schedule lines
+      follow the new total and terms; a change that would leave a line owing less than was paid into it is
+      refused (and with it the change).
+    order_status_changed's confirmed → `finance.receivers.schedule_on_confirmation` makes the schedule.
 """
 
 from django.dispatch import Signal
 
 order_status_changed = Signal()
 order_header_changed = Signal()
+order_revised = Signal()

@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScheduleKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Deposit")
+    BALANCE = "balance", _("Balance")
+
+
+class DueAfter(models.TextChoices):
+    """What a schedule line's due date counts from."""
+
+    CONFIRMATION = "confirmation", _("order confirmation")
+    EX_FACTORY = "ex_factory", _("ex-factory date")
+    BL_DATE = "bl_date", _("B/L date")
+
+
+class ReceiptStatus(models.TextChoices):
+    RECORDED = "recorded", _("Recorded")
+    CONFIRMED = "confirmed", _("Confirmed")  # 到账确认: only confirmed money counts
+    REVERSED = "reversed", _("Reversed")
+
+
+RECEIPT_MOVES = {
+    ReceiptStatus.RECORDED: {ReceiptStatus.CONFIRMED, ReceiptStatus.REVERSED},
+    ReceiptStatus.CONFIRMED: {ReceiptStatus.REVERSED},
+    ReceiptStatus.REVERSED: set(),
+}

@@ -1,0 +1,134 @@
+"""Money on orders: the payment schedule an order's terms produce, the company's bank accounts, and the
+receipts finance records and allocates to schedule lines. What is received is never a stored flag: it is
+summed from the allocations of confirmed receipts every time (`selectors.received_by_line`), so reversing a
+receipt takes its money off at once."""
+
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gendan.accounts.models import User
+from gendan.core.history import business_history
+from gendan.core.validators import validate_currency
+from gendan.finance.choices import RECEIPT_MOVES, DueAfter, ReceiptStatus, ScheduleKind
+from gendan.sales.models import ReadableDecimalField
+
+AMOUNT = {"max_digits": 16, "decimal_places": 3}  # as the order's total: KWD has three minor digits
+
+
+class BankAccount(models.Model):
+    """A company account customers pay into: printed on the PI for the order's currency, named on receipts."""
+
+    name = models.CharField(_("name"), max_length=100, help_text=_("As people here call it, e.g. 中行美元户"))
+    beneficiary = models.CharField(_("beneficiary"), max_length=200)
+    bank_name = models.CharField(_("bank"), max_length=200)
+    bank_address = models.CharField(_("bank address"), max_length=300, blank=True)
+    account_no = models.CharField(_("account number"), max_length=50)
+    swift = models.CharField(_("SWIFT / BIC"), max_length=11, blank=True, validators=[RegexValidator(
+        r"^[A-Z]{6}[A-Z0-9]{2}([A-Z0-9]{3})?$", _("8 or 11 letters and digits, e.g. BKCHCNBJ92A"))])
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    is_active = models.BooleanField(_("in use"), default=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("bank account")
+        verbose_name_plural = _("bank accounts")
+        ordering = ["currency", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.currency})"
+
+
+class ScheduleLine(models.Model):
+    """What the customer owes on an order and when: the deposit and the balance its payment terms give."""
+
+    order = models.ForeignKey("sales.SalesOrder", on_delete=models.CASCADE, related_name="schedule_lines")
+    kind = models.CharField(_("kind"), max_length=10, choices=ScheduleKind.choices)
+    amount = ReadableDecimalField(_("amount"), **AMOUNT, validators=[MinValueValidator(0)])
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    due_after = models.CharField(_("due after"), max_length=12, choices=DueAfter.choices)
+    due_days = models.PositiveIntegerField(_("days"), default=0)
+    due_from = models.DateField(_("counts from"), null=True, blank=True,
+                                help_text=_("The date it counts from, once known (e.g. the B/L date)."))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("payment schedule line")
+        verbose_name_plural = _("payment schedule")
+        ordering = ["order", "kind"]
+        constraints = [models.UniqueConstraint(fields=["order", "kind"], name="one_schedule_line_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_kind_display()}"
+
+
+class Receipt(models.Model):
+    """Money a customer sent, as the bank statement shows it. `amount` is what the customer paid (and is
+    allocated to their orders); the banks' charges are deducted from it on the way, so the account is credited
+    amount − bank charges. Only confirmed receipts (到账确认) count; a receipt is reversed, never deleted."""
+
+    status_moves = RECEIPT_MOVES
+
+    number = models.CharField(_("number"), max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey("parties.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="receipts")
+    received_on = models.DateField(_("received on"), db_index=True)
+    bank_account = models.ForeignKey(BankAccount, verbose_name=_("bank account"), on_delete=models.PROTECT,
+                                     related_name="receipts")
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    amount = ReadableDecimalField(_("amount paid"), **AMOUNT)
+    bank_charges = ReadableDecimalField(_("bank charges"), **AMOUNT, default=0)
+    rate_to_cny = ReadableDecimalField(_("exchange rate to CNY"), max_digits=12, decimal_places=6,
+                                       help_text=_("CNY for one unit of the currency, e.g. 7.1234"))
+    reference = models.CharField(_("bank reference"), max_length=60, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ReceiptStatus.choices,
+                              default=ReceiptStatus.RECORDED, db_index=True)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    reverse_reason = models.CharField(_("reason for reversing"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("receipt")
+        verbose_name_plural = _("receipts")
+        ordering = ["-received_on", "-pk"]
+        permissions = [("confirm_receipt", "Can confirm that a receipt arrived"),
+                       ("reverse_receipt", "Can reverse a receipt")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="receipt_amount_positive"),
+            models.CheckConstraint(condition=models.Q(bank_charges__gte=0), name="receipt_charges_not_negative"),
+            models.CheckConstraint(condition=models.Q(rate_to_cny__gt=0), name="receipt_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Allocation(models.Model):
+    """Part of a receipt applied to one schedule line. It counts while its receipt is confirmed."""
+
+    receipt = models.ForeignKey(Receipt, on_delete=models.PROTECT, related_name="allocations")
+    line = models.ForeignKey(ScheduleLine, verbose_name=_("schedule line"), on_delete=models.PROTECT,
+                             related_name="allocations")
+    amount = ReadableDecimalField(_("amount"), **AMOUNT)
+    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("allocation")
+        verbose_name_plural = _("allocations")
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="allocation_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt} → {self.line}"

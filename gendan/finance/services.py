@@ -1,0 +1,278 @@
+"""Money on orders: an order's payment schedule, and receipts recorded, allocated, confirmed and reversed.
+Confirmed money completes the plan's deposit and balance milestones; reversing it reopens them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gendan.core.bulk import insert_with_history
+from gendan.core.concurrency import take_version
+from gendan.core.money import minor_units, round_amount
+from gendan.core.numbering import next_number
+from gendan.core.permissions import require_perm
+from gendan.core.records import check_fields, save_record
+from gendan.core.states import transition
+from gendan.finance.choices import DueAfter, ReceiptStatus, ScheduleKind
+from gendan.finance.models import Allocation, BankAccount, Receipt, ScheduleLine
+from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, unallocated
+from gendan.followup.choices import MilestoneStatus, PlanStatus
+from gendan.followup.models import Milestone
+from gendan.followup.services import milestone_complete, milestone_reopen
+from gendan.parties.choices import BalanceCondition
+from gendan.sales.models import SalesOrder
+
+# what a balance's due date counts from, by the order's balance condition (DOMAIN.md, payment terms)
+BALANCE_DUE_AFTER = {
+    BalanceCondition.IN_ADVANCE: DueAfter.CONFIRMATION,
+    BalanceCondition.BEFORE_SHIPMENT: DueAfter.EX_FACTORY,
+    BalanceCondition.AGAINST_COPY_BL: DueAfter.BL_DATE,
+    BalanceCondition.LC_AT_SIGHT: DueAfter.BL_DATE,
+    BalanceCondition.LC_USANCE: DueAfter.BL_DATE,
+    BalanceCondition.DP_AT_SIGHT: DueAfter.BL_DATE,
+    BalanceCondition.DA: DueAfter.BL_DATE,
+    BalanceCondition.OPEN_ACCOUNT: DueAfter.BL_DATE,
+}
+MILESTONE_OF = {ScheduleKind.DEPOSIT: "deposit", ScheduleKind.BALANCE: "balance"}
+
+
+# ---------------------------------------------------------------- the payment schedule
+
+
+@transaction.atomic
+def schedule_sync(*, order: SalesOrder, by, today: date | None = None) -> list[ScheduleLine]:
+    """Make the order's schedule lines what its terms and total say now: created on confirmation, updated by a
+    revision (with history). Money already received stays where it is: a change that would leave a line owing
+    less than was paid into it is refused, for finance to refund or move the money first."""
+    today = today or timezone.localdate()
+    existing = {line.kind: line for line in order.schedule_lines.select_for_update()}
+    wanted = _wanted_lines(order)
+    allocated = allocated_by_line(list(existing.values()))
+    for kind, line in existing.items():
+        amount = wanted.get(kind, {}).get("amount", ZERO)
+        if allocated[line.pk] > amount:
+            raise ValidationError({"lines": _(
+                "%(kind)s: %(paid)s %(currency)s is already allocated to it, more than the %(amount)s it would now "
+                "be. Refund or move that money first.") % {
+                "kind": line.get_kind_display(), "paid": allocated[line.pk], "currency": line.currency,
+                "amount": amount}})
+    new = []
+    for kind, values in wanted.items():
+        line = existing.get(kind)
+        if line is None:
+            new.append(_dated(ScheduleLine(order=order, kind=kind, **values), order, today))
+        elif _changed(line, values):
+            for name, value in values.items():
+                setattr(line, name, value)
+            save_record(_dated(line, order, today), by=by)
+    for kind, line in existing.items():
+        if kind not in wanted and not allocated[line.pk]:
+            line._history_user = by
+            line.delete()
+    if new:
+        insert_with_history(new, by=by)
+    return schedule_of(order)
+
+
+def _wanted_lines(order: SalesOrder) -> dict[str, dict]:
+    deposit = order.deposit_amount
+    balance = order.total_amount - deposit  # the two add up to the total to the last minor unit
+    lines = {}
+    if deposit:
+        lines[ScheduleKind.DEPOSIT] = {"amount": deposit, "currency": order.currency,
+                                       "due_after": DueAfter.CONFIRMATION, "due_days": settings.GENDAN_DEPOSIT_DUE_DAYS}
+    if balance:
+        lines[ScheduleKind.BALANCE] = {"amount": balance, "currency": order.currency,
+                                       "due_after": BALANCE_DUE_AFTER[order.balance_condition],
+                                       "due_days": order.balance_days}
+    return lines
+
+
+def _changed(line: ScheduleLine, values: dict) -> bool:
+    return any(getattr(line, name) != value for name, value in values.items())
+
+
+def _dated(line: ScheduleLine, order: SalesOrder, today: date) -> ScheduleLine:
+    """The line's due date from what it counts from: the confirmation (kept once set), the ex-factory date, or
+    the B/L date (unknown until the goods are shipped)."""
+    if line.due_after == DueAfter.CONFIRMATION:
+        line.due_from = line.due_from if line.pk and line.due_from else today
+    elif line.due_after == DueAfter.EX_FACTORY:
+        line.due_from = order.confirmed_ex_factory
+    elif line.pk is None:
+        line.due_from = None
+    line.due_date = line.due_from + timedelta(days=line.due_days) if line.due_from else None
+    return line
+
+
+# ---------------------------------------------------------------- receipts
+
+
+@transaction.atomic
+def receipt_record(*, by, customer, received_on: date, bank_account: BankAccount, currency: str, amount: Decimal,
+                   rate_to_cny: Decimal, bank_charges: Decimal = ZERO, reference: str = "", note: str = "",
+                   today: date | None = None) -> Receipt:
+    """Record money as the bank statement shows it; it counts once finance confirms it arrived."""
+    require_perm(by, "finance.add_receipt")
+    receipt = Receipt(customer=customer, received_on=received_on, bank_account=bank_account, currency=currency,
+                      amount=amount, bank_charges=bank_charges, rate_to_cny=rate_to_cny, reference=reference.strip(),
+                      note=note.strip(), recorded_by=by)
+    _check_receipt(receipt, today or timezone.localdate())
+    receipt.number = next_number("RC", on=received_on)
+    insert_with_history([receipt], by=by)
+    return receipt
+
+
+def _check_receipt(receipt: Receipt, today: date) -> None:
+    try:
+        check_fields(receipt, ["currency", "reference", "note", "received_on"])
+        errors = {}
+    except ValidationError as error:
+        errors = dict(error.message_dict)
+    if receipt.received_on and receipt.received_on > today:
+        errors["received_on"] = [_("Money cannot arrive in the future.")]
+    if receipt.bank_account_id and receipt.currency != receipt.bank_account.currency:
+        errors["currency"] = [_("The account %(account)s holds %(currency)s.") % {
+            "account": receipt.bank_account.name, "currency": receipt.bank_account.currency}]
+    if receipt.bank_account_id and not receipt.bank_account.is_active:
+        errors["bank_account"] = [_("This account is no longer in use.")]
+    if "currency" not in errors:
+        errors |= _amount_errors(receipt)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _amount_errors(receipt: Receipt) -> dict:
+    errors = {}
+    if receipt.amount is None or receipt.amount <= 0:
+        errors["amount"] = [_("Enter an amount greater than zero.")]
+    elif _too_precise(receipt.amount, receipt.currency):
+        errors["amount"] = [_decimals_message(receipt.currency)]
+    if receipt.bank_charges is None or receipt.bank_charges < 0:
+        errors["bank_charges"] = [_("Bank charges cannot be negative.")]
+    elif receipt.amount and receipt.bank_charges >= receipt.amount:
+        errors["bank_charges"] = [_("Bank charges must be less than the amount paid.")]
+    elif _too_precise(receipt.bank_charges, receipt.currency):
+        errors["bank_charges"] = [_decimals_message(receipt.currency)]
+    if receipt.rate_to_cny is None or receipt.rate_to_cny <= 0:
+        errors["rate_to_cny"] = [_("Enter the exchange rate, greater than zero.")]
+    elif receipt.currency == "CNY" and receipt.rate_to_cny != 1:
+        errors["rate_to_cny"] = [_("A receipt in CNY has the rate 1.")]
+    return errors
+
+
+def _too_precise(amount: Decimal, currency: str) -> bool:
+    return round_amount(amount, currency) != amount
+
+
+def _decimals_message(currency: str) -> str:
+    return _("%(currency)s has %(n)s decimal places.") % {"currency": currency, "n": minor_units(currency)}
+
+
+@transaction.atomic
+def receipt_allocate(*, receipt: Receipt, by, version: int, allocations: list[tuple[ScheduleLine, Decimal]]) -> Receipt:
+    """Apply a receipt to schedule lines of the customer's orders: partial payments, several orders in one
+    remittance. Neither the receipt nor a line is ever over-allocated: the receipt's version and row locks on
+    the lines make two people allocating at once wait for each other, and the second sees what the first did."""
+    require_perm(by, "finance.change_receipt")
+    take_version(receipt, version)
+    receipt.refresh_from_db()
+    if receipt.status == ReceiptStatus.REVERSED:
+        raise ValidationError({"receipt": _("This receipt is reversed.")})
+    locked = {line.pk: line for line in ScheduleLine.objects.select_for_update().select_related("order").filter(
+        pk__in=[line.pk for line, _amount in allocations])}
+    _check_allocations(receipt, [(locked[line.pk], amount) for line, amount in allocations])
+    insert_with_history([Allocation(receipt=receipt, line=locked[line.pk], amount=amount, created_by=by)
+                         for line, amount in allocations], by=by)
+    if receipt.status == ReceiptStatus.CONFIRMED:
+        _settle({locked[line.pk].order for line, _amount in allocations}, by=by)
+    return receipt
+
+
+def _check_allocations(receipt: Receipt, allocations: list[tuple[ScheduleLine, Decimal]]) -> None:
+    if not allocations:
+        raise ValidationError({"allocations": _("Choose at least one schedule line.")})
+    already = allocated_by_line([line for line, _amount in allocations])
+    errors, total = {}, ZERO
+    for index, (line, amount) in enumerate(allocations):
+        key = f"allocations.{index}.amount"
+        if line.order.customer_id != receipt.customer_id:
+            errors[key] = _("%(order)s is another customer's order.") % {"order": line.order.number}
+        elif line.currency != receipt.currency:
+            errors[key] = _("%(order)s is in %(currency)s.") % {"order": line.order.number, "currency": line.currency}
+        elif amount is None or amount <= 0:
+            errors[key] = _("Enter an amount greater than zero.")
+        elif _too_precise(amount, receipt.currency):
+            errors[key] = _decimals_message(receipt.currency)
+        elif amount > line.amount - already[line.pk]:
+            errors[key] = _("%(order)s %(kind)s has %(open)s %(currency)s open.") % {
+                "order": line.order.number, "kind": line.get_kind_display(), "open": line.amount - already[line.pk],
+                "currency": line.currency}
+        else:
+            already[line.pk] += amount  # the same line twice in one call
+            total += amount
+    if not errors and total > unallocated(receipt):
+        errors["allocations"] = _("Only %(rest)s %(currency)s of this receipt is not allocated yet.") % {
+            "rest": unallocated(receipt), "currency": receipt.currency}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def receipt_confirm(*, receipt: Receipt, by, version: int) -> Receipt:
+    """Finance confirms the money is in the account (到账确认): from now on it counts, and the orders it pays
+    see their deposit and balance milestones completed."""
+    require_perm(by, "finance.confirm_receipt")
+    transition(receipt, to=ReceiptStatus.CONFIRMED, version=version, by=by,
+               extra={"confirmed_by": by, "confirmed_at": timezone.now()})
+    _settle(_orders_of(receipt), by=by)
+    return receipt
+
+
+@transaction.atomic
+def receipt_reverse(*, receipt: Receipt, by, version: int, reason: str) -> Receipt:
+    """Take a receipt back (a bounced or mistaken entry), never delete it: its money stops counting, and the
+    milestones it completed reopen."""
+    require_perm(by, "finance.reverse_receipt")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the receipt is reversed.")})
+    transition(receipt, to=ReceiptStatus.REVERSED, version=version, by=by, reason=reason.strip(),
+               extra={"reverse_reason": reason.strip()})
+    _settle(_orders_of(receipt), by=by)
+    return receipt
+
+
+def _orders_of(receipt: Receipt) -> set[SalesOrder]:
+    return set(SalesOrder.objects.filter(schedule_lines__allocations__receipt=receipt).distinct())
+
+
+def _settle(orders, *, by) -> None:
+    """Records complete milestones (DESIGN.md): a line paid in full completes its milestone, dated the day its
+    last confirmed money arrived; a line no longer paid reopens it."""
+    for order in orders:
+        for line in schedule_of(order):
+            milestone = Milestone.objects.filter(plan__order=order, plan__status=PlanStatus.ACTIVE,
+                                                 code=MILESTONE_OF[line.kind]).first()
+            if milestone is None:
+                continue
+            if line.open <= 0 and milestone.status == MilestoneStatus.OPEN:
+                milestone_complete(milestone=milestone, by=by, actual_date=_paid_on(line),
+                                   note=_("Paid in full: %(amount)s %(currency)s") % {
+                                       "amount": line.amount, "currency": line.currency})
+            elif line.open > 0 and milestone.status == MilestoneStatus.DONE:
+                milestone_reopen(milestone=milestone, by=by, reason=_(
+                    "A receipt was reversed: %(open)s %(currency)s open again.") % {
+                    "open": line.open, "currency": line.currency})
+
+
+def _paid_on(line: ScheduleLine) -> date:
+    return Receipt.objects.filter(allocations__line=line, status=ReceiptStatus.CONFIRMED).aggregate(
+        day=Max("received_on"))["day"]
+
