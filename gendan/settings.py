@@ -340,3 +340,5 @@ GENDAN_TASK_TIMEOUT_MINUTES = int(os.environ.get("GENDAN_TASK_TIMEOUT_MINUTES", 
 # A deposit is due this many days after the order is confirmed (the default plan's "deposit received" step
 # expects it a week after confirmation too)
 GENDAN_DEPOSIT_DUE_DAYS = int(os.environ.get("GENDAN_DEPOSIT_DUE_DAYS", 7))
+# a filter left empty says "All", not django-filter's "---------" (its choice fields build that choice themselves)
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
