@@ -1,6 +1,5 @@
 import django_filters
 from django import forms
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 # django-filter ships no zh-hans catalogue; its sort-order label is translated in ours.
@@ -16,7 +15,6 @@ class StyledFilterSet(django_filters.FilterSet):
         if not getattr(form, "_styled", False):
             for field in form.fields.values():
                 widget = field.widget
-                _label_the_empty_choice(field)
                 if isinstance(widget, (forms.Select, forms.SelectMultiple)):
                     widget.attrs["class"] = "form-select"
                     if isinstance(widget, forms.SelectMultiple) or len(getattr(field, "choices", ())) > 12:
@@ -29,13 +27,3 @@ class StyledFilterSet(django_filters.FilterSet):
                     widget.input_type = "date"
             form._styled = True
         return form
-
-
-def _label_the_empty_choice(field) -> None:
-    """"All" instead of Django's "---------" for a filter left empty."""
-    if getattr(field, "empty_label", None) is not None:
-        field.empty_label = _("All")
-    elif isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-        choices = list(field.choices)
-        if choices and choices[0][0] == "":
-            field.choices = [("", _("All")), *choices[1:]]
