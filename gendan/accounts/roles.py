@@ -40,7 +40,7 @@ _MANAGEMENT = [
 _FINANCE = [
     "finance.view_bankaccount", "finance.add_bankaccount", "finance.change_bankaccount",
     "finance.view_scheduleline", "finance.view_receipt", "finance.add_receipt", "finance.change_receipt",
-    "finance.confirm_receipt", "finance.reverse_receipt",
+    "finance.confirm_receipt", "finance.reverse_receipt", "finance.view_gateexception", "finance.add_gateexception",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

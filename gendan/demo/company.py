@@ -30,12 +30,17 @@ from gendan.accounts.models import User
 from gendan.accounts.roles import Role, sync_roles
 from gendan.catalog.models import Product
 from gendan.catalog.services import customer_item_set, product_create
+from gendan.core.money import round_amount
 from gendan.core.services import company_profile_update
 from gendan.demo import data
 from gendan.demo import followup as demo_followup
 from gendan.demo.clock import at as _at
 from gendan.demo.clock import clock as _clock
 from gendan.demo.logo import demo_logo
+from gendan.finance.choices import ScheduleKind
+from gendan.finance.gates import PAID_BEFORE_SHIPMENT
+from gendan.finance.selectors import schedule_of
+from gendan.finance.services import bank_account_save, receipt_allocate, receipt_confirm, receipt_record
 from gendan.parties.models import Customer, PaymentTerm, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
@@ -154,6 +159,7 @@ class _Builder:
         self.made: dict[str, int] = Counter()
         self.setup_day = today - timedelta(days=HISTORY_DAYS + 30)
         self.needs_rng = random.Random(SEED + 1)  # its own stream: the order book stays as it was
+        self.money_rng = random.Random(SEED + 3)  # and the money its own
 
     def run(self) -> None:
         sync_roles()
@@ -165,6 +171,7 @@ class _Builder:
             self.make_products()
             self.make_customers()
             self.make_customer_items()
+            self.make_bank_accounts()
             demo_followup.assign_department_owners(self.users)
         self.make_orders()
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
@@ -174,6 +181,13 @@ class _Builder:
     def make_company_profile(self) -> None:
         company_profile_update(version=0, by=self.users["admin"], logo=demo_logo(), **data.COMPANY_PROFILE)
         self.log(f"  company profile: {data.COMPANY_NAME_ZH}")
+
+    def make_bank_accounts(self) -> None:
+        self.accounts = {currency: bank_account_save(
+            by=self.users["finance"], name=name, beneficiary=data.COMPANY_NAME_EN, bank_name=bank,
+            bank_address=data.BANK_ADDRESS, account_no=number, swift=swift, currency=currency,
+        ) for name, currency, bank, number, swift in data.BANK_ACCOUNTS}
+        self.made["bank_accounts"] = len(self.accounts)
 
     def make_users(self) -> None:
         password = make_password(data.PASSWORD)  # hashed once: 13 PBKDF2 rounds would take seconds
@@ -442,20 +456,46 @@ class _Builder:
                 elif step.name == "revise":
                     self._revise(order, plan)
                 elif step.name == "start_production":
+                    self._pay(order, [ScheduleKind.DEPOSIT], step.day)  # no production before the deposit
                     order_start_production(order=order, by=self.users["production"])
                 elif step.name == "mark_ready":
                     order_mark_ready(order=order, by=self.users["production"])
                 elif step.name == "ship_partially":
+                    self._pay(order, [ScheduleKind.DEPOSIT], step.day, before_shipment=True)
                     order_ship(order=order, by=self.users["warehouse"], partially=True,
                                note="First container loaded; remaining cartons on the next vessel.")
                 elif step.name == "ship":
+                    self._pay(order, [ScheduleKind.DEPOSIT], step.day, before_shipment=True)
                     order_ship(order=order, by=self.users["warehouse"], note=self._shipping_note(step.day))
                 elif step.name == "complete":
+                    self._pay(order, [ScheduleKind.DEPOSIT, ScheduleKind.BALANCE], step.day)  # the last payment
                     order_complete(order=order, by=self.users["finance"])
                 elif step.name == "cancel":
                     early = order.status in (S.DRAFT, S.UNDER_REVIEW)
                     order_cancel(order=order, by=sales if early else manager,
                                  reason=self.rng.choice(data.CANCEL_REASONS))
+
+    def _pay(self, order: SalesOrder, kinds: list[str], day: date, before_shipment: bool = False) -> None:
+        """The customer pays what is open on these lines (and, before shipment, a balance its terms want first) in
+        one remittance; finance records, allocates and confirms it (the bank took its charges on the way)."""
+        lines = [line for line in schedule_of(order) if line.open > 0 and (
+            line.kind in kinds or (before_shipment and line.due_after in PAID_BEFORE_SHIPMENT))]
+        if not lines:
+            return
+        rng, finance, currency = self.money_rng, self.users["finance"], order.currency
+        per_usd = Decimal(str(data.FX_PER_USD.get(currency, 1)))
+        rate = Decimal(1) if currency == "CNY" else (Decimal(str(data.CNY_PER_USD)) / per_usd).quantize(
+            Decimal("0.0001"))
+        charges = Decimal(0) if currency == "CNY" else round_amount(Decimal(rng.choice([15, 20, 25, 35])) * per_usd,
+                                                                      currency)
+        receipt = receipt_record(
+            by=finance, customer=order.customer, received_on=day, bank_account=self.accounts[currency],
+            currency=currency, amount=sum(line.open for line in lines), bank_charges=charges, rate_to_cny=rate,
+            reference=f"FT{day:%y%m%d}{rng.randint(1000, 9999)}")
+        receipt_allocate(receipt=receipt, by=finance, version=receipt.version,
+                         allocations=[(line, line.open) for line in lines])
+        receipt_confirm(receipt=receipt, by=finance, version=receipt.version)
+        self.made["receipts"] += 1
 
     def _create(self, plan: OrderPlan) -> SalesOrder:
         rng, customer = self.rng, plan.customer

@@ -429,3 +429,15 @@ REVISION_REASONS = [
 ]
 VESSELS = ["MSC ANNA", "COSCO SHIPPING ARIES", "EVER GIVEN", "CMA CGM JACQUES SAADE", "MAERSK ESSEN",
            "OOCL HONG KONG", "ONE APUS", "HMM ALGECIRAS"]
+
+# The company's accounts, one per currency its customers pay in (bank, account number, SWIFT / BIC).
+BANK_ACCOUNTS = [
+    ("中行美元户", "USD", "Bank of China, Ningbo Branch", "3583 5820 0001", "BKCHCNBJ92A"),
+    ("中行欧元户", "EUR", "Bank of China, Ningbo Branch", "3583 5820 0002", "BKCHCNBJ92A"),
+    ("中行英镑户", "GBP", "Bank of China, Ningbo Branch", "3583 5820 0003", "BKCHCNBJ92A"),
+    ("工行日元户", "JPY", "ICBC, Ningbo Yinzhou Sub-branch", "3901 1100 0904", "ICBKCNBJNBO"),
+    ("工行澳元户", "AUD", "ICBC, Ningbo Yinzhou Sub-branch", "3901 1100 0905", "ICBKCNBJNBO"),
+    ("工行加元户", "CAD", "ICBC, Ningbo Yinzhou Sub-branch", "3901 1100 0906", "ICBKCNBJNBO"),
+    ("中行人民币基本户", "CNY", "Bank of China, Ningbo Branch", "3583 5820 0000", ""),
+]
+BANK_ADDRESS = "No. 139 Yaohang Street, Ningbo, Zhejiang, China"

@@ -12,6 +12,7 @@ from django.utils import timezone
 from gendan.accounts.roles import Role
 from gendan.core.workdays import WorkCalendar, calendar_pinned
 from gendan.demo.clock import at, clock
+from gendan.finance.gates import may_start_production
 from gendan.followup import reminders
 from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.models import DepartmentAssignee, Milestone, Plan
@@ -59,6 +60,9 @@ def order_needs(rng: random.Random, country: str) -> dict:
     }
 
 
+PAID_BY_RECEIPTS = {"deposit", "balance"}
+
+
 def work_through_plans(users: dict, today: date, seed: int, log) -> dict:
     rng = random.Random(seed)
     made = {"milestones done": 0, "activities": 0}
@@ -88,6 +92,9 @@ def _work(plan: Plan, users: dict, today: date, rng: random.Random) -> int:
              .order_by("due_date", "position").first())
         if m is None:
             return done
+        if m.code in PAID_BY_RECEIPTS or (m.code == "production_start" and not may_start_production(order)):
+            skipped.add(m.pk)  # money milestones are done by receipts; production waits for its deposit
+            continue
         recent = (today - m.due_date).days <= RECENT_DAYS  # old work is done; what slips is recent
         if recent and rng.random() < leave_open:
             skipped.add(m.pk)

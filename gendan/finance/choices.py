@@ -26,3 +26,10 @@ RECEIPT_MOVES = {
     ReceiptStatus.CONFIRMED: {ReceiptStatus.REVERSED},
     ReceiptStatus.REVERSED: set(),
 }
+
+
+class Gate(models.TextChoices):
+    """Steps an order may not take before its money: each answered by `finance.gates`."""
+
+    PRODUCTION = "production", _("Production before the deposit")
+    SHIPMENT = "shipment", _("Shipment before payment")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from gendan.accounts.models import User
 from gendan.core.history import business_history
 from gendan.core.validators import validate_currency
-from gendan.finance.choices import RECEIPT_MOVES, DueAfter, ReceiptStatus, ScheduleKind
+from gendan.finance.choices import RECEIPT_MOVES, DueAfter, Gate, ReceiptStatus, ScheduleKind
 from gendan.sales.models import ReadableDecimalField
 
 AMOUNT = {"max_digits": 16, "decimal_places": 3}  # as the order's total: KWD has three minor digits
@@ -132,3 +132,30 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt} → {self.line}"
+
+
+class GateException(models.Model):
+    """Finance or the general manager lifting one gate for one order, with a reason and perhaps an expiry (the
+    customer is trusted, the L/C is on its way). Revoked, it stays on record."""
+
+    order = models.ForeignKey("sales.SalesOrder", on_delete=models.CASCADE, related_name="gate_exceptions")
+    gate = models.CharField(_("gate"), max_length=12, choices=Gate.choices)
+    reason = models.CharField(_("reason"), max_length=300)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True,
+                                  help_text=_("Leave empty for as long as the order needs it."))
+    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(auto_now_add=True)
+    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("gate exception")
+        verbose_name_plural = _("gate exceptions")
+        ordering = ["-granted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_gate_display()}"
+
+    def is_active_on(self, day) -> bool:
+        return self.revoked_at is None and (self.expires_on is None or self.expires_on >= day)

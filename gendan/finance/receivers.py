@@ -1,12 +1,15 @@
 """Finance listens to orders: confirming one makes its payment schedule, and a revision keeps the schedule in
 step with the new total and terms (inside the order's transaction: a change that would strand money already
-received is refused together with the change)."""
+received is refused together with the change). It also holds the money gates on order moves and on the plan's
+production-start and ex-factory milestones."""
 
+from django.core.exceptions import ValidationError
 from django.dispatch import receiver
 
-from gendan.finance import services
+from gendan.finance import gates, services
+from gendan.followup.signals import milestone_completing
 from gendan.sales.choices import OrderStatus
-from gendan.sales.signals import order_revised, order_status_changed
+from gendan.sales.signals import order_moving, order_revised, order_status_changed
 
 
 @receiver(order_status_changed)
@@ -19,3 +22,26 @@ def schedule_on_confirmation(sender, order, old, new, by, **kwargs):
 def schedule_on_revision(sender, order, by, **kwargs):
     if order.schedule_lines.exists():
         services.schedule_sync(order=order, by=by)
+
+
+@receiver(order_moving)
+def hold_the_gates(sender, order, old, new, by, **kwargs):
+    """No production before the deposit, no shipment before the money the terms want first."""
+    if new == OrderStatus.IN_PRODUCTION:
+        _hold(gates.may_start_production(order), "status")
+    elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
+        _hold(gates.may_ship(order), "status")
+
+
+@receiver(milestone_completing)
+def hold_milestone_gates(sender, milestone, by, **kwargs):
+    """Ticking "production started" or "ex-factory" by hand is the same step as moving the order."""
+    if milestone.code == "production_start":
+        _hold(gates.may_start_production(milestone.plan.order), "status")
+    elif milestone.is_ex_factory:
+        _hold(gates.may_ship(milestone.plan.order), "status")
+
+
+def _hold(answer: gates.Answer, field: str) -> None:
+    if not answer:
+        raise ValidationError({field: answer.reason})

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 
 from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
-from gendan.core.money import minor_units, round_amount
+from gendan.core.money import Money, minor_units, round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.core.records import check_fields, save_record
 from gendan.core.states import transition
-from gendan.finance.choices import DueAfter, ReceiptStatus, ScheduleKind
-from gendan.finance.models import Allocation, BankAccount, Receipt, ScheduleLine
+from gendan.finance.choices import DueAfter, Gate, ReceiptStatus, ScheduleKind
+from gendan.finance.models import Allocation, BankAccount, GateException, Receipt, ScheduleLine
 from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, unallocated
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Milestone
@@ -59,10 +59,10 @@ def schedule_sync(*, order: SalesOrder, by, today: date | None = None) -> list[S
         amount = wanted.get(kind, {}).get("amount", ZERO)
         if allocated[line.pk] > amount:
             raise ValidationError({"lines": _(
-                "%(kind)s: %(paid)s %(currency)s is already allocated to it, more than the %(amount)s it would now "
-                "be. Refund or move that money first.") % {
-                "kind": line.get_kind_display(), "paid": allocated[line.pk], "currency": line.currency,
-                "amount": amount}})
+                "%(kind)s: %(paid)s is already allocated to it, more than the %(amount)s it would now be. Refund or "
+                "move that money first.") % {"kind": line.get_kind_display(),
+                                              "paid": Money(allocated[line.pk], line.currency),
+                                              "amount": Money(amount, line.currency)}})
     new = []
     for kind, values in wanted.items():
         line = existing.get(kind)
@@ -212,15 +212,15 @@ def _check_allocations(receipt: Receipt, allocations: list[tuple[ScheduleLine, D
         elif _too_precise(amount, receipt.currency):
             errors[key] = _decimals_message(receipt.currency)
         elif amount > line.amount - already[line.pk]:
-            errors[key] = _("%(order)s %(kind)s has %(open)s %(currency)s open.") % {
-                "order": line.order.number, "kind": line.get_kind_display(), "open": line.amount - already[line.pk],
-                "currency": line.currency}
+            errors[key] = _("%(order)s %(kind)s has %(open)s open.") % {
+                "order": line.order.number, "kind": line.get_kind_display(),
+                "open": Money(line.amount - already[line.pk], line.currency)}
         else:
             already[line.pk] += amount  # the same line twice in one call
             total += amount
     if not errors and total > unallocated(receipt):
-        errors["allocations"] = _("Only %(rest)s %(currency)s of this receipt is not allocated yet.") % {
-            "rest": unallocated(receipt), "currency": receipt.currency}
+        errors["allocations"] = _("Only %(rest)s of this receipt is not allocated yet.") % {
+            "rest": Money(unallocated(receipt), receipt.currency)}
     if errors:
         raise ValidationError(errors)
 
@@ -264,15 +264,59 @@ def _settle(orders, *, by) -> None:
                 continue
             if line.open <= 0 and milestone.status == MilestoneStatus.OPEN:
                 milestone_complete(milestone=milestone, by=by, actual_date=_paid_on(line),
-                                   note=_("Paid in full: %(amount)s %(currency)s") % {
-                                       "amount": line.amount, "currency": line.currency})
+                                   note=_("Paid in full: %(amount)s") % {"amount": Money(line.amount, line.currency)})
             elif line.open > 0 and milestone.status == MilestoneStatus.DONE:
                 milestone_reopen(milestone=milestone, by=by, reason=_(
-                    "A receipt was reversed: %(open)s %(currency)s open again.") % {
-                    "open": line.open, "currency": line.currency})
+                    "A receipt was reversed: %(open)s open again.") % {"open": Money(line.open, line.currency)})
 
 
 def _paid_on(line: ScheduleLine) -> date:
     return Receipt.objects.filter(allocations__line=line, status=ReceiptStatus.CONFIRMED).aggregate(
         day=Max("received_on"))["day"]
 
+
+
+# ---------------------------------------------------------------- gate exceptions
+
+
+@transaction.atomic
+def gate_exception_grant(*, order: SalesOrder, gate: str, by, reason: str,
+                         expires_on: date | None = None, today: date | None = None) -> GateException:
+    """Lift one gate for one order (finance or the general manager), with a reason and perhaps an expiry."""
+    require_perm(by, "finance.add_gateexception")
+    today = today or timezone.localdate()
+    errors = {}
+    if gate not in Gate.values:
+        errors["gate"] = _("Choose a gate.")
+    if not reason.strip():
+        errors["reason"] = _("Say why this order may go ahead without its money.")
+    if expires_on is not None and expires_on < today:
+        errors["expires_on"] = _("The expiry cannot be in the past.")
+    if errors:
+        raise ValidationError(errors)
+    exception = GateException(order=order, gate=gate, reason=reason.strip(), expires_on=expires_on, granted_by=by)
+    check_fields(exception, ["reason"])
+    insert_with_history([exception], by=by)
+    return exception
+
+
+@transaction.atomic
+def gate_exception_revoke(*, exception: GateException, by) -> GateException:
+    require_perm(by, "finance.add_gateexception")
+    if exception.revoked_at is not None:
+        raise ValidationError({"exception": _("This exception is already revoked.")})
+    return save_record(exception, by=by, revoked_by=by, revoked_at=timezone.now())
+
+
+# ---------------------------------------------------------------- bank accounts
+
+
+@transaction.atomic
+def bank_account_save(*, by, account: BankAccount | None = None, version: int = 0, **fields) -> BankAccount:
+    """Add a company bank account, or change one from the version the user saw."""
+    if account is None:
+        require_perm(by, "finance.add_bankaccount")
+        return save_record(BankAccount(), by=by, **fields)
+    require_perm(by, "finance.change_bankaccount")
+    take_version(account, version)
+    return save_record(account, by=by, **fields)

@@ -46,6 +46,7 @@ from gendan.followup.selectors import (
     may_reschedule,
     may_set_shipping_dates,
 )
+from gendan.followup.signals import milestone_completing
 from gendan.followup.tasks import reminders_wanted
 from gendan.sales.choices import FollowupDepth
 from gendan.sales.models import SalesOrder
@@ -224,6 +225,7 @@ def milestone_complete(*, milestone: Milestone, by, actual_date: date | None = N
         raise ValidationError({"status": _("This milestone is already closed.")})
     if actual_date > today:
         raise ValidationError({"actual_date": _("The actual date cannot be in the future.")})
+    milestone_completing.send(sender=Milestone, milestone=milestone, by=by)  # the money gates may refuse
     if evidence:
         check_upload(evidence, field="evidence")
     if out_of_window := date_out_of_window(actual_date, today):

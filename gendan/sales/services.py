@@ -28,7 +28,7 @@ from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.selectors import customer_may_order, order_editable_by, order_list_visible_to
-from gendan.sales.signals import order_header_changed, order_revised, order_status_changed
+from gendan.sales.signals import order_header_changed, order_moving, order_revised, order_status_changed
 
 HEADER_FIELDS = [
     "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm", "incoterm_place",
@@ -443,6 +443,7 @@ def order_snapshot(order: SalesOrder) -> dict:
 
 
 def _move(order: SalesOrder, *, to: str, by, note: str = "", extra: dict | None = None) -> SalesOrder:
+    order_moving.send(sender=SalesOrder, order=order, old=order.status, new=to, by=by)  # the gates may refuse
     old = transition(order, to=to, extra=extra)
     OrderEvent.objects.create(order=order, kind="status", old_status=old, new_status=to, note=note, by=by)
     order_status_changed.send(sender=SalesOrder, order=order, old=old, new=to, by=by)

@@ -13,6 +13,12 @@ order_status_changed(order, old, new, by)
       cancelled → `plan_cancel_for_order` (the plan and its open milestones cancelled, with history);
       shipped or partially shipped → `plan_order_shipped` (the ex-factory milestone done).
 
+order_moving(order, old, new, by)
+    Sent by every order move before it happens; a listener that refuses raises ValidationError, and nothing moves.
+    Listeners:
+    - finance.receivers.hold_the_gates: into production only with the required deposit confirmed, shipped
+      (or partially) only with the money the terms want before shipment, unless an exception lifts the gate.
+
 order_header_changed(order, fields, by)
     Sent by `order_update` (and so `order_reassign`) when header fields of an order changed; `fields` are
     their names.
@@ -33,6 +39,7 @@ order_revised(order, by)
 
 from django.dispatch import Signal
 
+order_moving = Signal()
 order_status_changed = Signal()
 order_header_changed = Signal()
 order_revised = Signal()

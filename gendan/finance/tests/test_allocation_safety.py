@@ -59,7 +59,8 @@ def test_four_receipts_paying_one_deposit_at_once_only_one_gets_it(two_orders, f
     receipts = [record(by=finance, customer=customer, amount="750") for _ in range(4)]
 
     def pay(receipt):
-        return lambda: receipt_allocate(receipt=receipt, by=finance, version=receipt.version,
+        version = receipt.version
+        return lambda: receipt_allocate(receipt=receipt, by=finance, version=version,
                                         allocations=[(deposit, Decimal(750))])
 
     outcomes = race([pay(receipt) for receipt in receipts])
@@ -72,8 +73,10 @@ def test_two_people_allocating_one_receipt_at_once_the_second_is_told(two_orders
     customer, deposits = two_orders
     receipt = record(by=finance, customer=customer, amount="1000")  # not enough for both deposits
 
+    shown = receipt.version  # both pages showed the receipt at this version
+
     def pay(line, by):
-        return lambda: receipt_allocate(receipt=receipt, by=by, version=receipt.version,
+        return lambda: receipt_allocate(receipt=Receipt.objects.get(pk=receipt.pk), by=by, version=shown,
                                         allocations=[(line, Decimal(600))])
 
     outcomes = race([pay(deposits[0], finance), pay(deposits[1], general_manager)])

@@ -111,10 +111,10 @@ def test_over_allocation_is_refused_naming_the_row_and_nothing_is_saved(orders, 
     receipt = record(by=finance, customer=customer, amount="1000")
     with pytest.raises(ValidationError) as refused:
         allocate(receipt, finance, (deposit_of(orders[0]), "700"), (deposit_of(orders[1]), "800"))
-    assert "750" in str(refused.value.message_dict["allocations.1.amount"])  # the line has 750 open
+    assert "USD 750.00" in str(refused.value.message_dict["allocations.1.amount"])  # the line has 750 open
     with pytest.raises(ValidationError) as refused:
         allocate(receipt, finance, (deposit_of(orders[0]), "700"), (deposit_of(orders[1]), "700"))
-    assert "1000" in str(refused.value.message_dict["allocations"])  # the receipt has 1,000
+    assert "USD 1,000.00" in str(refused.value.message_dict["allocations"])  # the receipt has 1,000
     with pytest.raises(ValidationError) as refused:
         allocate(receipt, finance, (deposit_of(orders[0]), "500"), (deposit_of(orders[0]), "300"))
     assert "allocations.1.amount" in refused.value.message_dict  # the same line twice, 800 > 750
@@ -126,7 +126,7 @@ def test_a_line_cannot_be_paid_twice_by_two_receipts(orders, customer, finance):
     allocate(first, finance, (deposit_of(orders[0]), "750"))
     with pytest.raises(ValidationError) as refused:  # the first is not confirmed yet: it still counts here
         allocate(second, finance, (deposit_of(orders[0]), "1"))
-    assert "0.000" in str(refused.value.message_dict["allocations.0.amount"])
+    assert "USD 0.00" in str(refused.value.message_dict["allocations.0.amount"])
 
 
 def test_another_customers_order_or_currency_is_refused(orders, customer, finance, salesperson, sales_manager,

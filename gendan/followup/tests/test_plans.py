@@ -230,10 +230,12 @@ def test_reassigning_writes_the_owner_changes_into_the_history(order, sales_mana
     assert mine and {h.id for h in moved} == mine
 
 
-def test_shipping_the_order_ticks_the_ex_factory_milestone(order, sales_manager):
+def test_shipping_the_order_ticks_the_ex_factory_milestone(order, sales_manager, finance):
+    from gendan.finance.tests.factories import pay
     from gendan.sales.services import order_mark_ready, order_ship, order_start_production
 
     with at(date(2026, 11, 19)):
+        pay(order, by=finance, kinds=["deposit"])  # the money gates: production and shipment want the deposit
         order_start_production(order=order, by=sales_manager)
         order_mark_ready(order=order, by=sales_manager)
         order_ship(order=order, by=sales_manager)

@@ -38,7 +38,11 @@ def moves_of(path: list[str]) -> list[tuple[str, str]]:
     return list(itertools.pairwise(path))
 
 
-def test_a_plans_life_only_makes_moves_in_the_tables(plan, sales_manager):
+def test_a_plans_life_only_makes_moves_in_the_tables(plan, sales_manager, finance):
+    from gendan.finance.tests.factories import pay
+
+    with at(TODAY):
+        pay(plan.order, by=finance)  # the money milestones are done by the receipt, and the gates open
     milestones = list(plan.milestones.filter(status=MilestoneStatus.OPEN))
     with at(TODAY):
         for milestone in milestones[:-1]:
