@@ -5,8 +5,11 @@ production-start and ex-factory milestones."""
 
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from gendan.finance import gates, services
+from gendan.finance.models import ScheduleLine
+from gendan.finance.selectors import received_by_line
 from gendan.followup.signals import milestone_completing
 from gendan.sales.choices import OrderStatus
 from gendan.sales.signals import order_moving, order_revised, order_status_changed
@@ -36,10 +39,21 @@ def hold_the_gates(sender, order, old, new, by, **kwargs):
 @receiver(milestone_completing)
 def hold_milestone_gates(sender, milestone, by, **kwargs):
     """Ticking "production started" or "ex-factory" by hand is the same step as moving the order."""
-    if milestone.code == "production_start":
+    if milestone.code in services.MILESTONE_OF.values():
+        _require_receipts(milestone)
+    elif milestone.code == "production_start":
         _hold(gates.may_start_production(milestone.plan.order), "status")
     elif milestone.is_ex_factory:
         _hold(gates.may_ship(milestone.plan.order), "status")
+
+
+def _require_receipts(milestone) -> None:
+    """Records complete milestones (DESIGN.md): "deposit received" and "balance received" are done by confirmed
+    receipts, not by a click, on every order with a payment schedule."""
+    line = ScheduleLine.objects.filter(order=milestone.plan.order_id, kind=services.KIND_OF[milestone.code]).first()
+    if line is not None and received_by_line([line])[line.pk] < line.amount:
+        raise ValidationError({"status": _("Money is received through a confirmed receipt: finance records it, "
+                                           "and this milestone is done with it.")})
 
 
 def _hold(answer: gates.Answer, field: str) -> None:

@@ -40,7 +40,8 @@ BALANCE_DUE_AFTER = {
     BalanceCondition.DA: DueAfter.BL_DATE,
     BalanceCondition.OPEN_ACCOUNT: DueAfter.BL_DATE,
 }
-MILESTONE_OF = {ScheduleKind.DEPOSIT: "deposit", ScheduleKind.BALANCE: "balance"}
+MILESTONE_OF = {ScheduleKind.DEPOSIT: "deposit", ScheduleKind.BALANCE: "balance"}  # the plan's, by schedule line
+KIND_OF = {code: kind for kind, code in MILESTONE_OF.items()}
 
 
 # ---------------------------------------------------------------- the payment schedule

@@ -143,3 +143,14 @@ def test_the_order_page_and_the_api_are_held_too(client, order, sales_manager):
     order.refresh_from_db()
     assert order.status == OrderStatus.CONFIRMED
     assert Decimal(order.total_amount) == Decimal(2500)
+
+
+def test_money_milestones_are_done_by_receipts_not_by_a_click(order, finance):
+    deposit = Milestone.objects.get(plan__order=order, code="deposit")
+    with at(TODAY), pytest.raises(ValidationError) as refused:
+        milestone_complete(milestone=deposit, by=finance, actual_date=TODAY)
+    assert "confirmed receipt" in str(refused.value.message_dict["status"])
+    assert Milestone.objects.get(pk=deposit.pk).status == MilestoneStatus.OPEN
+    with at(TODAY):
+        pay(order, by=finance, kinds=["deposit"])
+    assert Milestone.objects.get(pk=deposit.pk).status == MilestoneStatus.DONE
