@@ -1,0 +1,87 @@
+"""The receipt pages and the order page's payments card, through the views: who may, who may not, and bad
+input shown on its row with nothing saved."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from gendan.finance.choices import ReceiptStatus, ScheduleKind
+from gendan.finance.models import Allocation, GateException, Receipt, ScheduleLine
+from gendan.finance.tests.factories import bank_account, record
+from gendan.followup.tests.factories import at, confirmed_order
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 10, 8)
+
+
+@pytest.fixture
+def order(salesperson, sales_manager, merchandiser):
+    return confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser)
+
+
+def test_receipts_are_finances_and_the_general_managers(client, finance, general_manager, salesperson,
+                                                        merchandiser, sales_manager):
+    for user, status in ((finance, 200), (general_manager, 200), (salesperson, 403), (merchandiser, 403),
+                         (sales_manager, 403)):
+        client.force_login(user)
+        assert client.get(reverse("finance:receipt_list")).status_code == status
+        assert client.get(reverse("finance:receipt_create")).status_code == status
+
+
+def test_recording_a_receipt_through_the_form(client, order, finance):
+    account = bank_account("USD")
+    client.force_login(finance)
+    with at(TODAY):
+        response = client.post(reverse("finance:receipt_create"), {
+            "customer": order.customer_id, "received_on": "2026-10-06", "bank_account": account.pk,
+            "amount": "750", "bank_charges": "15", "rate_to_cny": "7.1", "reference": "FT1"})
+    receipt = Receipt.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("finance:receipt_detail", args=[receipt.pk])
+    assert (receipt.currency, receipt.amount, receipt.status, receipt.recorded_by) == (
+        "USD", 750, ReceiptStatus.RECORDED, finance)
+
+
+def test_a_future_receipt_is_refused_on_the_form(client, order, finance):
+    client.force_login(finance)
+    with at(TODAY):
+        response = client.post(reverse("finance:receipt_create"), {
+            "customer": order.customer_id, "received_on": "2026-10-09", "bank_account": bank_account("USD").pk,
+            "amount": "750", "bank_charges": "0", "rate_to_cny": "7.1"})
+    assert response.status_code == 200 and "到账日期不能晚于今天" in response.content.decode()
+    assert not Receipt.objects.exists()
+
+
+def test_over_allocating_shows_the_message_on_its_row_and_saves_nothing(client, order, finance):
+    receipt = record(by=finance, customer=order.customer, amount="2000")
+    deposit = ScheduleLine.objects.get(order=order, kind=ScheduleKind.DEPOSIT)
+    client.force_login(finance)
+    page = client.get(reverse("finance:receipt_detail", args=[receipt.pk])).content.decode()
+    assert f'name="line-{deposit.pk}"' in page
+    response = client.post(reverse("finance:receipt_allocate", args=[receipt.pk]),
+                           {"version": receipt.version, f"line-{deposit.pk}": "800"})
+    assert response.status_code == 400 and "USD 750.00" in response.content.decode()
+    assert not Allocation.objects.exists()
+    response = client.post(reverse("finance:receipt_allocate", args=[receipt.pk]),
+                           {"version": receipt.version, f"line-{deposit.pk}": "abc"})
+    assert response.status_code == 400 and not Allocation.objects.exists()
+
+
+def test_the_order_page_shows_its_payments_and_gates_to_whoever_sees_the_order(client, order, merchandiser,
+                                                                              other_salesperson, finance):
+    client.force_login(merchandiser)
+    with at(TODAY):
+        card = client.get(reverse("finance:order_money", args=[order.pk])).content.decode()
+    assert "USD 750.00" in card and "USD 1,750.00" in card and 'data-testid="exception-form"' not in card
+    client.force_login(other_salesperson)
+    assert client.get(reverse("finance:order_money", args=[order.pk])).status_code == 404
+    client.force_login(finance)
+    with at(TODAY):
+        client.post(reverse("finance:gate_exception_grant", args=[order.pk]),
+                    {"gate": "production", "reason": "deposit by L/C", "expires_on": ""})
+    assert GateException.objects.get().granted_by == finance
+    client.force_login(merchandiser)
+    with at(TODAY):
+        assert client.post(reverse("finance:gate_exception_grant", args=[order.pk]),
+                           {"gate": "shipment", "reason": "please"}).status_code == 403
+    assert GateException.objects.count() == 1  # refused: merchandisers do not lift gates

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from gendan.finance import views
+
+app_name = "finance"
+urlpatterns = [
+    path("receipts/", views.receipt_list, name="receipt_list"),
+    path("receipts/new/", views.receipt_create, name="receipt_create"),
+    path("receipts/<int:pk>/", views.receipt_detail, name="receipt_detail"),
+    path("receipts/<int:pk>/allocate/", views.receipt_allocate, name="receipt_allocate"),
+    path("receipts/<int:pk>/confirm/", views.receipt_confirm, name="receipt_confirm"),
+    path("receipts/<int:pk>/reverse/", views.receipt_reverse, name="receipt_reverse"),
+    path("orders/<int:order_pk>/money/", views.order_money, name="order_money"),
+    path("orders/<int:order_pk>/exceptions/", views.gate_exception_grant, name="gate_exception_grant"),
+    path("exceptions/<int:pk>/revoke/", views.gate_exception_revoke, name="gate_exception_revoke"),
+]

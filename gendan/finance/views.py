@@ -1,0 +1,224 @@
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
+from gendan.core.forms import apply_service_errors
+from gendan.core.history import history_of
+from gendan.core.listing import filtered_list
+from gendan.core.money import Money
+from gendan.finance import gates, services
+from gendan.finance.choices import ReceiptStatus
+from gendan.finance.filters import ReceiptFilter
+from gendan.finance.forms import GateExceptionForm, ReceiptForm
+from gendan.finance.models import GateException, Receipt, ScheduleLine
+from gendan.finance.selectors import allocated_by_line, schedule_of, unallocated
+from gendan.sales.choices import OrderStatus
+from gendan.sales.selectors import order_list_visible_to
+
+RECEIPT_COLUMNS = [
+    (gettext_lazy("Number"), lambda r: r.number),
+    (gettext_lazy("Received on"), lambda r: r.received_on),
+    (gettext_lazy("Customer"), lambda r: r.customer.code),
+    (gettext_lazy("Currency"), lambda r: r.currency),
+    (gettext_lazy("Amount paid"), lambda r: r.amount),
+    (gettext_lazy("Bank charges"), lambda r: r.bank_charges),
+    (gettext_lazy("Exchange rate to CNY"), lambda r: r.rate_to_cny),
+    (gettext_lazy("Bank reference"), lambda r: r.reference),
+    (gettext_lazy("Status"), lambda r: r.get_status_display()),
+]
+VIEW = "finance.view_receipt"
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def receipt_list(request):
+    receipts = Receipt.objects.select_related("customer", "bank_account")
+    context, export = filtered_list(request, receipts, ReceiptFilter, columns=RECEIPT_COLUMNS, filename="receipts")
+    return export or render(request, "finance/receipt_list.html", context)
+
+
+@login_required
+@permission_required("finance.add_receipt", raise_exception=True)
+def receipt_create(request):
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            receipt = services.receipt_record(by=request.user, **form.values())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Receipt %(number)s recorded. Allocate it to the customer's orders, then "
+                                        "confirm it once it is in the account.") % {"number": receipt.number})
+            return redirect("finance:receipt_detail", pk=receipt.pk)
+    return render(request, "finance/receipt_form.html", {"form": form})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def receipt_detail(request, pk, errors: dict | None = None, entered: dict | None = None):
+    receipt = get_object_or_404(Receipt.objects.select_related("customer", "bank_account", "recorded_by",
+                                                               "confirmed_by"), pk=pk)
+    return render(request, "finance/receipt_detail.html", {
+        "receipt": receipt, "rest": unallocated(receipt),
+        "allocations": receipt.allocations.select_related("line__order", "created_by").order_by("pk"),
+        "open_lines": _open_lines(receipt, errors or {}, entered or {}),
+        "may_change": request.user.has_perm("finance.change_receipt") and receipt.status != ReceiptStatus.REVERSED,
+        "may_confirm": request.user.has_perm("finance.confirm_receipt") and receipt.status == ReceiptStatus.RECORDED,
+        "may_reverse": request.user.has_perm("finance.reverse_receipt") and receipt.status != ReceiptStatus.REVERSED,
+        "allocation_error": (errors or {}).get(0, ""), "history": history_of(receipt),
+    }, status=400 if errors else 200)
+
+
+def _open_lines(receipt: Receipt, errors: dict, entered: dict) -> list[ScheduleLine]:
+    """The customer's schedule lines in the receipt's currency with money still to come, oldest due first."""
+    lines = list(ScheduleLine.objects.filter(order__customer=receipt.customer, currency=receipt.currency)
+                 .exclude(order__status=OrderStatus.CANCELLED).select_related("order")
+                 .order_by("due_date", "order__number", "kind"))
+    allocated = allocated_by_line(lines)
+    for line in lines:
+        line.open = line.amount - allocated[line.pk]
+        line.error, line.entered = errors.get(line.pk, ""), entered.get(line.pk, "")
+    return [line for line in lines if line.open > 0]
+
+
+@login_required
+@require_POST
+def receipt_allocate(request, pk):
+    receipt = get_object_or_404(Receipt, pk=pk)
+    entered = {int(key[5:]): value.strip() for key, value in request.POST.items()
+               if key.startswith("line-") and key[5:].isdigit() and value.strip()}
+    lines = {line.pk: line for line in ScheduleLine.objects.filter(pk__in=entered, order__customer=receipt.customer)}
+    errors, allocations = {}, []
+    for line_pk, text in entered.items():
+        amount = _amount(text)
+        if line_pk not in lines:
+            continue
+        if amount is None:
+            errors[line_pk] = _("Enter an amount, e.g. 1250.00.")
+        else:
+            allocations.append((lines[line_pk], amount))
+    if not errors:
+        try:
+            services.receipt_allocate(receipt=receipt, by=request.user, version=_version(request),
+                                      allocations=allocations)
+        except ValidationError as error:
+            errors = _row_errors(error, allocations)
+        except (ConcurrentChange, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+            return redirect("finance:receipt_detail", pk=pk)
+        else:
+            messages.success(request, _("Allocated. %(rest)s of %(number)s is not allocated yet.") % {
+                "rest": Money(unallocated(receipt), receipt.currency), "number": receipt.number})
+            return redirect("finance:receipt_detail", pk=pk)
+    return receipt_detail(request, pk, errors=errors, entered=entered)
+
+
+def _amount(text: str) -> Decimal | None:
+    try:
+        amount = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        return None
+    return amount if amount.is_finite() else None
+
+
+def _row_errors(error: ValidationError, allocations) -> dict:
+    """The service names rows by their place in the list; the page shows each message on its line."""
+    errors = {}
+    for key, texts in error.message_dict.items():
+        parts = key.split(".")
+        if len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(allocations):
+            errors[allocations[int(parts[1])][0].pk] = " ".join(texts)
+        else:
+            errors[0] = " ".join(texts)  # the receipt as a whole
+    return errors
+
+
+def _version(request) -> int:
+    text = request.POST.get("version", "")
+    if not text.isdigit():
+        raise ValidationError({"version": _("The form is missing the receipt's version; reload the page.")})
+    return int(text)
+
+
+@login_required
+@require_POST
+def receipt_confirm(request, pk):
+    receipt = get_object_or_404(Receipt, pk=pk)
+    try:
+        services.receipt_confirm(receipt=receipt, by=request.user, version=_version(request))
+    except (ValidationError, InvalidTransition, ConcurrentChange, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("%(number)s confirmed: the money counts, and the orders it pays are updated.")
+                         % {"number": receipt.number})
+    return redirect("finance:receipt_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def receipt_reverse(request, pk):
+    receipt = get_object_or_404(Receipt, pk=pk)
+    try:
+        services.receipt_reverse(receipt=receipt, by=request.user, version=_version(request),
+                                 reason=request.POST.get("reason", ""))
+    except (ValidationError, InvalidTransition, ConcurrentChange, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("%(number)s reversed.") % {"number": receipt.number})
+    return redirect("finance:receipt_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- the order page's money card
+
+
+@login_required
+def order_money(request, order_pk, form: GateExceptionForm | None = None):
+    """The order's payment schedule, what has arrived, and whether its money lets it go into production and
+    ship (loaded into the order page, like the plan)."""
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    may_grant = request.user.has_perm("finance.add_gateexception")
+    return render(request, "finance/includes/order_money.html", {
+        "order": order, "lines": schedule_of(order),
+        "gates": [(_("Production"), gates.may_start_production(order)), (_("Shipment"), gates.may_ship(order))],
+        "exceptions": order.gate_exceptions.select_related("granted_by", "revoked_by"),
+        "may_grant": may_grant, "exception_form": form or (GateExceptionForm() if may_grant else None),
+        "receipts_url": reverse("finance:receipt_list") if request.user.has_perm(VIEW) else "",
+    })
+
+
+@login_required
+@require_POST
+def gate_exception_grant(request, order_pk):
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    form = GateExceptionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.gate_exception_grant(order=order, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Exception recorded."))
+            return order_money(request, order_pk)
+    return order_money(request, order_pk, form=form)
+
+
+@login_required
+@require_POST
+def gate_exception_revoke(request, pk):
+    exception = get_object_or_404(GateException, pk=pk)
+    get_object_or_404(order_list_visible_to(user=request.user), pk=exception.order_id)
+    try:
+        services.gate_exception_revoke(exception=exception, by=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Exception revoked."))
+    return order_money(request, exception.order_id)
