@@ -5,6 +5,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
@@ -37,11 +38,14 @@ def entries_of(rows: list, model, subject=lambda row: "") -> list[HistoryEntry]:
         older = previous[row.history_id]
         changes = [] if older is None else [
             (str(model._meta.get_field(c.field).verbose_name), *(shown(model, c.field, v) for v in (c.old, c.new)))
-            for c in row.diff_against(older).changes]
+            for c in row.diff_against(older).changes if c.field not in BOOKKEEPING]
         if older is not None and row.history_type == "~" and not changes:
             continue
         entries.append(HistoryEntry(row.history_date, row.history_user, row.history_type, changes, subject(row)))
     return entries
+
+
+BOOKKEEPING = {"version", "updated_at"}  # kept for concurrency, not news to a reader
 
 
 def shown(model, name: str, value) -> str:
@@ -58,6 +62,8 @@ def shown(model, name: str, value) -> str:
         return str(related) if related is not None else f"#{value}"
     if isinstance(value, Decimal):
         return f"{value:,}"
+    if isinstance(value, datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

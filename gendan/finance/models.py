@@ -89,9 +89,10 @@ class Receipt(models.Model):
     note = models.CharField(_("note"), max_length=300, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=ReceiptStatus.choices,
                               default=ReceiptStatus.RECORDED, db_index=True)
-    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    confirmed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    confirmed_by = models.ForeignKey(User, verbose_name=_("confirmed by"), on_delete=models.PROTECT, related_name="+",
+                                     null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     reverse_reason = models.CharField(_("reason for reversing"), max_length=300, blank=True)
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -121,8 +122,8 @@ class Allocation(models.Model):
     line = models.ForeignKey(ScheduleLine, verbose_name=_("schedule line"), on_delete=models.PROTECT,
                              related_name="allocations")
     amount = ReadableDecimalField(_("amount"), **AMOUNT)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(User, verbose_name=_("allocated by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("allocated at"), auto_now_add=True)
     history = business_history()
 
     class Meta:
@@ -143,10 +144,11 @@ class GateException(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     expires_on = models.DateField(_("expires on"), null=True, blank=True,
                                   help_text=_("Leave empty for as long as the order needs it."))
-    granted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    granted_at = models.DateTimeField(auto_now_add=True)
-    revoked_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    granted_by = models.ForeignKey(User, verbose_name=_("granted by"), on_delete=models.PROTECT, related_name="+")
+    granted_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    revoked_by = models.ForeignKey(User, verbose_name=_("revoked by"), on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     history = business_history()
 
     class Meta:
