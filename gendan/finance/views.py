@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -48,7 +49,7 @@ def receipt_list(request):
 @login_required
 @permission_required("finance.add_receipt", raise_exception=True)
 def receipt_create(request):
-    form = ReceiptForm(request.POST or None)
+    form = ReceiptForm(request.POST or None, initial={"received_on": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             receipt = services.receipt_record(by=request.user, **form.values())
