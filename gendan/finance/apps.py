@@ -8,3 +8,7 @@ class FinanceConfig(AppConfig):
 
     def ready(self) -> None:
         from gendan.finance import receivers  # noqa: F401  (connects to the sales signals)
+        from gendan.finance.services import MILESTONE_OF
+        from gendan.followup.selectors import DONE_BY_RECORDS
+
+        DONE_BY_RECORDS.update(MILESTONE_OF.values())  # receipts complete them

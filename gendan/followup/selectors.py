@@ -241,6 +241,17 @@ def is_manager(user) -> bool:
     return user.has_perm("followup.complete_any_milestone")
 
 
+# Milestones that a record completes and its undoing reopens (a confirmed receipt; later a booking, a loading
+# record): the app keeping the record adds their codes at start-up, and the pages offer no done, waive or reopen
+# by hand for them (the app's listener refuses those too).
+DONE_BY_RECORDS: set[str] = set()
+
+
+def may_tick(user, milestone: Milestone) -> bool:
+    """Whether a page offers to close or reopen this milestone by hand."""
+    return milestone.code not in DONE_BY_RECORDS and may_complete(user, milestone)
+
+
 def may_complete(user, milestone: Milestone) -> bool:
     """Done and waived belong to the owner department (or a manager)."""
     return is_manager(user) or milestone.owner_id == user.pk or user.has_role(milestone.department)

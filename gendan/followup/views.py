@@ -53,10 +53,10 @@ from gendan.followup.selectors import (
     cockpit_for,
     department_owner_rows,
     due_soon_limit,
-    may_complete,
     may_notify_customer,
     may_reschedule,
     may_set_shipping_dates,
+    may_tick,
     plan_for_order,
     plan_milestones,
     standing,
@@ -99,7 +99,7 @@ def _cockpit_context(request) -> dict:
         m.department_label = departments[m.department]
         late = max(0, (today - m.due_date).days)
         m.late_text = ngettext("%(n)s day late", "%(n)s days late", late) % {"n": late} if late else ""
-        m.may_act = may_complete(user, m)
+        m.may_act = may_tick(user, m)
         m.may_move = not m.is_ex_factory and may_reschedule(user, m)
     return {
         "cockpit": cockpit,
@@ -219,10 +219,10 @@ def milestone_action(request, pk, action):
 
 OPEN = MilestoneStatus.OPEN
 ROW_FORMS = {  # who may open which form of a milestone's row (the action checks again when it is posted)
-    "done": lambda user, m: m.status == OPEN and may_complete(user, m),
+    "done": lambda user, m: m.status == OPEN and may_tick(user, m),
     "reschedule": lambda user, m: m.status == OPEN and not m.is_ex_factory and may_reschedule(user, m),
-    "waive": lambda user, m: m.status == OPEN and not m.is_ex_factory and may_complete(user, m),
-    "reopen": lambda user, m: m.status != OPEN and may_complete(user, m),
+    "waive": lambda user, m: m.status == OPEN and not m.is_ex_factory and may_tick(user, m),
+    "reopen": lambda user, m: m.status != OPEN and may_tick(user, m),
     "note": lambda user, m: True,
 }
 
@@ -400,8 +400,8 @@ def _plan_context(request, order) -> dict:
     user = request.user
     for m in rows:
         m.standing = standing(m, today, soon)
-        m.may_complete = m.status == MilestoneStatus.OPEN and may_complete(user, m)
-        m.may_reopen = m.status != MilestoneStatus.OPEN and may_complete(user, m)
+        m.may_complete = m.status == MilestoneStatus.OPEN and may_tick(user, m)
+        m.may_reopen = m.status != MilestoneStatus.OPEN and may_tick(user, m)
         m.may_reschedule = m.status == MilestoneStatus.OPEN and not m.is_ex_factory and may_reschedule(user, m)
     context.update({
         "milestones": rows,

@@ -85,3 +85,18 @@ def test_the_order_page_shows_its_payments_and_gates_to_whoever_sees_the_order(c
         assert client.post(reverse("finance:gate_exception_grant", args=[order.pk]),
                            {"gate": "shipment", "reason": "please"}).status_code == 403
     assert GateException.objects.count() == 1  # refused: merchandisers do not lift gates
+
+
+def test_pages_offer_no_done_by_hand_for_money_milestones(client, order, finance):
+    client.force_login(finance)
+    with at(TODAY):
+        panel = client.get(reverse("followup:order_plan", args=[order.pk])).content.decode()
+        cockpit = client.get(reverse("home")).content.decode()
+    assert 'data-testid="plan-row-deposit"' in panel
+    assert 'data-testid="plan-done-deposit"' not in panel and 'data-testid="plan-waive-deposit"' not in panel
+    deposit = order.plan.milestones.get(code="deposit")
+    assert f'data-testid="milestone-deposit-{order.number}"' in cockpit  # finance sees it due …
+    assert f'data-testid="done-{deposit.pk}"' not in cockpit  # … and records the receipt instead
+    with at(TODAY):
+        form = client.get(reverse("followup:milestone_form", args=[deposit.pk, "done"]))
+    assert form.status_code == 403
