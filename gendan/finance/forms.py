@@ -34,3 +34,7 @@ class GateExceptionForm(StyledFormMixin, forms.Form):
     reason = forms.CharField(label=_("Reason"), max_length=300)
     expires_on = forms.DateField(label=_("Expires on"), required=False,
                                  help_text=_("Leave empty for as long as the order needs it."))
+
+
+class AsOfForm(StyledFormMixin, forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False)

@@ -53,6 +53,7 @@ class ScheduleLine(models.Model):
     due_from = models.DateField(_("counts from"), null=True, blank=True,
                                 help_text=_("The date it counts from, once known (e.g. the B/L date)."))
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # owed from then: receivables as of a date
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = business_history()

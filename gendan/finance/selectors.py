@@ -1,12 +1,16 @@
 """Read queries on money. What is received is summed from confirmed allocations every time, never kept."""
 
 from collections import defaultdict
+from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Sum
+from django.db.models import DecimalField, F, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from gendan.finance.choices import ReceiptStatus, ScheduleKind
 from gendan.finance.models import Allocation, Receipt, ScheduleLine
+from gendan.sales.choices import OrderStatus
 
 ZERO = Decimal(0)
 
@@ -40,3 +44,50 @@ def schedule_of(order) -> list[ScheduleLine]:
         line.received = received[line.pk]
         line.open = line.amount - line.received
     return lines
+
+
+# ---------------------------------------------------------------- receivables
+
+
+BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"]
+
+
+def bucket_of(due_date, as_of) -> str:
+    """Each schedule line ages by its own due date (a deposit and a balance of one order age apart); a line
+    whose date it counts from is not known yet (a balance after the B/L) is not due."""
+    late = (as_of - due_date).days if due_date else 0
+    if late <= 0:
+        return "not_due"
+    return "1_30" if late <= 30 else "31_60" if late <= 60 else "61_90" if late <= 90 else "over_90"
+
+
+def receivables(as_of, lines=None) -> list[ScheduleLine]:
+    """What customers owed on `as_of`, line by line: lines that existed then (created by the end of that day, on
+    orders not cancelled), less the confirmed money that had arrived by then; each with `outstanding` and
+    `bucket`. (A receipt reversed later is left out of earlier days too: what was reversed never counted.)"""
+    end_of_day = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), datetime.min.time()))
+    arrived = (Allocation.objects.filter(line=OuterRef("pk"), receipt__status=ReceiptStatus.CONFIRMED,
+                                         receipt__received_on__lte=as_of)
+               .values("line").annotate(total=Sum("amount")).values("total"))
+    rows = (lines if lines is not None else ScheduleLine.objects.all()).filter(created_at__lt=end_of_day).exclude(
+        order__status=OrderStatus.CANCELLED).annotate(
+        arrived=Coalesce(Subquery(arrived), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=3)),
+    ).filter(amount__gt=F("arrived")).select_related("order__customer")
+    result = []
+    for line in rows.order_by("order__customer__code", "currency", "due_date", "pk"):
+        line.outstanding = line.amount - line.arrived
+        line.bucket = bucket_of(line.due_date, as_of)
+        result.append(line)
+    return result
+
+
+def aging_by_customer(as_of, lines=None) -> list[dict]:
+    """Receivables per customer and currency, in buckets that add up to the total outstanding."""
+    table: dict[tuple, dict] = {}
+    for line in receivables(as_of, lines):
+        customer = line.order.customer
+        row = table.setdefault((customer.code, line.currency), {
+            "customer": customer, "currency": line.currency, "total": ZERO, **dict.fromkeys(BUCKETS, ZERO)})
+        row[line.bucket] += line.outstanding
+        row["total"] += line.outstanding
+    return list(table.values())

@@ -10,6 +10,7 @@ urlpatterns = [
     path("receipts/<int:pk>/allocate/", views.receipt_allocate, name="receipt_allocate"),
     path("receipts/<int:pk>/confirm/", views.receipt_confirm, name="receipt_confirm"),
     path("receipts/<int:pk>/reverse/", views.receipt_reverse, name="receipt_reverse"),
+    path("receivables/", views.receivables_page, name="receivables"),
     path("orders/<int:order_pk>/money/", views.order_money, name="order_money"),
     path("orders/<int:order_pk>/exceptions/", views.gate_exception_grant, name="gate_exception_grant"),
     path("exceptions/<int:pk>/revoke/", views.gate_exception_revoke, name="gate_exception_revoke"),

@@ -15,12 +15,13 @@ from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.core.money import Money
+from gendan.core.xlsx import xlsx_response
 from gendan.finance import gates, services
 from gendan.finance.choices import ReceiptStatus
 from gendan.finance.filters import ReceiptFilter
-from gendan.finance.forms import GateExceptionForm, ReceiptForm
+from gendan.finance.forms import AsOfForm, GateExceptionForm, ReceiptForm
 from gendan.finance.models import GateException, Receipt, ScheduleLine
-from gendan.finance.selectors import allocated_by_line, schedule_of, unallocated
+from gendan.finance.selectors import aging_by_customer, allocated_by_line, schedule_of, unallocated
 from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_list_visible_to
 
@@ -175,6 +176,47 @@ def receipt_reverse(request, pk):
     else:
         messages.success(request, _("%(number)s reversed.") % {"number": receipt.number})
     return redirect("finance:receipt_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- receivables
+
+
+BUCKET_LABELS = [("not_due", gettext_lazy("Not due")), ("1_30", gettext_lazy("1–30 days")),
+                 ("31_60", gettext_lazy("31–60 days")), ("61_90", gettext_lazy("61–90 days")),
+                 ("over_90", gettext_lazy("Over 90 days"))]
+AGING_COLUMNS = [
+    (gettext_lazy("Customer"), lambda row: row["customer"].code),
+    (gettext_lazy("Customer name"), lambda row: row["customer"].name_en),
+    (gettext_lazy("Currency"), lambda row: row["currency"]),
+    *[(label, lambda row, key=key: row[key]) for key, label in BUCKET_LABELS],
+    (gettext_lazy("Outstanding"), lambda row: row["total"]),
+]
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def receivables_page(request):
+    """Receivables aging as of any day: what each customer owed then, by how late it was."""
+    form = AsOfForm(request.GET or None, initial={"as_of": timezone.localdate()})
+    as_of = form.cleaned_data["as_of"] if form.is_bound and form.is_valid() and form.cleaned_data["as_of"] \
+        else timezone.localdate()
+    rows = aging_by_customer(as_of)
+    if request.GET.get("export") == "xlsx":
+        return xlsx_response(rows, AGING_COLUMNS, f"receivables-{as_of:%Y-%m-%d}")
+    return render(request, "finance/receivables.html", {
+        "form": form, "as_of": as_of, "rows": rows, "buckets": BUCKET_LABELS, "totals": _totals(rows),
+        "query": request.GET.urlencode()})
+
+
+def _totals(rows: list[dict]) -> list[dict]:
+    """One line per currency: amounts in different currencies are never added together."""
+    totals: dict[str, dict] = {}
+    for row in rows:
+        total = totals.setdefault(row["currency"], {"currency": row["currency"], "total": 0,
+                                                    **{key: 0 for key, _label in BUCKET_LABELS}})
+        for key in [*(k for k, _label in BUCKET_LABELS), "total"]:
+            total[key] += row[key]
+    return list(totals.values())
 
 
 # ---------------------------------------------------------------- the order page's money card

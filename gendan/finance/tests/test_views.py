@@ -2,6 +2,7 @@
 input shown on its row with nothing saved."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -100,3 +101,21 @@ def test_pages_offer_no_done_by_hand_for_money_milestones(client, order, finance
     with at(TODAY):
         form = client.get(reverse("followup:milestone_form", args=[deposit.pk, "done"]))
     assert form.status_code == 403
+
+
+def test_receivables_aging_page_and_its_export(client, order, finance, salesperson):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(finance)
+    page = client.get(reverse("finance:receivables"), {"as_of": "2026-10-20"}).content.decode()
+    row = page.split(f'data-testid="aging-{order.customer.code}-USD"', 1)[1].split("</tr>", 1)[0]
+    assert "USD 750.00" in row and "USD 1,750.00" in row and "USD 2,500.00" in row
+    export = client.get(reverse("finance:receivables"), {"as_of": "2026-10-20", "export": "xlsx"})
+    sheet = load_workbook(BytesIO(export.content)).active
+    values = [cell.value for cell in list(sheet.rows)[1]]
+    assert values[0] == order.customer.code and values[2] == "USD"
+    assert [Decimal(str(v)) for v in values[3:]] == [Decimal(1750), Decimal(750), 0, 0, 0, Decimal(2500)]
+    client.force_login(salesperson)
+    assert client.get(reverse("finance:receivables")).status_code == 403
