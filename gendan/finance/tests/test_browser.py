@@ -103,3 +103,22 @@ def test_a_salesperson_has_no_receipts(page, live_server, salesperson):
     response = page.goto(f"{live_server.url}/finance/receipts/new/")
     assert response.status == 403
     assert not Receipt.objects.exists()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_finance_reads_the_receivables_as_of_a_past_day(page, live_server, salesperson, sales_manager,
+                                                        merchandiser, finance, width):
+    today = timezone.localdate()
+    customer = CustomerFactory(owner=salesperson, merchandiser=merchandiser, code="LATE-UK")
+    confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser, customer=customer,
+                    confirm_on=today - timedelta(days=50), ex_factory=today + timedelta(days=20))
+    problems = log_in(page, live_server, finance, width)
+    page.goto(f"{live_server.url}/finance/receivables/")
+    row = page.locator("[data-testid=aging-LATE-UK-USD]")
+    expect(row).to_contain_text("USD 750.00")  # the deposit, 43 days late
+    expect(row.locator("td").nth(3)).to_have_text("USD 750.00")  # in 31–60 days
+    page.fill("#id_as_of", (today - timedelta(days=45)).isoformat())
+    page.click("[data-testid=as-of]")
+    expect(row.locator("td").nth(1)).to_have_text("USD 2,500.00")  # 45 days ago the deposit was not due yet either
+    expect(row.locator("td").nth(3)).to_have_text("—")
+    assert not problems, problems
