@@ -234,7 +234,9 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "gendan.api.schema.CURRENCY_CODES"},
+    "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "gendan.api.schema.CURRENCY_CODES",
+                            "ScheduleKindEnum": "gendan.finance.choices.ScheduleKind",
+                            "SupplierKindEnum": "gendan.parties.choices.SupplierKind"},
     # Swagger UI and Redoc served from our own static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -6,13 +6,15 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gendan.api import followup, views
+from gendan.api import finance, followup, views
 
 app_name = "api"
 
 DESCRIPTION = """
 Customers, suppliers, products and sales orders of Gendan, with the orders' state transitions; the
-orders' time-and-action plans, their milestones (done, waive, reschedule) and each person's cockpit.
+orders' time-and-action plans, their milestones (done, waive, reschedule) and each person's cockpit;
+money: receipts (record, allocate, confirm, reverse), an order's payment schedule with its production and
+shipment gates (`/orders/{id}/money/`, exceptions posted there), and the receivables aging.
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
 on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
@@ -58,10 +60,13 @@ router.register("products", views.ProductViewSet, basename="product")
 router.register("orders", views.OrderViewSet, basename="order")
 router.register("plans", followup.PlanViewSet, basename="plan")
 router.register("milestones", followup.MilestoneViewSet, basename="milestone")
+router.register("receipts", finance.ReceiptViewSet, basename="receipt")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("cockpit/", followup.CockpitView.as_view(), name="cockpit"),
+    path("orders/<int:pk>/money/", finance.OrderMoneyView.as_view(), name="order-money"),
+    path("receivables/", finance.ReceivablesView.as_view(), name="receivables"),
     path("openapi.json", SpectacularJSONAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION}), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Redoc injects <style> elements it cannot give a nonce and searches in a blob: worker: this page alone allows both.

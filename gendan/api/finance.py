@@ -1,0 +1,227 @@
+"""Money in the API: receipts (record, allocate, confirm, reverse), an order's payment schedule with its gates,
+gate exceptions, and the receivables aging — on the same services, selectors and permissions as the pages."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import ValidationError as InputError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gendan.api.views import BaseViewSet, NegotiatedLanguage, errors
+from gendan.finance import gates, services
+from gendan.finance.filters import ReceiptFilter
+from gendan.finance.models import Allocation, BankAccount, GateException, Receipt, ScheduleLine
+from gendan.finance.selectors import aging_by_customer, schedule_of, unallocated
+from gendan.parties.models import Customer
+from gendan.sales.selectors import order_list_visible_to
+
+AMOUNT = {"max_digits": 16, "decimal_places": 3, "coerce_to_string": True}
+
+
+class AllocationSerializer(serializers.ModelSerializer):
+    order = serializers.IntegerField(source="line.order_id", read_only=True)
+    order_number = serializers.CharField(source="line.order.number", read_only=True)
+    kind = serializers.CharField(source="line.kind", read_only=True)
+
+    class Meta:
+        model = Allocation
+        fields = ["id", "line", "order", "order_number", "kind", "amount", "created_at"]
+        read_only_fields = fields
+
+
+class ReceiptSerializer(serializers.ModelSerializer):
+    customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.filter(is_active=True))
+    bank_account = serializers.PrimaryKeyRelatedField(queryset=BankAccount.objects.filter(is_active=True))
+    amount = serializers.DecimalField(**AMOUNT)
+    bank_charges = serializers.DecimalField(**AMOUNT, default=0)
+    rate_to_cny = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=True)
+    unallocated = serializers.SerializerMethodField()
+    allocations = AllocationSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Receipt
+        fields = ["id", "number", "customer", "received_on", "bank_account", "currency", "amount", "bank_charges",
+                  "rate_to_cny", "reference", "note", "status", "reverse_reason", "unallocated", "allocations",
+                  "version"]
+        read_only_fields = ["id", "number", "currency", "status", "reverse_reason", "version"]
+
+    def get_unallocated(self, receipt) -> str:
+        return str(unallocated(receipt))
+
+
+class AllocationInputSerializer(serializers.Serializer):
+    line = serializers.IntegerField(min_value=1, help_text="A schedule line of the receipt's customer.")
+    amount = serializers.DecimalField(max_digits=16, decimal_places=3)
+
+
+class AllocateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    allocations = AllocationInputSerializer(many=True, allow_empty=False)
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+
+
+class ReverseSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=300)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Receipts (finance and the general manager)",
+                       responses={200: ReceiptSerializer, **errors(400, 401, 403)}),
+    retrieve=extend_schema(summary="A receipt with its allocations", responses={200: ReceiptSerializer,
+                                                                               **errors(401, 403, 404)}),
+    create=extend_schema(summary="Record a receipt as the bank statement shows it; its currency is the account's",
+                         request=ReceiptSerializer, responses={201: ReceiptSerializer, **errors(400, 401, 403)}),
+)
+class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, BaseViewSet):
+    serializer_class = ReceiptSerializer
+    filterset_class = ReceiptFilter
+    required_perms = {"list": "finance.view_receipt", "retrieve": "finance.view_receipt",
+                      "create": "finance.add_receipt", "allocate": "finance.change_receipt",
+                      "confirm": "finance.confirm_receipt", "reverse": "finance.reverse_receipt"}
+
+    def get_queryset(self):
+        return (Receipt.objects.select_related("customer", "bank_account")
+                .prefetch_related("allocations__line__order").order_by("-received_on", "-pk"))
+
+    def create(self, request, *args, **kwargs):
+        data = self.parse(ReceiptSerializer)
+        data["currency"] = data["bank_account"].currency
+        receipt = services.receipt_record(by=request.user, **data)
+        return self.respond(receipt, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Allocate to schedule lines of the customer's orders", request=AllocateSerializer,
+                   responses={200: ReceiptSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def allocate(self, request, pk=None):
+        receipt = self.get_object()
+        data = self.parse(AllocateSerializer)
+        wanted = [item["line"] for item in data["allocations"]]
+        lines = {line.pk: line for line in ScheduleLine.objects.filter(pk__in=wanted)}
+        missing = [index for index, line_id in enumerate(wanted) if line_id not in lines]
+        if missing:
+            raise InputError({f"allocations.{index}.line": [_("No such schedule line.")] for index in missing})
+        services.receipt_allocate(receipt=receipt, by=request.user, version=data["version"],
+                                  allocations=[(lines[item["line"]], item["amount"]) for item in data["allocations"]])
+        return self.respond(receipt)
+
+    @extend_schema(summary="Confirm the money arrived (到账确认): it counts from now on", request=VersionSerializer,
+                   responses={200: ReceiptSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        receipt = self.get_object()
+        services.receipt_confirm(receipt=receipt, by=request.user, version=self.parse(VersionSerializer)["version"])
+        return self.respond(receipt)
+
+    @extend_schema(summary="Reverse with a reason (never deleted); its money stops counting",
+                   request=ReverseSerializer, responses={200: ReceiptSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def reverse(self, request, pk=None):
+        receipt = self.get_object()
+        data = self.parse(ReverseSerializer)
+        services.receipt_reverse(receipt=receipt, by=request.user, version=data["version"], reason=data["reason"])
+        return self.respond(receipt)
+
+
+class ScheduleLineSerializer(serializers.ModelSerializer):
+    received = serializers.DecimalField(**AMOUNT, read_only=True)
+    open = serializers.DecimalField(**AMOUNT, read_only=True)
+
+    class Meta:
+        model = ScheduleLine
+        fields = ["id", "kind", "amount", "currency", "due_after", "due_days", "due_date", "received", "open"]
+        read_only_fields = fields
+
+
+class GateAnswerSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+    exception = serializers.IntegerField(allow_null=True, help_text="The exception that lets it through, if one does.")
+
+
+class GateExceptionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GateException
+        fields = ["id", "gate", "reason", "expires_on", "granted_by", "granted_at", "revoked_at"]
+        read_only_fields = ["id", "granted_by", "granted_at", "revoked_at"]
+
+
+class OrderMoneySerializer(serializers.Serializer):
+    order = serializers.IntegerField()
+    schedule = ScheduleLineSerializer(many=True)
+    production = GateAnswerSerializer()
+    shipment = GateAnswerSerializer()
+    exceptions = GateExceptionSerializer(many=True)
+
+
+def _answer(answer: gates.Answer) -> dict:
+    return {"allowed": answer.allowed, "reason": answer.reason,
+            "exception": answer.exception.pk if answer.exception else None}
+
+
+class OrderMoneyView(NegotiatedLanguage, APIView):
+    """An order's payment schedule and gates, for whoever may see the order."""
+
+    def _order(self, request, pk):
+        return get_object_or_404(order_list_visible_to(user=request.user), pk=pk)
+
+    def _data(self, order) -> dict:
+        return OrderMoneySerializer({
+            "order": order.pk, "schedule": schedule_of(order),
+            "production": _answer(gates.may_start_production(order)), "shipment": _answer(gates.may_ship(order)),
+            "exceptions": order.gate_exceptions.all()}).data
+
+    @extend_schema(summary="An order's payment schedule, what arrived, and whether production and shipment may go",
+                   responses={200: OrderMoneySerializer, **errors(401, 404)})
+    def get(self, request, pk):
+        return Response(self._data(self._order(request, pk)))
+
+    @extend_schema(summary="Let one gate open without the money (finance or the general manager)",
+                   request=GateExceptionSerializer, responses={201: OrderMoneySerializer, **errors(400, 401, 403, 404)})
+    def post(self, request, pk):
+        order = self._order(request, pk)
+        if not request.user.has_perm("finance.add_gateexception"):
+            raise PermissionDenied
+        serializer = GateExceptionSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise InputError(serializer.errors)
+        services.gate_exception_grant(order=order, by=request.user, **serializer.validated_data)
+        return Response(self._data(order), status=status.HTTP_201_CREATED)
+
+
+class AgingRowSerializer(serializers.Serializer):
+    customer = serializers.IntegerField(source="customer.pk")
+    customer_code = serializers.CharField(source="customer.code")
+    currency = serializers.CharField()
+    not_due = serializers.DecimalField(**AMOUNT)
+    days_1_30 = serializers.DecimalField(source="1_30", **AMOUNT)
+    days_31_60 = serializers.DecimalField(source="31_60", **AMOUNT)
+    days_61_90 = serializers.DecimalField(source="61_90", **AMOUNT)
+    over_90 = serializers.DecimalField(**AMOUNT)
+    total = serializers.DecimalField(**AMOUNT)
+
+
+class AsOfSerializer(serializers.Serializer):
+    as_of = serializers.DateField(required=False)
+
+
+class ReceivablesView(NegotiatedLanguage, APIView):
+    @extend_schema(summary="Receivables aging per customer and currency as of a day (finance, general manager)",
+                   parameters=[OpenApiParameter("as_of", str, description="YYYY-MM-DD; today when left out")],
+                   responses={200: AgingRowSerializer(many=True), **errors(400, 401, 403)})
+    def get(self, request):
+        if not request.user.has_perm("finance.view_receipt"):
+            raise PermissionDenied
+        query = AsOfSerializer(data=request.query_params)
+        if not query.is_valid():
+            raise InputError(query.errors)
+        as_of = query.validated_data.get("as_of") or timezone.localdate()
+        return Response(AgingRowSerializer(aging_by_customer(as_of), many=True).data)
+
