@@ -37,10 +37,16 @@ from gendan.demo import followup as demo_followup
 from gendan.demo.clock import at as _at
 from gendan.demo.clock import clock as _clock
 from gendan.demo.logo import demo_logo
-from gendan.finance.choices import ScheduleKind
+from gendan.finance.choices import Gate, ScheduleKind
 from gendan.finance.gates import PAID_BEFORE_SHIPMENT
 from gendan.finance.selectors import schedule_of
-from gendan.finance.services import bank_account_save, receipt_allocate, receipt_confirm, receipt_record
+from gendan.finance.services import (
+    bank_account_save,
+    gate_exception_grant,
+    receipt_allocate,
+    receipt_confirm,
+    receipt_record,
+)
 from gendan.parties.models import Customer, PaymentTerm, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
@@ -174,6 +180,8 @@ class _Builder:
             self.make_bank_accounts()
             demo_followup.assign_department_owners(self.users)
         self.make_orders()
+        with _clock(self.now - timedelta(minutes=2)):
+            self.make_money_in_progress()
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
@@ -475,27 +483,51 @@ class _Builder:
                     order_cancel(order=order, by=sales if early else manager,
                                  reason=self.rng.choice(data.CANCEL_REASONS))
 
+    def make_money_in_progress(self) -> None:
+        """What finance is in the middle of today: a deposit paid in part, a remittance that paid more than was
+        owed (the customer's credit), one not yet confirmed, and production let go ahead on trust."""
+        waiting = list(SalesOrder.objects.filter(status=S.CONFIRMED, deposit_percent__gt=0).order_by("number"))
+        shipped = list(SalesOrder.objects.filter(status=S.SHIPPED).order_by("number"))
+        finance, gm = self.users["finance"], self.users["gm"]
+        if len(waiting) >= 3:
+            half = next(line for line in schedule_of(waiting[0]) if line.kind == ScheduleKind.DEPOSIT)
+            self._remit(waiting[0], [(half, round_amount(half.open / 2, half.currency))], confirm=True)
+            whole = next(line for line in schedule_of(waiting[1]) if line.kind == ScheduleKind.DEPOSIT)
+            self._remit(waiting[1], [(whole, whole.open)], confirm=False)  # in the statement, not yet confirmed
+            gate_exception_grant(order=waiting[2], gate=Gate.PRODUCTION, by=gm, expires_on=self.today + timedelta(14),
+                                 reason="老客户，定金已汇出（水单已收），先安排生产")
+        owing = next((line for order in shipped for line in schedule_of(order) if line.open > 0), None)
+        if owing is not None:
+            self._remit(owing.order, [(owing, owing.open)], extra=Decimal(350))  # 350 more: the customer's credit
+        self.log(f"  money in progress: a receipt for {finance} to confirm, a partial deposit, a credit, an exception")
+
+    def _remit(self, order, allocations, *, confirm: bool = True, extra: Decimal = Decimal(0), on: date | None = None,
+               charges_usd: int = 20, reference: str = "") -> None:
+        """The customer remits what the allocations take (and `extra` on account); finance records and allocates
+        it, and confirms it once it is in the account (the banks took their charges on the way)."""
+        finance, currency, on = self.users["finance"], order.currency, on or timezone.localdate()
+        per_usd = Decimal(str(data.FX_PER_USD.get(currency, 1)))
+        cny = currency == "CNY"
+        rate = Decimal(1) if cny else (Decimal(str(data.CNY_PER_USD)) / per_usd).quantize(Decimal("0.0001"))
+        receipt = receipt_record(
+            by=finance, customer=order.customer, received_on=on, bank_account=self.accounts[currency],
+            currency=currency, amount=sum(amount for _line, amount in allocations) + extra, rate_to_cny=rate,
+            bank_charges=Decimal(0) if cny else round_amount(Decimal(charges_usd) * per_usd, currency),
+            reference=reference or f"FT{on:%y%m%d}{order.pk:04d}")
+        receipt_allocate(receipt=receipt, by=finance, version=receipt.version, allocations=allocations)
+        if confirm:
+            receipt_confirm(receipt=receipt, by=finance, version=receipt.version)
+        self.made["receipts"] += 1
+
     def _pay(self, order: SalesOrder, kinds: list[str], day: date, before_shipment: bool = False) -> None:
         """The customer pays what is open on these lines (and, before shipment, a balance its terms want first) in
-        one remittance; finance records, allocates and confirms it (the bank took its charges on the way)."""
+        one remittance."""
         lines = [line for line in schedule_of(order) if line.open > 0 and (
             line.kind in kinds or (before_shipment and line.due_after in PAID_BEFORE_SHIPMENT))]
-        if not lines:
-            return
-        rng, finance, currency = self.money_rng, self.users["finance"], order.currency
-        per_usd = Decimal(str(data.FX_PER_USD.get(currency, 1)))
-        rate = Decimal(1) if currency == "CNY" else (Decimal(str(data.CNY_PER_USD)) / per_usd).quantize(
-            Decimal("0.0001"))
-        charges = Decimal(0) if currency == "CNY" else round_amount(Decimal(rng.choice([15, 20, 25, 35])) * per_usd,
-                                                                      currency)
-        receipt = receipt_record(
-            by=finance, customer=order.customer, received_on=day, bank_account=self.accounts[currency],
-            currency=currency, amount=sum(line.open for line in lines), bank_charges=charges, rate_to_cny=rate,
-            reference=f"FT{day:%y%m%d}{rng.randint(1000, 9999)}")
-        receipt_allocate(receipt=receipt, by=finance, version=receipt.version,
-                         allocations=[(line, line.open) for line in lines])
-        receipt_confirm(receipt=receipt, by=finance, version=receipt.version)
-        self.made["receipts"] += 1
+        if lines:
+            charges = self.money_rng.choice([15, 20, 25, 35])
+            self._remit(order, [(line, line.open) for line in lines], on=day, charges_usd=charges,
+                        reference=f"FT{day:%y%m%d}{self.money_rng.randint(1000, 9999)}")
 
     def _create(self, plan: OrderPlan) -> SalesOrder:
         rng, customer = self.rng, plan.customer

@@ -139,6 +139,28 @@ def test_demo_history_is_real_and_dated(demo_output):
     assert abs(timezone.now() - datetime.now(UTC)) < timedelta(minutes=1)
 
 
+def test_demo_money_is_in_every_state_finance_meets(demo_output):
+    from gendan.finance.choices import ReceiptStatus, ScheduleKind
+    from gendan.finance.gates import may_start_production
+    from gendan.finance.models import GateException, Receipt
+    from gendan.finance.selectors import aging_by_customer, schedule_of, unallocated
+
+    # no order is in production or beyond without its deposit, or let through by an exception
+    for order in SalesOrder.objects.filter(status__in=[OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP]):
+        assert all(line.open == 0 for line in schedule_of(order) if line.kind == ScheduleKind.DEPOSIT), order
+    assert Receipt.objects.filter(status=ReceiptStatus.CONFIRMED).count() > 200
+    assert Receipt.objects.filter(status=ReceiptStatus.RECORDED).exists()  # one for finance to confirm
+    assert any(unallocated(receipt) > 0 for receipt in Receipt.objects.filter(status=ReceiptStatus.CONFIRMED))
+    partial = [line for order in SalesOrder.objects.filter(status=OrderStatus.CONFIRMED)
+               for line in schedule_of(order) if 0 < line.received < line.amount]
+    assert partial  # a deposit paid in part
+    exception = GateException.objects.get()
+    assert may_start_production(exception.order) and exception.reason
+    overdue = [row for row in aging_by_customer(timezone.localdate()) if row["1_30"] or row["31_60"]
+               or row["61_90"] or row["over_90"]]
+    assert overdue  # receivables overdue for finance to chase
+
+
 def test_demo_runs_only_once(demo_output):
     before = counts()
     out = io.StringIO()
