@@ -29,6 +29,24 @@ class ReceiptForm(StyledFormMixin, forms.ModelForm):
         return data
 
 
+class BankAccountForm(StyledFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = BankAccount
+        fields = ["name", "currency", "beneficiary", "bank_name", "bank_address", "account_no", "swift", "is_active"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].widget.attrs["maxlength"] = 3
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
 class GateExceptionForm(StyledFormMixin, forms.Form):
     gate = forms.ChoiceField(label=_("Gate"), choices=Gate.choices)
     reason = forms.CharField(label=_("Reason"), max_length=300)

@@ -3,6 +3,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +20,8 @@ from gendan.core.xlsx import xlsx_response
 from gendan.finance import gates, services
 from gendan.finance.choices import ReceiptStatus
 from gendan.finance.filters import ReceiptFilter
-from gendan.finance.forms import AsOfForm, GateExceptionForm, ReceiptForm
-from gendan.finance.models import GateException, Receipt, ScheduleLine
+from gendan.finance.forms import AsOfForm, BankAccountForm, GateExceptionForm, ReceiptForm
+from gendan.finance.models import BankAccount, GateException, Receipt, ScheduleLine
 from gendan.finance.selectors import aging_by_customer, allocated_by_line, schedule_of, unallocated
 from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_list_visible_to
@@ -176,6 +177,37 @@ def receipt_reverse(request, pk):
     else:
         messages.success(request, _("%(number)s reversed.") % {"number": receipt.number})
     return redirect("finance:receipt_detail", pk=pk)
+
+
+# ---------------------------------------------------------------- bank accounts
+
+
+@login_required
+@permission_required("finance.view_bankaccount", raise_exception=True)
+def bank_account_list(request):
+    return render(request, "finance/bank_account_list.html", {"accounts": BankAccount.objects.all()})
+
+
+@login_required
+def bank_account_form(request, pk=None):
+    """Add a company account, or change one from the version the form showed."""
+    account = get_object_or_404(BankAccount, pk=pk) if pk else None
+    if not request.user.has_perm("finance.change_bankaccount" if account else "finance.add_bankaccount"):
+        raise PermissionDenied
+    form = BankAccountForm(request.POST or None, instance=None,
+                           initial={**(model_to_dict(account) if account else {}),
+                                    "version": account.version if account else 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.bank_account_save(by=request.user, account=account, version=form.cleaned_data["version"] or 0,
+                                       **form.values())
+        except (ValidationError, ConcurrentChange) as error:
+            apply_service_errors(form, error if isinstance(error, ValidationError) else
+                                 ValidationError(error_text(error)))
+        else:
+            messages.success(request, _("Bank account saved."))
+            return redirect("finance:bank_account_list")
+    return render(request, "finance/bank_account_form.html", {"form": form, "account": account})
 
 
 # ---------------------------------------------------------------- receivables

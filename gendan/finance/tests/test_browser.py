@@ -122,3 +122,23 @@ def test_finance_reads_the_receivables_as_of_a_past_day(page, live_server, sales
     expect(row.locator("td").nth(1)).to_have_text("USD 2,500.00")  # 45 days ago the deposit was not due yet either
     expect(row.locator("td").nth(3)).to_have_text("—")
     assert not problems, problems
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_finance_adds_the_account_customers_pay_into(page, live_server, finance, width):
+    from gendan.finance.models import BankAccount
+
+    problems = log_in(page, live_server, finance, width)
+    page.goto(f"{live_server.url}/finance/accounts/")
+    page.click("[data-testid=new-account]")
+    page.fill("#id_name", "中行欧元户")
+    page.fill("#id_currency", "eur")
+    page.fill("#id_beneficiary", "Ningbo Hengtai Hardware Import & Export Co., Ltd.")
+    page.fill("#id_bank_name", "Bank of China, Ningbo Branch")
+    page.fill("#id_account_no", "3583 5820 0002")
+    page.fill("#id_swift", "BKCHCNBJ92A")
+    page.click("[data-testid=save]")
+    expect(page.locator("[data-testid='account-3583 5820 0002']")).to_contain_text("EUR")
+    account = BankAccount.objects.get()
+    assert (account.currency, account.is_active, account.history.get().history_user) == ("EUR", True, finance)
+    assert not problems, problems

@@ -119,3 +119,24 @@ def test_receivables_aging_page_and_its_export(client, order, finance, salespers
     assert [Decimal(str(v)) for v in values[3:]] == [Decimal(1750), Decimal(750), 0, 0, 0, Decimal(2500)]
     client.force_login(salesperson)
     assert client.get(reverse("finance:receivables")).status_code == 403
+
+
+def test_finance_keeps_the_bank_accounts(client, finance, salesperson):
+    from gendan.finance.models import BankAccount
+
+    client.force_login(finance)
+    fields = {"name": "中行美元户", "currency": "usd", "beneficiary": "Hengtai", "bank_name": "Bank of China",
+              "account_no": "3583 0001", "swift": "BKCHCNBJ92A", "is_active": "on", "version": "0"}
+    assert client.post(reverse("finance:bank_account_create"), fields).status_code == 302
+    account = BankAccount.objects.get()
+    assert (account.currency, account.history.first().history_user) == ("USD", finance)
+    bad = client.post(reverse("finance:bank_account_edit", args=[account.pk]), {**fields, "swift": "nope"})
+    assert bad.status_code == 200 and BankAccount.objects.get().swift == "BKCHCNBJ92A"
+    client.post(reverse("finance:bank_account_edit", args=[account.pk]), {**fields, "is_active": "", "version": "0"})
+    account.refresh_from_db()
+    assert not account.is_active and account.version == 1
+    stale = client.post(reverse("finance:bank_account_edit", args=[account.pk]), {**fields, "version": "0"})
+    assert stale.status_code == 200 and not BankAccount.objects.get().is_active  # changed meanwhile: not saved
+    client.force_login(salesperson)
+    assert client.get(reverse("finance:bank_account_list")).status_code == 403
+    assert client.post(reverse("finance:bank_account_create"), fields).status_code == 403
