@@ -344,3 +344,5 @@ GENDAN_TASK_TIMEOUT_MINUTES = int(os.environ.get("GENDAN_TASK_TIMEOUT_MINUTES", 
 GENDAN_DEPOSIT_DUE_DAYS = int(os.environ.get("GENDAN_DEPOSIT_DUE_DAYS", 7))
 # a filter left empty says "All", not django-filter's "---------" (its choice fields build that choice themselves)
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
+# A customer with money overdue by more than this many days is flagged on their page
+GENDAN_OVERDUE_FLAG_DAYS = int(os.environ.get("GENDAN_OVERDUE_FLAG_DAYS", 30))

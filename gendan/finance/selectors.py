@@ -122,3 +122,15 @@ def aging_by_customer(as_of, lines=None) -> list[dict]:
             row[bucket] += amount
             row["total"] += amount
     return sorted(table.values(), key=lambda row: (row["customer"].code, row["currency"]))
+
+
+def customer_credit(customer) -> dict[str, Decimal]:
+    """Confirmed money of the customer not allocated to any order yet, per currency: what is on account."""
+    credit: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows = Receipt.objects.filter(customer=customer, status=ReceiptStatus.CONFIRMED).annotate(
+        allocated=Coalesce(Sum("allocations__amount"), Value(ZERO),
+                           output_field=DecimalField(max_digits=16, decimal_places=3)))
+    for receipt in rows:
+        if receipt.amount > receipt.allocated:
+            credit[receipt.currency] += receipt.amount - receipt.allocated
+    return dict(credit)

@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/new/", views.bank_account_form, name="bank_account_create"),
     path("accounts/<int:pk>/", views.bank_account_form, name="bank_account_edit"),
     path("orders/<int:order_pk>/money/", views.order_money, name="order_money"),
+    path("customers/<int:customer_pk>/money/", views.customer_money, name="customer_money"),
     path("orders/<int:order_pk>/exceptions/", views.gate_exception_grant, name="gate_exception_grant"),
     path("exceptions/<int:pk>/revoke/", views.gate_exception_revoke, name="gate_exception_revoke"),
 ]

@@ -1,5 +1,6 @@
 from decimal import Decimal, InvalidOperation
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,7 +23,14 @@ from gendan.finance.choices import ReceiptStatus
 from gendan.finance.filters import ReceiptFilter
 from gendan.finance.forms import AsOfForm, BankAccountForm, GateExceptionForm, ReceiptForm
 from gendan.finance.models import BankAccount, GateException, Receipt, ScheduleLine
-from gendan.finance.selectors import aging_by_customer, allocated_by_line, schedule_of, unallocated
+from gendan.finance.selectors import (
+    aging_by_customer,
+    allocated_by_line,
+    customer_credit,
+    schedule_of,
+    unallocated,
+)
+from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_list_visible_to
 
@@ -216,6 +224,8 @@ def bank_account_form(request, pk=None):
 BUCKET_LABELS = [("not_due", gettext_lazy("Not due")), ("1_30", gettext_lazy("1–30 days")),
                  ("31_60", gettext_lazy("31–60 days")), ("61_90", gettext_lazy("61–90 days")),
                  ("over_90", gettext_lazy("Over 90 days"))]
+# the last day of lateness in each bucket: money in a bucket reaching past the limit is flagged
+BUCKET_LAST_DAY = {"1_30": 30, "31_60": 60, "61_90": 90, "over_90": 10**6}
 AGING_COLUMNS = [
     (gettext_lazy("Customer"), lambda row: row["customer"].code),
     (gettext_lazy("Customer name"), lambda row: row["customer"].name_en),
@@ -267,6 +277,20 @@ def order_money(request, order_pk, form: GateExceptionForm | None = None):
         "may_grant": may_grant, "exception_form": form or (GateExceptionForm() if may_grant else None),
         "receipts_url": reverse("finance:receipt_list") if request.user.has_perm(VIEW) else "",
     })
+
+
+@login_required
+def customer_money(request, customer_pk):
+    """On the customer's page, for whoever sees the customer: what they owe by age, and what is on account.
+    Money overdue beyond `GENDAN_OVERDUE_FLAG_DAYS` is flagged."""
+    customer = get_object_or_404(customer_list_visible_to(user=request.user), pk=customer_pk)
+    today = timezone.localdate()
+    rows = aging_by_customer(today, ScheduleLine.objects.filter(order__customer=customer))
+    flag_after = settings.GENDAN_OVERDUE_FLAG_DAYS
+    late = [key for key, last_day in BUCKET_LAST_DAY.items() if last_day > flag_after]
+    return render(request, "finance/includes/customer_money.html", {
+        "customer": customer, "rows": rows, "buckets": BUCKET_LABELS, "credit": customer_credit(customer),
+        "flagged": any(row[key] for row in rows for key in late), "flag_after": flag_after})
 
 
 @login_required

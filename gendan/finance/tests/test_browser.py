@@ -142,3 +142,18 @@ def test_finance_adds_the_account_customers_pay_into(page, live_server, finance,
     account = BankAccount.objects.get()
     assert (account.currency, account.is_active, account.history.get().history_user) == ("EUR", True, finance)
     assert not problems, problems
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_salesperson_sees_a_customer_flagged_for_overdue_money(page, live_server, salesperson, sales_manager,
+                                                                   merchandiser, width):
+    today = timezone.localdate()
+    customer = CustomerFactory(owner=salesperson, merchandiser=merchandiser, code="SLOW-DE")
+    confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser, customer=customer,
+                    confirm_on=today - timedelta(days=60), ex_factory=today + timedelta(days=10))
+    problems = log_in(page, live_server, salesperson, width)
+    page.goto(f"{live_server.url}{customer.get_absolute_url()}")
+    card = page.locator("[data-testid=customer-money]")
+    expect(card.locator("[data-testid=overdue-flag]")).to_be_visible()  # the deposit is 53 days late
+    expect(card.locator("[data-testid=owed-USD]")).to_contain_text("USD 2,500.00")
+    assert not problems, problems

@@ -140,3 +140,21 @@ def test_finance_keeps_the_bank_accounts(client, finance, salesperson):
     client.force_login(salesperson)
     assert client.get(reverse("finance:bank_account_list")).status_code == 403
     assert client.post(reverse("finance:bank_account_create"), fields).status_code == 403
+
+
+def test_the_customer_page_shows_what_they_owe_by_age_and_what_is_on_account(client, order, finance, salesperson,
+                                                                             other_salesperson):
+    from gendan.finance.services import receipt_confirm
+
+    receipt = record(by=finance, customer=order.customer, amount="300")
+    receipt_confirm(receipt=receipt, by=finance, version=receipt.version)  # not allocated: on account
+    url = reverse("finance:customer_money", args=[order.customer_id])
+    client.force_login(salesperson)
+    with at(date(2026, 10, 20)):  # the deposit 15 days late: shown, not flagged
+        card = client.get(url).content.decode()
+    assert "USD 2,500.00" in card and "USD 750.00" in card and 'data-testid="overdue-flag"' not in card
+    assert 'data-testid="credit-USD"' in card and "USD 300.00" in card
+    with at(date(2026, 11, 20)):  # 46 days late
+        assert 'data-testid="overdue-flag"' in client.get(url).content.decode()
+    client.force_login(other_salesperson)
+    assert client.get(url).status_code == 404
