@@ -1,6 +1,7 @@
 """Saving a business record the one way every service does: fields set, model validation, the author
 recorded in its history."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 
@@ -21,3 +22,13 @@ def check_fields(record: models.Model, names) -> None:
     names = set(names)
     record.clean_fields(exclude=[f.name for f in record._meta.concrete_fields
                                  if f.name not in names or f.is_relation])
+
+
+def field_errors(record: models.Model, names) -> dict:
+    """`check_fields` as a dict of messages per field (empty when all is well), for services that add their own
+    rules' messages before raising once."""
+    try:
+        check_fields(record, names)
+    except ValidationError as error:
+        return dict(error.message_dict)
+    return {}

@@ -29,15 +29,16 @@ class Answer:
         return self.allowed
 
 
-def may_start_production(order, today: date | None = None) -> Answer:
-    """Seed 003: "待定金到帐后，再下购货合同给工厂" — no production before a required deposit is confirmed."""
-    owed = [line for line in schedule_of(order) if line.kind == ScheduleKind.DEPOSIT and line.open > 0]
+def may_start_production(order, today: date | None = None, lines: list | None = None) -> Answer:
+    """Seed 003: "待定金到帐后，再下购货合同给工厂" — no production before a required deposit is confirmed.
+    `lines`: the order's `schedule_of`, when the caller has it already."""
+    owed = [line for line in lines or schedule_of(order) if line.kind == ScheduleKind.DEPOSIT and line.open > 0]
     return _answer(order, Gate.PRODUCTION, owed, today)
 
 
-def may_ship(order, today: date | None = None) -> Answer:
+def may_ship(order, today: date | None = None, lines: list | None = None) -> Answer:
     """Seed 001: "查询货款是否到账，到账后方可发货" — the deposit, and a balance due before shipment, first."""
-    owed = [line for line in schedule_of(order) if line.open > 0 and (
+    owed = [line for line in lines or schedule_of(order) if line.open > 0 and (
         line.kind == ScheduleKind.DEPOSIT or line.due_after in PAID_BEFORE_SHIPMENT)]
     return _answer(order, Gate.SHIPMENT, owed, today)
 

@@ -31,9 +31,9 @@ def schedule_on_revision(sender, order, by, **kwargs):
 def hold_the_gates(sender, order, old, new, by, **kwargs):
     """No production before the deposit, no shipment before the money the terms want first."""
     if new == OrderStatus.IN_PRODUCTION:
-        _hold(gates.may_start_production(order), "status")
+        _hold(gates.may_start_production(order))
     elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
-        _hold(gates.may_ship(order), "status")
+        _hold(gates.may_ship(order))
 
 
 @receiver(milestone_completing)
@@ -42,9 +42,9 @@ def hold_milestone_gates(sender, milestone, by, **kwargs):
     if milestone.code in services.MILESTONE_OF.values():
         _require_receipts(milestone)
     elif milestone.code == "production_start":
-        _hold(gates.may_start_production(milestone.plan.order), "status")
+        _hold(gates.may_start_production(milestone.plan.order))
     elif milestone.is_ex_factory:
-        _hold(gates.may_ship(milestone.plan.order), "status")
+        _hold(gates.may_ship(milestone.plan.order))
 
 
 def _require_receipts(milestone) -> None:
@@ -56,6 +56,6 @@ def _require_receipts(milestone) -> None:
                                            "and this milestone is done with it.")})
 
 
-def _hold(answer: gates.Answer, field: str) -> None:
+def _hold(answer: gates.Answer) -> None:
     if not answer:
-        raise ValidationError({field: answer.reason})
+        raise ValidationError({"status": answer.reason})

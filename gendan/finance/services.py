@@ -18,7 +18,7 @@ from gendan.core.concurrency import take_version
 from gendan.core.money import Money, minor_units, round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
-from gendan.core.records import check_fields, save_record
+from gendan.core.records import check_fields, field_errors, save_record
 from gendan.core.states import transition
 from gendan.finance.choices import DueAfter, Gate, ReceiptStatus, ScheduleKind
 from gendan.finance.models import Allocation, BankAccount, GateException, Receipt, ScheduleLine
@@ -132,11 +132,7 @@ def receipt_record(*, by, customer, received_on: date, bank_account: BankAccount
 
 
 def _check_receipt(receipt: Receipt, today: date) -> None:
-    try:
-        check_fields(receipt, ["currency", "reference", "note", "received_on"])
-        errors = {}
-    except ValidationError as error:
-        errors = dict(error.message_dict)
+    errors = field_errors(receipt, ["currency", "reference", "note", "received_on"])
     if receipt.received_on and receipt.received_on > today:
         errors["received_on"] = [_("Money cannot arrive in the future.")]
     if receipt.bank_account_id and receipt.currency != receipt.bank_account.currency:

@@ -270,9 +270,11 @@ def order_money(request, order_pk, form: GateExceptionForm | None = None):
     ship (loaded into the order page, like the plan)."""
     order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
     may_grant = request.user.has_perm("finance.add_gateexception")
+    lines = schedule_of(order)
     return render(request, "finance/includes/order_money.html", {
-        "order": order, "lines": schedule_of(order),
-        "gates": [(_("Production"), gates.may_start_production(order)), (_("Shipment"), gates.may_ship(order))],
+        "order": order, "lines": lines,
+        "gates": [(_("Production"), gates.may_start_production(order, lines=lines)),
+                  (_("Shipment"), gates.may_ship(order, lines=lines))],
         "exceptions": order.gate_exceptions.select_related("granted_by", "revoked_by"),
         "may_grant": may_grant, "exception_form": form or (GateExceptionForm() if may_grant else None),
         "receipts_url": reverse("finance:receipt_list") if request.user.has_perm(VIEW) else "",

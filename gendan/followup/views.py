@@ -400,9 +400,9 @@ def _plan_context(request, order) -> dict:
     user = request.user
     for m in rows:
         m.standing = standing(m, today, soon)
-        m.may_complete = m.status == MilestoneStatus.OPEN and may_tick(user, m)
-        m.may_reopen = m.status != MilestoneStatus.OPEN and may_tick(user, m)
-        m.may_reschedule = m.status == MilestoneStatus.OPEN and not m.is_ex_factory and may_reschedule(user, m)
+        m.may_complete = ROW_FORMS["done"](user, m)  # the plan's buttons are the forms its rows may open
+        m.may_reopen = ROW_FORMS["reopen"](user, m)
+        m.may_reschedule = ROW_FORMS["reschedule"](user, m)
     context.update({
         "milestones": rows,
         "timeline": order_timeline(plan, rows, today),

@@ -20,7 +20,7 @@ from gendan.core.errors import ConcurrentChange
 from gendan.core.money import round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
-from gendan.core.records import check_fields
+from gendan.core.records import check_fields, field_errors
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.core.validators import column_overflows, date_out_of_window
@@ -139,7 +139,7 @@ def _terms_follow_payment_term(order: SalesOrder, started_from: dict) -> bool:
 def _check_header(order: SalesOrder, dates: list[str] | None = None) -> None:
     """The header's rules; `dates` are checked against the window around today (on an edit, only those
     changed: an old order keeps its order date)."""
-    errors = _field_errors(order, HEADER_FIELDS)
+    errors = field_errors(order, HEADER_FIELDS)
     if not order.incoterm_place:
         errors["incoterm_place"] = _("An Incoterm needs its named place, e.g. FOB Ningbo.")
     for name in ("requested_ex_factory", "confirmed_ex_factory"):
@@ -189,16 +189,8 @@ def _customer_item_numbers(customer_id: int, product_ids: list[int]) -> dict[int
     return dict(rows.values_list("product_id", "item_no"))
 
 
-def _field_errors(record, names: list[str]) -> dict:
-    try:
-        check_fields(record, names)
-    except ValidationError as error:
-        return dict(error.message_dict)
-    return {}
-
-
 def _check_line(line: SalesOrderLine) -> None:
-    errors = _field_errors(line, ["customer_item_no", "description", "unit"])  # the numbers are checked below
+    errors = field_errors(line, ["customer_item_no", "description", "unit"])  # the numbers are checked below
     if line.quantity is None or line.quantity <= 0:
         errors["quantity"] = _("Quantity must be greater than zero.")
     if line.unit_price is None or line.unit_price < 0:
