@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gendan.sales",
     "gendan.followup",
     "gendan.finance",
+    "gendan.documents",
     "gendan.api",
     "gendan.demo",
 ]

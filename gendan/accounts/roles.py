@@ -27,8 +27,10 @@ _OWN_SALES = [
     "sales.view_salesorder", "sales.add_salesorder", "sales.change_salesorder",
 ]
 _DEPARTMENT = [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_active_orders"]
+_DOCUMENTS = ["documents.view_document", "documents.add_document", "documents.send_document",
+              "documents.record_response"]
 _MANAGEMENT = [
-    *_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG,
+    *_OWN_SALES, *_DOCUMENTS, *_VIEW_CATALOG, *_EDIT_CATALOG,
     "parties.view_all_customers", "parties.import_customers",
     "parties.add_supplier", "parties.change_supplier",
     "sales.view_all_orders", "sales.change_any_order", "sales.review_order", "sales.progress_order",
@@ -44,12 +46,13 @@ _FINANCE = [
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
-    Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG],
+    Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG, *_DOCUMENTS],
     Role.SALES_MANAGER: _MANAGEMENT,
     Role.MERCHANDISER: [  # builds customer files (seed 001) for the salespeople, and keeps those she looks after
         *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "parties.add_customer", "parties.change_customer",
         "sales.view_salesorder",
         "sales.add_salesorder", "sales.change_salesorder", "sales.progress_order", "sales.complete_order",
+        *_DOCUMENTS,
     ],
     Role.ENGINEERING: [*_DEPARTMENT, *_EDIT_CATALOG],
     Role.PURCHASING: [*_DEPARTMENT, "parties.add_supplier", "parties.change_supplier"],
@@ -57,7 +60,7 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.QC: _DEPARTMENT,
     Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
-                   "parties.view_all_customers", "sales.complete_order", *_FINANCE],
+                   "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_DOCUMENTS],
     Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],

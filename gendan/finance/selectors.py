@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import Case, CharField, DecimalField, F, OuterRef, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from gendan.finance.choices import ReceiptStatus, ScheduleKind
 from gendan.finance.models import Allocation, Receipt, ScheduleLine
@@ -51,6 +52,9 @@ def schedule_of(order) -> list[ScheduleLine]:
 
 
 BUCKETS = ["not_due", "1_30", "31_60", "61_90", "over_90"]
+BUCKET_LABELS = [("not_due", gettext_lazy("Not due")), ("1_30", gettext_lazy("1–30 days")),
+                 ("31_60", gettext_lazy("31–60 days")), ("61_90", gettext_lazy("61–90 days")),
+                 ("over_90", gettext_lazy("Over 90 days"))]
 
 
 def bucket_of(due_date, as_of) -> str:

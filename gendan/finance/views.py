@@ -24,6 +24,7 @@ from gendan.finance.filters import ReceiptFilter
 from gendan.finance.forms import AsOfForm, BankAccountForm, GateExceptionForm, ReceiptForm
 from gendan.finance.models import BankAccount, GateException, Receipt, ScheduleLine
 from gendan.finance.selectors import (
+    BUCKET_LABELS,
     aging_by_customer,
     allocated_by_line,
     customer_credit,
@@ -221,9 +222,6 @@ def bank_account_form(request, pk=None):
 # ---------------------------------------------------------------- receivables
 
 
-BUCKET_LABELS = [("not_due", gettext_lazy("Not due")), ("1_30", gettext_lazy("1–30 days")),
-                 ("31_60", gettext_lazy("31–60 days")), ("61_90", gettext_lazy("61–90 days")),
-                 ("over_90", gettext_lazy("Over 90 days"))]
 # the last day of lateness in each bucket: money in a bucket reaching past the limit is flagged
 BUCKET_LAST_DAY = {"1_30": 30, "31_60": 60, "61_90": 90, "over_90": 10**6}
 AGING_COLUMNS = [
