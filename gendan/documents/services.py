@@ -110,6 +110,10 @@ def document_send(*, document: Document, by, recipients: list[str], subject: str
         validate_email_address(address)
     if not subject.strip():
         raise ValidationError({"subject": _("Give the email a subject.")})
+    if not message.strip():
+        with translation.override(document.language):
+            message = _("Please find attached our %(document)s %(number)s.") % {
+                "document": document.get_kind_display(), "number": document.number}
     mail = EmailMessage(subject.strip(), message, settings.DEFAULT_FROM_EMAIL, recipients,
                         reply_to=[by.email] if by.email else None)
     with document.pdf.open("rb") as pdf:
