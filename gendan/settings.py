@@ -347,3 +347,11 @@ GENDAN_DEPOSIT_DUE_DAYS = int(os.environ.get("GENDAN_DEPOSIT_DUE_DAYS", 7))
 FILTERS_EMPTY_CHOICE_LABEL = _("All")
 # A customer with money overdue by more than this many days is flagged on their page
 GENDAN_OVERDUE_FLAG_DAYS = int(os.environ.get("GENDAN_OVERDUE_FLAG_DAYS", 30))
+# CNY per unit of a currency, for an order's unpaid part in its profit (and a product cost or FOB value in another
+# currency) until the company has a confirmed receipt in that currency: then the latest receipt's rate is used
+# (gendan/finance/profit.py). GENDAN_DEFAULT_RATES="USD=7.10,EUR=7.75" replaces these.
+GENDAN_DEFAULT_RATES = {
+    code.strip().upper(): rate.strip() for code, rate in (pair.split("=") for pair in os.environ.get(
+        "GENDAN_DEFAULT_RATES", "USD=7.10,EUR=7.75,GBP=9.05,JPY=0.048,HKD=0.91,AUD=4.65,CAD=5.15,CHF=8.05").split(",")
+        if pair.strip())
+}

@@ -43,11 +43,15 @@ _FINANCE = [
     "finance.view_bankaccount", "finance.add_bankaccount", "finance.change_bankaccount",
     "finance.view_scheduleline", "finance.view_receipt", "finance.add_receipt", "finance.change_receipt",
     "finance.confirm_receipt", "finance.reverse_receipt", "finance.view_gateexception", "finance.add_gateexception",
+    "finance.add_expense", "finance.void_expense", "finance.add_refundrate", "finance.change_refundrate",
+    "finance.change_vatrefund",
 ]
+# who sees what orders earn: finance, sales managers and the general manager (never salespeople or merchandisers)
+_PROFIT = ["finance.view_profit", "finance.view_expense", "finance.view_refundrate", "finance.view_vatrefund"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG, *_DOCUMENTS],
-    Role.SALES_MANAGER: _MANAGEMENT,
+    Role.SALES_MANAGER: [*_MANAGEMENT, *_PROFIT],
     Role.MERCHANDISER: [  # builds customer files (seed 001) for the salespeople, and keeps those she looks after
         *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "parties.add_customer", "parties.change_customer",
         "sales.view_salesorder",
@@ -60,8 +64,8 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.QC: _DEPARTMENT,
     Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
-                   "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_DOCUMENTS],
-    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE],
+                   "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_PROFIT, *_DOCUMENTS],
+    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE, *_PROFIT],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],
 }

@@ -1,5 +1,6 @@
 """Money in the API: receipts (record, allocate, confirm, reverse), an order's payment schedule with its gates,
-gate exceptions, and the receivables aging — on the same services, selectors and permissions as the pages."""
+gate exceptions, the receivables aging, expenses (record, void), export VAT refund rates and an order's profit —
+on the same services, selectors and permissions as the pages."""
 
 from decimal import Decimal
 
@@ -16,10 +17,21 @@ from rest_framework.views import APIView
 
 from gendan.api.views import BaseViewSet, NegotiatedLanguage, errors
 from gendan.finance import gates, services
-from gendan.finance.filters import ReceiptFilter
-from gendan.finance.models import Allocation, BankAccount, GateException, Receipt, ScheduleLine
+from gendan.finance.filters import ExpenseFilter, ReceiptFilter
+from gendan.finance.models import (
+    Allocation,
+    BankAccount,
+    Expense,
+    GateException,
+    Receipt,
+    RefundRate,
+    ScheduleLine,
+    VatRefund,
+)
+from gendan.finance.profit import order_profit
 from gendan.finance.selectors import aging_by_customer, schedule_of
-from gendan.parties.models import Customer
+from gendan.parties.models import Customer, Supplier
+from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_list_visible_to
 
 AMOUNT = {"max_digits": 16, "decimal_places": 3, "coerce_to_string": True}
@@ -228,3 +240,147 @@ class ReceivablesView(NegotiatedLanguage, APIView):
         as_of = query.validated_data.get("as_of") or timezone.localdate()
         return Response(AgingRowSerializer(aging_by_customer(as_of), many=True).data)
 
+
+
+# ---------------------------------------------------------------- expenses, refund rates, profit
+
+
+class ExpenseSerializer(serializers.ModelSerializer):
+    order = serializers.PrimaryKeyRelatedField(queryset=SalesOrder.objects.all())
+    supplier = serializers.PrimaryKeyRelatedField(queryset=Supplier.objects.all(), required=False, allow_null=True)
+    amount = serializers.DecimalField(**AMOUNT)
+    rate_to_cny = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=True)
+    amount_cny = serializers.DecimalField(max_digits=16, decimal_places=2, coerce_to_string=True, read_only=True)
+
+    class Meta:
+        model = Expense
+        fields = ["id", "order", "kind", "amount", "currency", "rate_to_cny", "amount_cny", "incurred_on", "supplier",
+                  "payee", "reference", "note", "recorded_by", "recorded_at", "voided_by", "voided_at", "void_reason",
+                  "version"]
+        read_only_fields = ["id", "amount_cny", "recorded_by", "recorded_at", "voided_by", "voided_at", "void_reason",
+                            "version"]
+
+
+class VoidSerializer(VersionSerializer):
+    reason = serializers.CharField(max_length=300)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Expenses on orders (finance, sales managers, the general manager)",
+                       responses={200: ExpenseSerializer, **errors(400, 401, 403)}),
+    retrieve=extend_schema(summary="An expense", responses={200: ExpenseSerializer, **errors(401, 403, 404)}),
+    create=extend_schema(summary="Record an expense on an order (finance), in its currency with the rate to CNY",
+                         request=ExpenseSerializer, responses={201: ExpenseSerializer, **errors(400, 401, 403)}),
+)
+class ExpenseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, BaseViewSet):
+    serializer_class = ExpenseSerializer
+    filterset_class = ExpenseFilter
+    required_perms = {"list": "finance.view_expense", "retrieve": "finance.view_expense",
+                      "create": "finance.add_expense", "void": "finance.void_expense"}
+
+    def get_queryset(self):
+        return Expense.objects.select_related("order", "supplier").order_by("-incurred_on", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        data = self.parse(ExpenseSerializer)
+        if not order_list_visible_to(user=request.user).filter(pk=data["order"].pk).exists():
+            raise InputError({"order": [_("No such order.")]})
+        expense = services.expense_record(by=request.user, **data)
+        return self.respond(expense, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Void an expense with a reason (never deleted); it stops counting in the profit",
+                   request=VoidSerializer, responses={200: ExpenseSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def void(self, request, pk=None):
+        expense = self.get_object()
+        data = self.parse(VoidSerializer)
+        services.expense_void(expense=expense, by=request.user, version=data["version"], reason=data["reason"])
+        return self.respond(expense)
+
+
+class RefundRateSerializer(serializers.ModelSerializer):
+    hs_prefix = serializers.CharField(max_length=13, help_text="An HS code or its first digits; dots are ignored.")
+    refund_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+    vat_rate = serializers.DecimalField(max_digits=5, decimal_places=2, coerce_to_string=True)
+
+    class Meta:
+        model = RefundRate
+        fields = ["id", "hs_prefix", "refund_rate", "vat_rate", "valid_from", "valid_to", "note", "version"]
+        read_only_fields = ["id", "version"]
+
+
+class RefundRateUpdateSerializer(RefundRateSerializer):
+    version = serializers.IntegerField(min_value=0)
+
+    class Meta(RefundRateSerializer.Meta):
+        read_only_fields = ["id"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Export VAT refund rates by HS code, with their validity",
+                       responses={200: RefundRateSerializer, **errors(400, 401, 403)}),
+    retrieve=extend_schema(summary="A refund rate", responses={200: RefundRateSerializer, **errors(401, 403, 404)}),
+    create=extend_schema(summary="Add a refund rate (finance)", request=RefundRateSerializer,
+                         responses={201: RefundRateSerializer, **errors(400, 401, 403)}),
+)
+class RefundRateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, BaseViewSet):
+    serializer_class = RefundRateSerializer
+    required_perms = {"list": "finance.view_refundrate", "retrieve": "finance.view_refundrate",
+                      "create": "finance.add_refundrate", "partial_update": "finance.change_refundrate"}
+
+    def get_queryset(self):
+        return RefundRate.objects.order_by("hs_prefix", "-valid_from")
+
+    def create(self, request, *args, **kwargs):
+        rate = services.refund_rate_save(by=request.user, **self.parse(RefundRateSerializer))
+        return self.respond(rate, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Change a refund rate (send `version`)", request=RefundRateUpdateSerializer,
+                   responses={200: RefundRateSerializer, **errors(400, 401, 403, 404, 409)})
+    def partial_update(self, request, pk=None):
+        rate = self.get_object()
+        data = {**RefundRateSerializer(rate).data, **request.data}
+        data.pop("id", None)
+        values = self.parse(RefundRateUpdateSerializer, data=data, instance=rate)
+        services.refund_rate_save(by=request.user, rate=rate, **values)
+        return self.respond(rate)
+
+
+class VatRefundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = VatRefund
+        fields = ["method", "base_cny", "estimated_cny", "non_creditable_cny", "unrated_lines", "estimated_at",
+                  "declared_cny", "declared_on", "received_cny", "received_on", "note", "version"]
+        read_only_fields = fields
+
+
+CNY_AMOUNT = {"max_digits": 20, "decimal_places": 2, "coerce_to_string": True}
+
+
+class OrderProfitSerializer(serializers.Serializer):
+    order = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    currency = serializers.CharField()
+    total_amount = serializers.DecimalField(**AMOUNT)
+    revenue_cny = serializers.DecimalField(**CNY_AMOUNT)
+    purchase_cny = serializers.DecimalField(**CNY_AMOUNT)
+    expenses_cny = serializers.DecimalField(**CNY_AMOUNT)
+    charges_cny = serializers.DecimalField(**CNY_AMOUNT, help_text="The receipts' bank charges, by allocation")
+    refund_cny = serializers.DecimalField(**CNY_AMOUNT, help_text="Received, else declared, else estimated")
+    non_creditable_cny = serializers.DecimalField(**CNY_AMOUNT, help_text="A manufacturer's, a cost")
+    profit_cny = serializers.DecimalField(**CNY_AMOUNT)
+    rate_known = serializers.BooleanField(help_text="False when the unpaid part's currency has no rate yet")
+    vat_refund = VatRefundSerializer(allow_null=True)
+    expenses = ExpenseSerializer(many=True)
+
+
+class OrderProfitView(NegotiatedLanguage, APIView):
+    """What an order earns in CNY, part by part (the profit page's arithmetic), with its expenses and refund."""
+
+    @extend_schema(summary="An order's profit in CNY (finance, sales managers, the general manager)",
+                   responses={200: OrderProfitSerializer, **errors(401, 403, 404)})
+    def get(self, request, pk):
+        order = get_object_or_404(order_list_visible_to(user=request.user), pk=pk)
+        if not request.user.has_perm("finance.view_profit"):
+            raise PermissionDenied
+        return Response(OrderProfitSerializer(order_profit(order)).data)  # its vat_refund and expenses as related

@@ -16,7 +16,9 @@ orders' time-and-action plans, their milestones (done, waive, reschedule) and ea
 money: receipts (record, allocate, confirm, reverse), an order's payment schedule with its production and
 shipment gates (`/orders/{id}/money/`, exceptions posted there), and the receivables aging;
 documents: an order's proforma invoice and sales contract (`/orders/{id}/documents/`), a customer's
-statement of account (`/customers/{id}/statements/`), their PDF and XLSX files, sending and answers.
+statement of account (`/customers/{id}/statements/`), their PDF and XLSX files, sending and answers; costs: expenses on
+orders (record, void), export VAT refund rates by HS code, and an order's profit in CNY (`/orders/{id}/profit/`,
+for finance, sales managers and the general manager).
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
 on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
@@ -64,6 +66,8 @@ router.register("plans", followup.PlanViewSet, basename="plan")
 router.register("milestones", followup.MilestoneViewSet, basename="milestone")
 router.register("receipts", finance.ReceiptViewSet, basename="receipt")
 router.register("documents", documents.DocumentViewSet, basename="document")
+router.register("expenses", finance.ExpenseViewSet, basename="expense")
+router.register("refund-rates", finance.RefundRateViewSet, basename="refund-rate")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
@@ -72,6 +76,7 @@ urlpatterns = [
     path("receivables/", finance.ReceivablesView.as_view(), name="receivables"),
     path("orders/<int:pk>/documents/", documents.OrderDocumentsView.as_view(), name="order-documents"),
     path("customers/<int:pk>/statements/", documents.CustomerStatementsView.as_view(), name="customer-statements"),
+    path("orders/<int:pk>/profit/", finance.OrderProfitView.as_view(), name="order-profit"),
     path("openapi.json", SpectacularJSONAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION}), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Redoc injects <style> elements it cannot give a nonce and searches in a blob: worker: this page alone allows both.

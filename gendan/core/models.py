@@ -90,6 +90,14 @@ class ScheduledJob(models.Model):
 USCC_MESSAGE = _("A unified social credit code is 18 digits and capital letters (no I, O, S, V, Z).")
 
 
+class CompanyType(models.TextChoices):
+    """What kind of exporter we are, for the export VAT refund (DOMAIN.md): a trading company claims the VAT on
+    its purchase invoices back (免退税), a manufacturer uses the exempt-credit-refund method (免抵退)."""
+
+    TRADING = "trading", _("Trading company")
+    MANUFACTURER = "manufacturer", _("Manufacturer")
+
+
 class CompanyProfile(models.Model):
     """Who we are, as delay notices and documents print it: one row (pk 1), edited by an administrator."""
 
@@ -108,6 +116,10 @@ class CompanyProfile(models.Model):
                               validators=[RegexValidator(r"^[0-9A-HJ-NPQRTUWXY]{18}$", USCC_MESSAGE)])
     logo = models.ImageField(_("logo"), upload_to="company/", blank=True,
                              help_text=_("PNG or JPEG, printed at the top of documents"))
+    company_type = models.CharField(
+        _("company type"), max_length=12, choices=CompanyType.choices, default=CompanyType.TRADING,
+        help_text=_("Decides the export VAT refund formula: a trading company's (免退税) works from the purchase "
+                    "invoices, a manufacturer's (免抵退) from the FOB value."))
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = business_history()

@@ -24,6 +24,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from gendan.accounts.models import User
@@ -39,13 +40,18 @@ from gendan.demo.clock import clock as _clock
 from gendan.demo.logo import demo_logo
 from gendan.finance.choices import Gate, ScheduleKind
 from gendan.finance.gates import PAID_BEFORE_SHIPMENT
+from gendan.finance.models import VatRefund
 from gendan.finance.selectors import schedule_of
 from gendan.finance.services import (
     bank_account_save,
+    expense_record,
+    expense_void,
     gate_exception_grant,
     receipt_allocate,
     receipt_confirm,
     receipt_record,
+    refund_rate_save,
+    vat_refund_record,
 )
 from gendan.parties.models import Customer, PaymentTerm, Supplier
 from gendan.parties.services import contact_save, customer_create, supplier_create
@@ -175,6 +181,7 @@ class _Builder:
             self.make_payment_terms()
             self.make_suppliers()
             self.make_products()
+            self.make_refund_rates()
             self.make_customers()
             self.make_customer_items()
             self.make_bank_accounts()
@@ -182,6 +189,8 @@ class _Builder:
         self.make_orders()
         with _clock(self.now - timedelta(minutes=2)):
             self.make_money_in_progress()
+        with _clock(self.now - timedelta(minutes=1)):
+            self.make_costs()
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
@@ -482,6 +491,50 @@ class _Builder:
                     early = order.status in (S.DRAFT, S.UNDER_REVIEW)
                     order_cancel(order=order, by=sales if early else manager,
                                  reason=self.rng.choice(data.CANCEL_REASONS))
+
+    def make_refund_rates(self) -> None:
+        """Refund rates for the demo products' HS codes, before any order is confirmed (so each gets its estimate)."""
+        for prefix, refund, note in data.REFUND_RATES:
+            refund_rate_save(by=self.users["finance"], hs_prefix=prefix, refund_rate=Decimal(refund),
+                             vat_rate=Decimal(13), valid_from=date(self.setup_day.year, 1, 1), note=note)
+        self.made["refund_rates"] = len(data.REFUND_RATES)
+
+    def make_costs(self) -> None:
+        """What the shipped orders cost beyond the goods (freight, trucking, inspection, certificates, courier; one
+        entered twice and voided), and their export VAT refunds declared 20 days after shipment and received 50 days
+        after, as far as today has come."""
+        finance, rng, made = self.users["finance"], self.money_rng, 0
+        shipped = (SalesOrder.objects.filter(status__in=[S.SHIPPED, S.COMPLETED], events__new_status=S.SHIPPED)
+                   .annotate(shipped_at=Max("events__at")).order_by("number"))
+        usd_rate = Decimal(str(data.CNY_PER_USD))
+        for index, order in enumerate(shipped):
+            day = timezone.localdate(order.shipped_at)
+            costs = [("trucking", Decimal(rng.choice([600, 800, 1200, 1500])), "CNY", Decimal(1), "宁波北仑集卡车队")]
+            if order.incoterm in ("CFR", "CIF", "CPT", "CIP", "DAP", "DDP", "DPU"):
+                costs.append(("freight", Decimal(rng.choice([850, 1150, 1650, 2300])), "USD", usd_rate,
+                              "Ningbo Ocean Forwarding"))
+            if order.needs_commodity_inspection:
+                costs.append(("inspection", Decimal(rng.choice([300, 450])), "CNY", Decimal(1), "宁波海关"))
+            if order.needs_certificate_of_origin:
+                costs.append(("certificate", Decimal(80), "CNY", Decimal(1), "宁波贸促会"))
+            if index % 4 == 0:
+                costs.append(("courier", Decimal(rng.choice([180, 260])), "CNY", Decimal(1), "顺丰速运"))
+            for kind, amount, currency, rate, payee in costs:
+                expense = expense_record(by=finance, order=order, kind=kind, amount=amount, currency=currency,
+                                         rate_to_cny=rate, incurred_on=min(day, self.today), payee=payee,
+                                         reference=f"FP{day:%y%m%d}{order.pk:04d}{kind[:2].upper()}")
+                made += 1
+            if index == 0:
+                expense_void(expense=expense, by=finance, version=expense.version, reason="重复录入（同一张发票）")
+            refund = VatRefund.objects.filter(order=order).first()
+            declared_on, received_on = day + timedelta(days=20), day + timedelta(days=50)
+            if refund is not None and refund.estimated_cny and declared_on <= self.today:
+                received = received_on <= self.today
+                vat_refund_record(order=order, by=finance, version=refund.version, declared_cny=refund.estimated_cny,
+                                  declared_on=declared_on, received_cny=refund.estimated_cny if received else None,
+                                  received_on=received_on if received else None)
+        self.made["expenses"] = made
+        self.log(f"  {made} expenses on {len(shipped)} shipped orders; refunds declared and received")
 
     def make_money_in_progress(self) -> None:
         """What finance is in the middle of today: a deposit paid in part, a remittance that paid more than was

@@ -19,6 +19,7 @@ COMPANY_PROFILE = {
     "phone": "+86 574 8790 6612",
     "email": "trade@hengtai-hw.com.cn",
     "website": "https://www.hengtai-hw.com.cn",
+    "company_type": "trading",  # 进出口有限公司: claims the VAT on its purchase invoices back (免退税)
     "tax_id": "91330212MA2H4K7X3Q",
 }
 EMAIL_DOMAIN = "hengtai-hw.com.cn"
@@ -441,3 +442,14 @@ BANK_ACCOUNTS = [
     ("中行人民币基本户", "CNY", "Bank of China, Ningbo Branch", "3583 5820 0000", ""),
 ]
 BANK_ADDRESS = "No. 139 Yaohang Street, Ningbo, Zhejiang, China"
+
+# Export VAT refund rates for the demo products' HS codes (VAT 13 %): demo figures in the shape of the State
+# Taxation Administration's rate library — check the current notice before relying on one.
+REFUND_RATES = [
+    ("7323", "13", "厨房用品 示例税率"), ("7324", "13", "卫生洁具 示例税率"), ("7615", "9", "铝制品 示例税率"),
+    ("8203", "13", "手工具 示例税率"), ("8204", "13", "扳手 示例税率"), ("8205", "13", "手工具 示例税率"),
+    ("8210", "13", "厨房器具 示例税率"), ("8211", "13", "刀具 示例税率"), ("8215", "13", "餐具 示例税率"),
+    ("8301", "13", "锁具 示例税率"), ("8302", "13", "五金配件 示例税率"), ("8302420000", "9", "家具配件 示例税率"),
+    ("8481", "13", "阀门龙头 示例税率"), ("7318", "13", "紧固件 示例税率"), ("3924", "9", "塑料制品 示例税率"),
+    ("4419", "9", "竹木餐具 示例税率"), ("9617", "13", "保温容器 示例税率"),
+]

@@ -33,3 +33,18 @@ class Gate(models.TextChoices):
 
     PRODUCTION = "production", _("Production before the deposit")
     SHIPMENT = "shipment", _("Shipment before payment")
+
+
+class ExpenseKind(models.TextChoices):
+    """What an order cost beyond the goods (issue 15: freight, trucking, courier, inspection, certificate, bank,
+    packing and crates, other)."""
+
+    FREIGHT = "freight", _("Freight")
+    TRUCKING = "trucking", _("Trucking")
+    COURIER = "courier", _("Courier")
+    INSPECTION = "inspection", _("Inspection")
+    CERTIFICATE = "certificate", _("Certificate")
+    BANK = "bank", _("Bank fees")
+    PACKING = "packing", _("Packing and crates")
+    OTHER = "other", _("Other")
+

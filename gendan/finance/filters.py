@@ -1,10 +1,13 @@
 import django_filters
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from gendan.accounts.models import User
 from gendan.core.filters import StyledFilterSet
-from gendan.finance.choices import ReceiptStatus
-from gendan.finance.models import Receipt
+from gendan.finance.choices import ExpenseKind, ReceiptStatus
+from gendan.finance.models import Expense, Receipt
 from gendan.parties.models import Customer
+from gendan.sales.models import SalesOrder
 
 
 class ReceiptFilter(StyledFilterSet):
@@ -21,3 +24,54 @@ class ReceiptFilter(StyledFilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(number__icontains=value) | queryset.filter(reference__icontains=value)
+
+
+class ExpenseFilter(StyledFilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    kind = django_filters.ChoiceFilter(choices=ExpenseKind.choices, label=_("Kind"))
+    customer = django_filters.ModelChoiceFilter(field_name="order__customer", label=_("Customer"),
+                                                queryset=Customer.objects.order_by("code"))
+    state = django_filters.ChoiceFilter(method="by_state", label=_("State"), choices=[
+        ("counted", _("Counted")), ("void", _("Voided"))])
+    incurred_from = django_filters.DateFilter(field_name="incurred_on", lookup_expr="gte", label=_("From"))
+    incurred_to = django_filters.DateFilter(field_name="incurred_on", lookup_expr="lte", label=_("To"))
+    ordering = django_filters.OrderingFilter(fields=[("incurred_on", "incurred_on"), ("amount", "amount")],
+                                             field_labels={"incurred_on": _("Date"), "amount": _("Amount")})
+
+    class Meta:
+        model = Expense
+        fields = ["q", "kind", "customer", "state", "incurred_from", "incurred_to"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(order__number__icontains=value) | Q(reference__icontains=value)
+                               | Q(payee__icontains=value) | Q(supplier__name_zh__icontains=value))
+
+    def by_state(self, queryset, name, value):
+        return queryset.filter(voided_at__isnull=value == "counted")
+
+
+class ProfitFilter(StyledFilterSet):
+    """The profit page's orders: confirmed and on, by customer, salesperson and order date."""
+
+    q = django_filters.CharFilter(field_name="number", lookup_expr="icontains", label=_("Order no."))
+    customer = django_filters.ModelChoiceFilter(queryset=Customer.objects.order_by("code"), label=_("Customer"))
+    salesperson = django_filters.ModelChoiceFilter(queryset=User.objects.filter(sales_orders__isnull=False)
+                                                   .distinct().order_by("username"), label=_("Salesperson"))
+    ordered_from = django_filters.DateFilter(field_name="order_date", lookup_expr="gte", label=_("Ordered from"))
+    ordered_to = django_filters.DateFilter(field_name="order_date", lookup_expr="lte", label=_("Ordered to"))
+    # applied by the view once the profit is worked out (`PROFIT_ORDERING`): it sorts by figures the query computes
+    ordering = django_filters.ChoiceFilter(method="later", label=_("Sort by"), empty_label=_("Newest orders"), choices=[
+        ("profit", _("Profit, lowest first")), ("-profit", _("Profit, highest first")),
+        ("-revenue", _("Revenue, highest first"))])
+
+    class Meta:
+        model = SalesOrder
+        fields = ["q", "customer", "salesperson", "ordered_from", "ordered_to"]
+
+    def later(self, queryset, name, value):
+        return queryset
+
+
+PROFIT_ORDERING = {"": ["-order_date", "-number"], "profit": ["profit_cny", "-number"],
+                   "-profit": ["-profit_cny", "-number"], "-revenue": ["-revenue_cny", "-number"]}

@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
 from gendan.finance.choices import Gate
-from gendan.finance.models import BankAccount, Receipt
-from gendan.parties.models import Customer
+from gendan.finance.models import BankAccount, Expense, Receipt
+from gendan.parties.models import Customer, Supplier
+from gendan.sales.models import SalesOrder
 
 
 class ReceiptForm(StyledFormMixin, forms.ModelForm):
@@ -56,3 +57,61 @@ class GateExceptionForm(StyledFormMixin, forms.Form):
 
 class AsOfForm(StyledFormMixin, forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False)
+
+
+class ExpenseForm(StyledFormMixin, forms.ModelForm):
+    """An expense as the invoice or voucher shows it; the rate is what finance booked it at (1 for CNY)."""
+
+    class Meta:
+        model = Expense
+        fields = ["order", "kind", "incurred_on", "amount", "currency", "rate_to_cny", "supplier", "payee",
+                  "reference", "note"]
+
+    def __init__(self, *args, orders=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].queryset = orders if orders is not None else SalesOrder.objects.none()
+        self.fields["order"].widget.attrs["class"] += " searchable"
+        self.fields["supplier"].queryset = Supplier.objects.order_by("code")
+        self.fields["supplier"].widget.attrs["class"] += " searchable"
+        self.fields["currency"].widget.attrs["maxlength"] = 3
+        for name in ("amount", "rate_to_cny"):
+            self.fields[name].widget.attrs["step"] = "any"
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].upper()
+
+    def _post_clean(self):
+        """The form parses; the service checks the record (amount, rate, day) and names the field itself."""
+
+    def values(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RefundRateForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    hs_prefix = forms.CharField(label=_("HS code or prefix"), max_length=13,
+                                help_text=_("Digits of the code it applies to, e.g. 8302 or 8302.10.0000"))
+    refund_rate = forms.DecimalField(label=_("Refund rate %"), max_digits=5, decimal_places=2)
+    vat_rate = forms.DecimalField(label=_("VAT rate %"), max_digits=5, decimal_places=2, initial=13)
+    valid_from = forms.DateField(label=_("Valid from"))
+    valid_to = forms.DateField(label=_("Valid to"), required=False, help_text=_("Empty: until further notice"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+class VatRefundForm(StyledFormMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    declared_cny = forms.DecimalField(label=_("Declared (CNY)"), max_digits=16, decimal_places=2, required=False)
+    declared_on = forms.DateField(label=_("Declared on"), required=False)
+    received_cny = forms.DecimalField(label=_("Received (CNY)"), max_digits=16, decimal_places=2, required=False)
+    received_on = forms.DateField(label=_("Received on"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def values(self) -> dict:
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
+
+PROFIT_GROUPS = [("", _("Each order")), ("customer", _("Customer")), ("salesperson", _("Salesperson")),
+                 ("month", _("Month"))]

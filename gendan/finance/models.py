@@ -1,19 +1,27 @@
 """Money on orders: the payment schedule an order's terms produce, the company's bank accounts, and the
 receipts finance records and allocates to schedule lines. What is received is never a stored flag: it is
 summed from the allocations of confirmed receipts every time (`selectors.received_by_line`), so reversing a
-receipt takes its money off at once."""
+receipt takes its money off at once. Beside them: what an order cost (`Expense`), the export VAT refund rates
+by HS code (`RefundRate`) and each order's refund (`VatRefund`), from which `profit.py` works out its profit."""
 
-from django.core.validators import MinValueValidator, RegexValidator
+from decimal import Decimal
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.models import User
 from gendan.core.history import business_history
+from gendan.core.models import CompanyType
+from gendan.core.money import round_amount
 from gendan.core.validators import validate_currency
-from gendan.finance.choices import RECEIPT_MOVES, DueAfter, Gate, ReceiptStatus, ScheduleKind
+from gendan.finance.choices import RECEIPT_MOVES, DueAfter, ExpenseKind, Gate, ReceiptStatus, ScheduleKind
 from gendan.sales.models import ReadableDecimalField
 
 AMOUNT = {"max_digits": 16, "decimal_places": 3}  # as the order's total: KWD has three minor digits
+CNY = {"max_digits": 16, "decimal_places": 2}  # yuan and fen
+RATE = {"max_digits": 12, "decimal_places": 6}  # CNY for one unit of a currency
+PERCENT = {"max_digits": 5, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(100)]}
 
 
 class BankAccount(models.Model):
@@ -162,3 +170,124 @@ class GateException(models.Model):
 
     def is_active_on(self, day) -> bool:
         return self.revoked_at is None and (self.expires_on is None or self.expires_on >= day)
+
+
+# ---------------------------------------------------------------- costs and the export VAT refund
+
+
+class Expense(models.Model):
+    """Money an order cost beyond the goods: freight, trucking, courier, inspection, certificates, bank fees,
+    packing and crates. In any currency with the rate to CNY finance applied; never deleted: voided with a reason,
+    and then it stops counting in the order's profit."""
+
+    order = models.ForeignKey("sales.SalesOrder", verbose_name=_("order"), on_delete=models.PROTECT,
+                              related_name="expenses")
+    kind = models.CharField(_("kind"), max_length=12, choices=ExpenseKind.choices)
+    amount = ReadableDecimalField(_("amount"), **AMOUNT)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    rate_to_cny = ReadableDecimalField(_("exchange rate to CNY"), **RATE,
+                                       help_text=_("CNY for one unit of the currency; 1 for CNY"))
+    incurred_on = models.DateField(_("incurred on"), db_index=True)
+    supplier = models.ForeignKey("parties.Supplier", verbose_name=_("supplier"), on_delete=models.PROTECT,
+                                 related_name="+", null=True, blank=True)
+    payee = models.CharField(_("payee"), max_length=200, blank=True,
+                             help_text=_("Who was paid, when it is not one of our suppliers"))
+    reference = models.CharField(_("reference"), max_length=60, blank=True, help_text=_("Invoice or voucher no."))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    voided_by = models.ForeignKey(User, verbose_name=_("voided by"), on_delete=models.PROTECT, related_name="+",
+                                  null=True, blank=True)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
+    void_reason = models.CharField(_("reason for voiding"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("expense")
+        verbose_name_plural = _("expenses")
+        ordering = ["-incurred_on", "-pk"]
+        permissions = [("void_expense", "Can void an expense"),
+                       ("view_profit", "Can see order profit, expenses and export VAT refunds")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="expense_amount_positive"),
+            models.CheckConstraint(condition=models.Q(rate_to_cny__gt=0), name="expense_rate_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_kind_display()}"
+
+    @property
+    def is_void(self) -> bool:
+        return self.voided_at is not None
+
+    @property
+    def amount_cny(self) -> Decimal:
+        return round_amount(self.amount * self.rate_to_cny, "CNY")
+
+
+class RefundRate(models.Model):
+    """The export VAT refund rate (出口退税率) and the VAT rate for goods under an HS code, valid for a period: rates
+    change by State Taxation Administration notice, so they are data. `hs_prefix` is a whole code or its first
+    digits (e.g. 8302 for all of heading 83.02); a product takes the longest prefix of its code valid on the day."""
+
+    hs_prefix = models.CharField(_("HS code or prefix"), max_length=10, validators=[RegexValidator(
+        r"^[0-9]{2,10}$", _("2 to 10 digits of an HS code, without dots, e.g. 8302 or 8302100000"))])
+    refund_rate = ReadableDecimalField(_("refund rate %"), **PERCENT)
+    vat_rate = ReadableDecimalField(_("VAT rate %"), default=13, **PERCENT)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty: until further notice"))
+    note = models.CharField(_("note"), max_length=200, blank=True, help_text=_("e.g. the notice that set it"))
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("export VAT refund rate")
+        verbose_name_plural = _("export VAT refund rates")
+        ordering = ["hs_prefix", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["hs_prefix", "valid_from"], name="one_refund_rate_per_prefix_and_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hs_prefix} {self.refund_rate.normalize():f}%"
+
+
+class VatRefund(models.Model):
+    """An order's export VAT refund as three figures, in CNY: estimated from its lines (at confirmation, or again
+    on demand), declared to the tax office after shipment, and received. Which formula gave the estimate is kept
+    (`method`), with a manufacturer's non-creditable part (a cost, not a refund). See docs/export-vat-refund.md."""
+
+    order = models.OneToOneField("sales.SalesOrder", on_delete=models.CASCADE, related_name="vat_refund")
+    method = models.CharField(_("formula"), max_length=12, choices=CompanyType.choices)
+    base_cny = ReadableDecimalField(_("basis (CNY)"), **CNY, default=0,
+                                    help_text=_("Purchase value (trading company) or FOB value (manufacturer)"))
+    estimated_cny = ReadableDecimalField(_("estimated refund (CNY)"), **CNY, default=0)
+    non_creditable_cny = ReadableDecimalField(_("non-creditable VAT (CNY)"), **CNY, default=0)
+    unrated_lines = models.PositiveIntegerField(_("lines without a rate"), default=0)
+    estimated_at = models.DateTimeField(_("estimated at"), null=True, blank=True)
+    declared_cny = ReadableDecimalField(_("declared refund (CNY)"), **CNY, null=True, blank=True)
+    declared_on = models.DateField(_("declared on"), null=True, blank=True)
+    received_cny = ReadableDecimalField(_("received refund (CNY)"), **CNY, null=True, blank=True)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("export VAT refund")
+        verbose_name_plural = _("export VAT refunds")
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self._meta.verbose_name}"
+
+    @property
+    def counted_cny(self) -> Decimal:
+        """What the profit counts: received if recorded, else declared, else the estimate."""
+        for value in (self.received_cny, self.declared_cny):
+            if value is not None:
+                return value
+        return self.estimated_cny

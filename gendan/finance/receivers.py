@@ -1,7 +1,8 @@
 """Finance listens to orders: confirming one makes its payment schedule, and a revision keeps the schedule in
 step with the new total and terms (inside the order's transaction: a change that would strand money already
 received is refused together with the change). It also holds the money gates on order moves and on the plan's
-production-start and ex-factory milestones."""
+production-start and ex-factory milestones. Confirming and revising an order also estimates its export VAT
+refund from the lines again (what finance declared or received stays)."""
 
 from django.core.exceptions import ValidationError
 from django.dispatch import receiver
@@ -17,14 +18,17 @@ from gendan.sales.signals import order_moving, order_revised, order_status_chang
 
 @receiver(order_status_changed)
 def schedule_on_confirmation(sender, order, old, new, by, **kwargs):
+    """The payment schedule, and the export VAT refund estimated from the lines as they are confirmed."""
     if new == OrderStatus.CONFIRMED:
         services.schedule_sync(order=order, by=by)
+        services.vat_refund_refresh(order=order, by=by)
 
 
 @receiver(order_revised)
 def schedule_on_revision(sender, order, by, **kwargs):
     if order.schedule_lines.exists():
         services.schedule_sync(order=order, by=by)
+    services.vat_refund_refresh(order=order, by=by)  # new lines, new refund; declared and received stay
 
 
 @receiver(order_moving)

@@ -1,5 +1,7 @@
 """Money on orders: an order's payment schedule, and receipts recorded, allocated, confirmed and reversed.
-Confirmed money completes the plan's deposit and balance milestones; reversing it reopens them."""
+Confirmed money completes the plan's deposit and balance milestones; reversing it reopens them. Also what an order
+cost (expenses, voided never deleted), the export VAT refund rates, and each order's refund: estimated, declared,
+received."""
 
 from __future__ import annotations
 
@@ -8,20 +10,32 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
+from gendan.core.errors import ConcurrentChange
 from gendan.core.money import Money, minor_units, round_amount
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.core.records import check_fields, field_errors, save_record
+from gendan.core.selectors import company_profile
 from gendan.core.states import transition
 from gendan.finance.choices import DueAfter, Gate, ReceiptStatus, ScheduleKind
-from gendan.finance.models import Allocation, BankAccount, GateException, Receipt, ScheduleLine
+from gendan.finance.models import (
+    Allocation,
+    BankAccount,
+    Expense,
+    GateException,
+    Receipt,
+    RefundRate,
+    ScheduleLine,
+    VatRefund,
+)
+from gendan.finance.profit import refund_estimate
 from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, unallocated
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Milestone
@@ -317,3 +331,153 @@ def bank_account_save(*, by, account: BankAccount | None = None, version: int = 
     require_perm(by, "finance.change_bankaccount")
     take_version(account, version)
     return save_record(account, by=by, **fields)
+
+
+# ---------------------------------------------------------------- expenses
+
+
+@transaction.atomic
+def expense_record(*, by, order: SalesOrder, kind: str, amount: Decimal, currency: str, rate_to_cny: Decimal,
+                   incurred_on: date, supplier=None, payee: str = "", reference: str = "", note: str = "",
+                   today: date | None = None) -> Expense:
+    """Finance records what an order cost beyond the goods, in the currency paid and the rate to CNY applied."""
+    require_perm(by, "finance.add_expense")
+    expense = Expense(order=order, kind=kind, amount=amount, currency=(currency or "").upper(), rate_to_cny=rate_to_cny,
+                      incurred_on=incurred_on, supplier=supplier, payee=payee.strip(), reference=reference.strip(),
+                      note=note.strip(), recorded_by=by)
+    errors = field_errors(expense, ["kind", "currency", "incurred_on", "payee", "reference", "note"])
+    if expense.incurred_on and expense.incurred_on > (today or timezone.localdate()):
+        errors["incurred_on"] = [_("An expense cannot be incurred in the future.")]
+    if "currency" not in errors:
+        if amount is None or amount <= 0:
+            errors["amount"] = [_("Enter an amount greater than zero.")]
+        elif _too_precise(amount, expense.currency):
+            errors["amount"] = [_decimals_message(expense.currency)]
+        errors |= _rate_errors(rate_to_cny, expense.currency)
+    if errors:
+        raise ValidationError(errors)
+    insert_with_history([expense], by=by)
+    return expense
+
+
+def _rate_errors(rate: Decimal | None, currency: str) -> dict:
+    if rate is None or rate <= 0:
+        return {"rate_to_cny": [_("Enter the exchange rate, greater than zero.")]}
+    if currency == "CNY" and rate != 1:
+        return {"rate_to_cny": [_("An amount in CNY has the rate 1.")]}
+    return {}
+
+
+@transaction.atomic
+def expense_void(*, expense: Expense, by, version: int, reason: str) -> Expense:
+    """Take an expense back (entered twice, on the wrong order), never delete it: it stops counting, and the
+    record stays with who voided it and why."""
+    require_perm(by, "finance.void_expense")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the expense is voided.")})
+    take_version(expense, version)
+    expense.refresh_from_db()
+    if expense.is_void:
+        raise ValidationError({"expense": _("This expense is already voided.")})
+    return save_record(expense, by=by, voided_by=by, voided_at=timezone.now(), void_reason=reason.strip())
+
+
+# ---------------------------------------------------------------- export VAT refund rates and refunds
+
+
+@transaction.atomic
+def refund_rate_save(*, by, rate: RefundRate | None = None, version: int = 0, hs_prefix: str, refund_rate: Decimal,
+                     vat_rate: Decimal, valid_from: date, valid_to: date | None = None, note: str = "") -> RefundRate:
+    """Add an HS code's refund and VAT rates for a period, or change one from the version the user saw. Two rates
+    of one code may not be valid on the same day."""
+    if rate is None:
+        require_perm(by, "finance.add_refundrate")
+        rate = RefundRate()
+    else:
+        require_perm(by, "finance.change_refundrate")
+        take_version(rate, version)
+    rate.hs_prefix = "".join((hs_prefix or "").replace(".", "").split())
+    rate.refund_rate, rate.vat_rate, rate.valid_from, rate.valid_to = refund_rate, vat_rate, valid_from, valid_to
+    rate.note = note.strip()
+    errors = field_errors(rate, ["hs_prefix", "refund_rate", "vat_rate", "valid_from", "valid_to", "note"])
+    if "refund_rate" not in errors and "vat_rate" not in errors and refund_rate > vat_rate:
+        errors["refund_rate"] = [_("The refund rate cannot be higher than the VAT rate.")]
+    if valid_from and valid_to and valid_to < valid_from:
+        errors["valid_to"] = [_("The end cannot be before the start.")]
+    if not errors:
+        overlap = RefundRate.objects.filter(hs_prefix=rate.hs_prefix).exclude(pk=rate.pk).filter(
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=valid_from))
+        if valid_to:
+            overlap = overlap.filter(valid_from__lte=valid_to)
+        clash = overlap.first()
+        if clash:
+            errors["valid_from"] = [_("%(code)s already has a rate from %(start)s: end that one first.") % {
+                "code": clash.hs_prefix, "start": clash.valid_from.isoformat()}]
+    if errors:
+        raise ValidationError(errors)
+    rate._history_user = by
+    rate.save()
+    return rate
+
+
+def _estimate_into(refund: VatRefund, order: SalesOrder) -> VatRefund:
+    estimate = refund_estimate(order, method=company_profile().company_type)
+    refund.method = estimate.method
+    refund.base_cny, refund.estimated_cny = estimate.base_cny, estimate.refund_cny
+    refund.non_creditable_cny, refund.unrated_lines = estimate.non_creditable_cny, estimate.unrated_lines
+    refund.estimated_at = timezone.now()
+    return refund
+
+
+def vat_refund_refresh(*, order: SalesOrder, by) -> VatRefund:
+    """Estimate the order's refund from its lines now (on confirmation and on each revision, from the receivers):
+    what was declared or received stays as it is."""
+    refund = VatRefund.objects.select_for_update().filter(order=order).first() or VatRefund(order=order)
+    _estimate_into(refund, order)
+    refund._history_user = by
+    refund.save()
+    return refund
+
+
+@transaction.atomic
+def vat_refund_estimate(*, order: SalesOrder, by) -> VatRefund:
+    """Finance estimates the refund again on demand (new rates, a changed company type, a cost price filled in)."""
+    require_perm(by, "finance.change_vatrefund")
+    return vat_refund_refresh(order=order, by=by)
+
+
+@transaction.atomic
+def vat_refund_record(*, order: SalesOrder, by, version: int, declared_cny: Decimal | None = None,
+                      declared_on: date | None = None, received_cny: Decimal | None = None,
+                      received_on: date | None = None, note: str = "", today: date | None = None) -> VatRefund:
+    """Finance records what was declared to the tax office and what the refund brought, each with its day; from
+    then on the profit counts the received figure, else the declared one, else the estimate."""
+    require_perm(by, "finance.change_vatrefund")
+    today = today or timezone.localdate()
+    refund = VatRefund.objects.select_for_update().filter(order=order).first()
+    if refund is None:
+        if version != 0:
+            raise ConcurrentChange(VatRefund(order=order))
+        refund = _estimate_into(VatRefund(order=order), order)
+    else:
+        take_version(refund, version)
+        refund.refresh_from_db()
+    errors = {}
+    for amount_name, day_name, amount, day in (("declared_cny", "declared_on", declared_cny, declared_on),
+                                               ("received_cny", "received_on", received_cny, received_on)):
+        if amount is not None and amount < 0:
+            errors[amount_name] = [_("An amount cannot be negative.")]
+        elif amount is not None and _too_precise(amount, "CNY"):
+            errors[amount_name] = [_decimals_message("CNY")]
+        if (amount is None) != (day is None):
+            errors[day_name if day is None else amount_name] = [_("Enter the amount and its day together.")]
+        elif day is not None and day > today:
+            errors[day_name] = [_("This day is in the future.")]
+    if received_on and declared_on and received_on < declared_on:
+        errors["received_on"] = [_("A refund is received after it is declared.")]
+    if received_cny is not None and declared_cny is None:
+        errors.setdefault("declared_cny", [_("Record what was declared first.")])
+    if errors:
+        raise ValidationError(errors)
+    return save_record(refund, by=by, declared_cny=declared_cny, declared_on=declared_on, received_cny=received_cny,
+                       received_on=received_on, note=note.strip())

@@ -18,4 +18,11 @@ urlpatterns = [
     path("customers/<int:customer_pk>/money/", views.customer_money, name="customer_money"),
     path("orders/<int:order_pk>/exceptions/", views.gate_exception_grant, name="gate_exception_grant"),
     path("exceptions/<int:pk>/revoke/", views.gate_exception_revoke, name="gate_exception_revoke"),
+    path("expenses/", views.expense_list, name="expense_list"),
+    path("expenses/new/", views.expense_create, name="expense_create"),
+    path("expenses/<int:pk>/void/", views.expense_void, name="expense_void"),
+    path("refund-rates/", views.refund_rate_list, name="refund_rate_list"),
+    path("refund-rates/<int:pk>/", views.refund_rate_list, name="refund_rate_edit"),
+    path("orders/<int:order_pk>/refund/", views.vat_refund_record, name="vat_refund_record"),
+    path("profit/", views.profit_page, name="profit"),
 ]

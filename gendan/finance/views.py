@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,14 +16,35 @@ from django.views.decorators.http import require_POST
 from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
-from gendan.core.listing import filtered_list
+from gendan.core.listing import PER_PAGE, filtered_list
 from gendan.core.money import Money
 from gendan.core.xlsx import xlsx_response
 from gendan.finance import gates, services
 from gendan.finance.choices import ReceiptStatus
-from gendan.finance.filters import ReceiptFilter
-from gendan.finance.forms import AsOfForm, BankAccountForm, GateExceptionForm, ReceiptForm
-from gendan.finance.models import BankAccount, GateException, Receipt, ScheduleLine
+from gendan.finance.filters import PROFIT_ORDERING, ExpenseFilter, ProfitFilter, ReceiptFilter
+from gendan.finance.forms import (
+    PROFIT_GROUPS,
+    AsOfForm,
+    BankAccountForm,
+    ExpenseForm,
+    GateExceptionForm,
+    ReceiptForm,
+    RefundRateForm,
+    VatRefundForm,
+)
+from gendan.finance.models import BankAccount, Expense, GateException, Receipt, RefundRate, ScheduleLine, VatRefund
+from gendan.finance.profit import (
+    GROUPS,
+    PARTS,
+    PROFIT_STATES,
+    current_rates,
+    expenses_of,
+    order_profit,
+    profit_by,
+    profit_rows,
+    profitable_orders,
+    rounded,
+)
 from gendan.finance.selectors import (
     BUCKET_LABELS,
     aging_by_customer,
@@ -270,13 +292,54 @@ def order_money(request, order_pk, form: GateExceptionForm | None = None):
     may_grant = request.user.has_perm("finance.add_gateexception")
     lines = schedule_of(order)
     return render(request, "finance/includes/order_money.html", {
-        "order": order, "lines": lines,
+        "order": order, "lines": lines, **_profit_context(request.user, order),
         "gates": [(_("Production"), gates.may_start_production(order, lines=lines)),
                   (_("Shipment"), gates.may_ship(order, lines=lines))],
         "exceptions": order.gate_exceptions.select_related("granted_by", "revoked_by"),
         "may_grant": may_grant, "exception_form": form or (GateExceptionForm() if may_grant else None),
         "receipts_url": reverse("finance:receipt_list") if request.user.has_perm(VIEW) else "",
     })
+
+
+def _profit_context(user, order) -> dict:
+    """What the order earns, its expenses and its VAT refund: only for those who may see profit."""
+    if not user.has_perm(PROFIT):
+        return {}
+    refund = VatRefund.objects.filter(order=order).first()
+    may_refund = user.has_perm("finance.change_vatrefund")
+    return {
+        "profit": order_profit(order) if order.status in PROFIT_STATES else None,
+        "expenses": expenses_of(order), "refund": refund,
+        "may_add_expense": user.has_perm("finance.add_expense"), "may_void_expense": user.has_perm(
+            "finance.void_expense"), "may_refund": may_refund,
+        "refund_form": VatRefundForm(initial={**model_to_dict(refund), "version": refund.version} if refund else {
+            "version": 0}) if may_refund else None,
+    }
+
+
+@login_required
+@require_POST
+def vat_refund_record(request, order_pk):
+    """Finance records the declared and received refund (or estimates it again), from the order's money card."""
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    form = VatRefundForm(request.POST)
+    try:
+        if request.POST.get("action") == "estimate":
+            services.vat_refund_estimate(order=order, by=request.user)
+        elif not form.is_valid():
+            raise ValidationError(form.errors.as_data())
+        else:
+            services.vat_refund_record(order=order, by=request.user, version=form.cleaned_data["version"] or 0,
+                                       **form.values())
+    except ValidationError as error:
+        # on the order page, away from the form: each message says which field it is about
+        messages.error(request, " ".join(f"{form.fields[name].label if name in form.fields else ''}: {text}"
+                                         for name, texts in error.message_dict.items() for text in texts))
+    except (ConcurrentChange, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Export VAT refund saved."))
+    return redirect(order)
 
 
 @login_required
@@ -321,3 +384,178 @@ def gate_exception_revoke(request, pk):
     else:
         messages.success(request, _("Exception revoked."))
     return order_money(request, exception.order_id)
+
+
+# ---------------------------------------------------------------- expenses
+
+PROFIT = "finance.view_profit"
+EXPENSE_COLUMNS = [
+    (gettext_lazy("Incurred on"), lambda e: e.incurred_on),
+    (gettext_lazy("Order"), lambda e: e.order.number),
+    (gettext_lazy("Customer"), lambda e: e.order.customer.code),
+    (gettext_lazy("Kind"), lambda e: e.get_kind_display()),
+    (gettext_lazy("Currency"), lambda e: e.currency),
+    (gettext_lazy("Amount"), lambda e: e.amount),
+    (gettext_lazy("Exchange rate to CNY"), lambda e: e.rate_to_cny),
+    (gettext_lazy("Amount (CNY)"), lambda e: e.amount_cny),
+    (gettext_lazy("Paid to"), lambda e: str(e.supplier or e.payee)),
+    (gettext_lazy("Reference"), lambda e: e.reference),
+    (gettext_lazy("Recorded by"), lambda e: str(e.recorded_by)),
+    (gettext_lazy("Voided"), lambda e: e.void_reason if e.is_void else ""),
+]
+
+
+@login_required
+@permission_required("finance.view_expense", raise_exception=True)
+def expense_list(request):
+    expenses = Expense.objects.select_related("order__customer", "supplier", "recorded_by")
+    context, export = filtered_list(request, expenses, ExpenseFilter, columns=EXPENSE_COLUMNS, filename="expenses")
+    return export or render(request, "finance/expense_list.html", context)
+
+
+@login_required
+@permission_required("finance.add_expense", raise_exception=True)
+def expense_create(request):
+    orders = order_list_visible_to(user=request.user).exclude(status=OrderStatus.DRAFT).order_by("-number")
+    order = orders.filter(pk=request.GET["order"]).first() if request.GET.get("order", "").isdigit() else None
+    form = ExpenseForm(request.POST or None, orders=orders, initial={
+        "order": order, "incurred_on": timezone.localdate(), "currency": "CNY", "rate_to_cny": 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            expense = services.expense_record(by=request.user, **form.values())
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("%(kind)s of %(amount)s recorded on %(order)s.") % {
+                "kind": expense.get_kind_display(), "amount": Money(expense.amount, expense.currency),
+                "order": expense.order.number})
+            return redirect(expense.order) if order else redirect("finance:expense_list")
+    return render(request, "finance/expense_form.html", {"form": form, "order": order})
+
+
+@login_required
+@require_POST
+def expense_void(request, pk):
+    expense = get_object_or_404(Expense, pk=pk)
+    if not request.user.has_perm("finance.view_expense"):
+        raise PermissionDenied
+    try:
+        services.expense_void(expense=expense, by=request.user, version=_version(request),
+                              reason=request.POST.get("reason", ""))
+    except (ValidationError, ConcurrentChange, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Expense voided: it no longer counts in the order's profit."))
+    return redirect(expense.order if request.POST.get("back") == "order" else "finance:expense_list")
+
+
+# ---------------------------------------------------------------- export VAT refund rates
+
+
+@login_required
+@permission_required("finance.view_refundrate", raise_exception=True)
+def refund_rate_list(request, pk=None):
+    """The refund rates by HS code, and a form to add one (or change the one opened)."""
+    rate = get_object_or_404(RefundRate, pk=pk) if pk else None
+    may_edit = request.user.has_perm("finance.change_refundrate" if rate else "finance.add_refundrate")
+    initial = {**model_to_dict(rate), "version": rate.version} if rate else {"vat_rate": 13}
+    form = RefundRateForm(request.POST or None, initial=initial) if may_edit else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.refund_rate_save(by=request.user, rate=rate, version=form.cleaned_data["version"] or 0,
+                                          **form.values())
+            except (ValidationError, ConcurrentChange) as error:
+                apply_service_errors(form, error if isinstance(error, ValidationError) else
+                                     ValidationError(error_text(error)))
+            else:
+                messages.success(request, _("Refund rate saved."))
+                return redirect("finance:refund_rate_list")
+    rates = RefundRate.objects.all()
+    today = timezone.localdate()
+    for row in rates:
+        row.current = row.valid_from <= today and (row.valid_to is None or row.valid_to >= today)
+    return render(request, "finance/refund_rates.html", {"rates": rates, "form": form, "rate": rate},
+                  status=400 if form is not None and form.errors else 200)
+
+
+# ---------------------------------------------------------------- profit
+
+
+def _cny(value) -> str:
+    return str(Money(value, "CNY"))
+
+
+PROFIT_COLUMNS = [
+    (gettext_lazy("Order"), lambda o: o.number),
+    (gettext_lazy("Order date"), lambda o: o.order_date),
+    (gettext_lazy("Customer"), lambda o: o.customer.code),
+    (gettext_lazy("Salesperson"), lambda o: str(o.salesperson)),
+    (gettext_lazy("Currency"), lambda o: o.currency),
+    (gettext_lazy("Total"), lambda o: o.total_amount),
+    (gettext_lazy("Revenue (CNY)"), lambda o: o.revenue_cny),
+    (gettext_lazy("Purchase cost (CNY)"), lambda o: o.purchase_cny),
+    (gettext_lazy("Expenses (CNY)"), lambda o: o.expenses_cny),
+    (gettext_lazy("Bank charges (CNY)"), lambda o: o.charges_cny),
+    (gettext_lazy("VAT refund (CNY)"), lambda o: o.refund_cny),
+    (gettext_lazy("Non-creditable VAT (CNY)"), lambda o: o.non_creditable_cny),
+    (gettext_lazy("Profit (CNY)"), lambda o: o.profit_cny),
+]
+GROUP_COLUMNS = [
+    (gettext_lazy("Group"), lambda row: row["label"]),
+    (gettext_lazy("Orders"), lambda row: row["orders"]),
+    *[(label, lambda row, name=name: row[name]) for name, label in [
+        ("revenue_cny", gettext_lazy("Revenue (CNY)")), ("purchase_cny", gettext_lazy("Purchase cost (CNY)")),
+        ("expenses_cny", gettext_lazy("Expenses (CNY)")), ("charges_cny", gettext_lazy("Bank charges (CNY)")),
+        ("refund_cny", gettext_lazy("VAT refund (CNY)")),
+        ("non_creditable_cny", gettext_lazy("Non-creditable VAT (CNY)")),
+        ("profit_cny", gettext_lazy("Profit (CNY)"))]],
+]
+
+
+def _rounded_rows(rows):
+    for row in rows:
+        rounded(row)
+        yield row
+
+
+@login_required
+@permission_required(PROFIT, raise_exception=True)
+def profit_page(request):
+    """Each order's profit in CNY, or the totals per customer, salesperson or month (summed in the database)."""
+    group = request.GET.get("group", "")
+    group = group if group in GROUPS else ""
+    base = profitable_orders(order_list_visible_to(user=request.user))
+    filterset = ProfitFilter(request.GET or None, queryset=base, request=request)
+    orders = filterset.qs if filterset.is_bound and filterset.is_valid() else base
+    rates = current_rates()
+    export = request.GET.get("export") == "xlsx"
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filter": filterset, "group": group, "groups": PROFIT_GROUPS, "rates": sorted(rates.items())}
+    if group:
+        rows = profit_by(orders, group, rates)
+        if export:
+            return xlsx_response(rows, GROUP_COLUMNS, f"profit-by-{group}")
+        context["rows"], context["totals"] = rows, _profit_totals(rows)
+    else:
+        ordering = PROFIT_ORDERING.get(request.GET.get("ordering", ""), PROFIT_ORDERING[""])
+        rows = profit_rows(orders, rates).order_by(*ordering)
+        if export:
+            return xlsx_response(_rounded_rows(rows.iterator(chunk_size=2000)), PROFIT_COLUMNS, "profit")
+        page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+        for row in page:
+            rounded(row)
+        context["page"] = page
+        context["totals"] = _profit_totals(profit_by(orders, "month", rates))  # every listed order, summed in SQL
+    context["query"] = query.urlencode()
+    return render(request, "finance/profit.html", context)
+
+
+def _profit_totals(rows: list[dict]) -> dict:
+    totals = {name: sum((row[name] for row in rows), Decimal(0)) for name in PARTS}
+    totals["orders"] = sum(row["orders"] for row in rows)
+    totals["unrated"] = sum(row["unrated"] for row in rows)
+    return totals

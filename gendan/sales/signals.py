@@ -34,7 +34,9 @@ order_revised(order, by)
     - finance.receivers.schedule_on_revision → `finance.services.schedule_sync`: the open schedule lines
       follow the new total and terms; a change that would leave a line owing less than was paid into it is
       refused (and with it the change).
-    order_status_changed's confirmed → `finance.receivers.schedule_on_confirmation` makes the schedule.
+      It also estimates the order's export VAT refund again (`finance.services.vat_refund_refresh`).
+    order_status_changed's confirmed → `finance.receivers.schedule_on_confirmation` makes the schedule and the
+    first refund estimate.
 """
 
 from django.dispatch import Signal

@@ -77,3 +77,72 @@ def test_receivables_aging(order, finance, salesperson):
     assert api_for(finance).get("/api/v1/receivables/", {"as_of": "not a day"}).status_code == 400
     assert api_for(salesperson).get("/api/v1/receivables/").status_code == 403
     assert not Receipt.objects.exists()
+
+
+# ---------------------------------------------------------------- expenses, refund rates, profit
+
+
+def test_finance_records_and_voids_an_expense_and_reads_the_profit(order, finance, sales_manager):
+    from decimal import Decimal
+
+    from gendan.finance.models import Expense
+
+    api = api_for(finance)
+    profit_before = api.get(f"/api/v1/orders/{order.pk}/profit/").json()
+    with at(TODAY):
+        bad = api.post("/api/v1/expenses/", {"order": order.pk, "kind": "freight", "amount": "300", "currency": "CNY",
+                                             "rate_to_cny": "7.8", "incurred_on": "2026-10-06"}, format="json")
+        assert bad.status_code == 400 and "rate_to_cny" in bad.json()["errors"]
+        future = api.post("/api/v1/expenses/", {"order": order.pk, "kind": "freight", "amount": "300",
+                                                "currency": "EUR", "rate_to_cny": "7.8", "incurred_on": "2026-10-09"},
+                          format="json")
+        assert future.status_code == 400 and "incurred_on" in future.json()["errors"]
+        created = api.post("/api/v1/expenses/", {"order": order.pk, "kind": "freight", "amount": "300",
+                                                 "currency": "EUR", "rate_to_cny": "7.8", "incurred_on": "2026-10-06",
+                                                 "payee": "Kuehne+Nagel"}, format="json")
+    assert created.status_code == 201, created.json()
+    body = created.json()
+    assert (body["currency"], body["amount_cny"]) == ("EUR", "2340.00")
+    profit = api.get(f"/api/v1/orders/{order.pk}/profit/").json()
+    assert Decimal(profit["expenses_cny"]) == Decimal("2340.00")
+    assert Decimal(profit_before["profit_cny"]) - Decimal(profit["profit_cny"]) == Decimal("2340.00")
+    assert [e["id"] for e in profit["expenses"]] == [body["id"]]
+    assert api_for(sales_manager).get(f"/api/v1/orders/{order.pk}/profit/").status_code == 200
+    assert api_for(sales_manager).post(f"/api/v1/expenses/{body['id']}/void/", {"version": body["version"],
+                                       "reason": "no"}, format="json").status_code == 403
+    voided = api.post(f"/api/v1/expenses/{body['id']}/void/", {"version": body["version"], "reason": "Twice"},
+                      format="json")
+    assert voided.status_code == 200 and voided.json()["void_reason"] == "Twice"
+    assert Expense.objects.get().voided_by == finance
+    assert api.get("/api/v1/expenses/", {"state": "void"}).json()["count"] == 1
+
+
+def test_salespeople_and_merchandisers_see_no_profit_expenses_or_rates(order, salesperson, merchandiser,
+                                                                       other_salesperson, finance):
+    for user in (salesperson, merchandiser):
+        api = api_for(user)
+        assert api.get(f"/api/v1/orders/{order.pk}/profit/").status_code == 403
+        assert api.get("/api/v1/expenses/").status_code == 403
+        assert api.post("/api/v1/expenses/", {}, format="json").status_code == 403
+        assert api.get("/api/v1/refund-rates/").status_code == 403
+    assert api_for(other_salesperson).get(f"/api/v1/orders/{order.pk}/profit/").status_code == 404
+
+
+def test_finance_keeps_refund_rates_through_the_api(finance, sales_manager):
+    api = api_for(finance)
+    created = api.post("/api/v1/refund-rates/", {"hs_prefix": "8302.10", "refund_rate": "13", "vat_rate": "13",
+                                                 "valid_from": "2026-01-01"}, format="json")
+    assert created.status_code == 201, created.json()
+    rate = created.json()
+    assert rate["hs_prefix"] == "830210"
+    too_high = api.post("/api/v1/refund-rates/", {"hs_prefix": "7323", "refund_rate": "15", "vat_rate": "13",
+                                                  "valid_from": "2026-01-01"}, format="json")
+    assert too_high.status_code == 400 and "refund_rate" in too_high.json()["errors"]
+    changed = api.patch(f"/api/v1/refund-rates/{rate['id']}/", {"version": rate["version"], "refund_rate": "9"},
+                        format="json")
+    assert changed.status_code == 200 and changed.json()["refund_rate"] == "9.00"
+    stale = api.patch(f"/api/v1/refund-rates/{rate['id']}/", {"version": rate["version"], "refund_rate": "5"},
+                      format="json")
+    assert stale.status_code == 409
+    assert api_for(sales_manager).get("/api/v1/refund-rates/").json()["count"] == 1
+    assert api_for(sales_manager).post("/api/v1/refund-rates/", {}, format="json").status_code == 403

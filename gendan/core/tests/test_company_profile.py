@@ -42,7 +42,8 @@ def signed_in(user) -> Client:
 def form(**changes) -> dict:
     return {"version": 0, "name_zh": "宁波恒泰五金厨具进出口有限公司", "name_en": "Ningbo Hengtai Hardware Co., Ltd.",
             "address_zh": "", "address_en": "588 Tiantong South Road, Ningbo", "phone": "+86 574 8790 6612",
-            "email": "trade@hengtai.example", "website": "", "tax_id": "91330212MA2H4K7X3Q", **changes}
+            "email": "trade@hengtai.example", "website": "", "tax_id": "91330212MA2H4K7X3Q", "company_type": "trading",
+            **changes}
 
 
 def test_an_administrator_enters_the_profile_with_a_logo_and_it_keeps_its_history(administrator, media):
@@ -115,3 +116,15 @@ def test_other_roles_may_not_edit_it(request, role):
 def test_the_logo_is_not_served_to_anonymous_visitors(administrator):
     company_profile_update(version=0, by=administrator, name_en="Hengtai", logo=png_file())
     assert Client().get("/company/logo/").status_code == 302  # to the login page
+
+
+def test_the_company_type_decides_the_refund_formula_and_keeps_its_history(administrator):
+    from gendan.core.models import CompanyProfile, CompanyType
+
+    client = signed_in(administrator)
+    assert client.post(URL, form()).status_code == 302
+    assert client.post(URL, form(version=1, company_type="bakery")).status_code == 200  # not a choice
+    assert client.post(URL, form(version=1, company_type="manufacturer")).status_code == 302
+    profile = CompanyProfile.objects.get()
+    assert profile.company_type == CompanyType.MANUFACTURER
+    assert [row.company_type for row in profile.history.order_by("history_id")] == ["trading", "manufacturer"]

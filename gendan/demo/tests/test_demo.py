@@ -161,6 +161,25 @@ def test_demo_money_is_in_every_state_finance_meets(demo_output):
     assert overdue  # receivables overdue for finance to chase
 
 
+def test_demo_has_costs_refund_rates_and_profit(demo_output):
+    from gendan.core.models import CompanyProfile, CompanyType
+    from gendan.finance.models import Expense, RefundRate, VatRefund
+    from gendan.finance.profit import profit_by, profitable_orders, refund_rate_for, refund_rates_on
+
+    assert CompanyProfile.objects.get().company_type == CompanyType.TRADING
+    rates = refund_rates_on(timezone.localdate())
+    assert all(refund_rate_for(product.hs_code, rates) for product in Product.objects.all())  # every product rated
+    assert RefundRate.objects.count() == len(data.REFUND_RATES)
+    assert Expense.objects.filter(voided_at__isnull=True).count() > 20 and Expense.objects.filter(
+        voided_at__isnull=False).count() == 1
+    assert Expense.objects.exclude(currency="CNY").exists()
+    refunds = VatRefund.objects.filter(order__status__in=[OrderStatus.SHIPPED, OrderStatus.COMPLETED])
+    assert refunds.filter(received_cny__isnull=False).exists() and refunds.filter(declared_cny__isnull=True).exists()
+    assert VatRefund.objects.filter(estimated_cny__gt=0).count() > 100
+    by_month = profit_by(profitable_orders(SalesOrder.objects.all()), "month")
+    assert len(by_month) >= 10 and sum(row["profit_cny"] for row in by_month) > 0
+
+
 def test_demo_runs_only_once(demo_output):
     before = counts()
     out = io.StringIO()
