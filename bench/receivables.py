@@ -34,6 +34,14 @@ from bench.order_pipeline import say, start_django, throwaway_database
 SEED = 20261130
 
 
+def _moment(day):
+    from datetime import datetime, time
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.combine(day, time(15)))
+
+
 def build_money(orders, today, receipt_target: int, rng) -> int:
     from gendan.accounts.models import User
     from gendan.finance.choices import DueAfter, ReceiptStatus, ScheduleKind
@@ -56,6 +64,9 @@ def build_money(orders, today, receipt_target: int, rng) -> int:
     for start in range(0, len(lines), BATCH * 2):
         ScheduleLine.objects.bulk_create(lines[start:start + BATCH * 2])
     lines = list(ScheduleLine.objects.select_related("order").order_by("pk"))
+    for line in lines:  # their history, as confirming the orders wrote it: what statements read
+        line._history_date = _moment(line.order.order_date + timedelta(days=1))
+    ScheduleLine.history.bulk_history_create(lines, batch_size=BATCH * 2, default_user=finance)
     # deposits: one remittance each for 95 %; balances: three for most, one partial for some, none for the rest
     payments = []
     for line in lines:
@@ -84,7 +95,11 @@ def build_money(orders, today, receipt_target: int, rng) -> int:
             break
     for start in range(0, len(receipts), BATCH):
         Receipt.objects.bulk_create(receipts[start:start + BATCH])
-    saved = list(Receipt.objects.order_by("pk").values_list("pk", flat=True))
+    saved = list(Receipt.objects.order_by("pk"))
+    for receipt in saved:
+        receipt._history_date = _moment(receipt.received_on)
+    Receipt.history.bulk_history_create(saved, batch_size=BATCH, default_user=finance)
+    saved = [receipt.pk for receipt in saved]
     rows = [Allocation(receipt_id=pk, line=line, amount=amount, created_by=finance)
             for pk, (line, amount) in zip(saved, allocations, strict=True)]
     for start in range(0, len(rows), BATCH * 2):
@@ -124,8 +139,31 @@ def measure(today, samples: int, rng) -> dict:
     receipt_ms = timed_ms(one_receipt, samples)
     say(f"record + allocate + confirm one receipt: median {statistics.median(receipt_ms):.1f} ms, "
         f"p95 {p95(receipt_ms):.1f} ms")
+    statement_ms, entries = measure_statement(today, rng)
     return {"aging_s": round(max(aging) / 1000, 3), "aging_median_s": round(statistics.median(aging) / 1000, 3),
-            "receipt_ms_p95": round(p95(receipt_ms), 1), "receipt_ms_median": round(statistics.median(receipt_ms), 1)}
+            "receipt_ms_p95": round(p95(receipt_ms), 1), "receipt_ms_median": round(statistics.median(receipt_ms), 1),
+            "statement_ms": round(statistics.median(statement_ms), 1),
+            "statement_ms_worst": round(max(statement_ms), 1), "statement_entries": entries}
+
+
+def measure_statement(today, rng) -> tuple[list[float], int]:
+    """One customer's statement for last month, as of its last day: the figures (history read, ledger built),
+    not the PDF, which `bench.documents` times."""
+    from gendan.finance.statements import statement_of
+    from gendan.parties.models import Customer
+
+    customers = list(Customer.objects.order_by("pk"))
+    last_month_end = today.replace(day=1) - timedelta(days=1)
+    sizes = []
+
+    def one():
+        statement = statement_of(rng.choice(customers), "USD", last_month_end.replace(day=1), last_month_end)
+        sizes.append(len(statement.entries))
+
+    times = timed_ms(one, 20)
+    say(f"one customer's statement for last month: median {statistics.median(times):.1f} ms, "
+        f"worst {max(times):.1f} ms ({statistics.median(sizes):.0f} entries in the month)")
+    return times, int(statistics.median(sizes))
 
 
 def main(argv: list[str] | None = None) -> dict:

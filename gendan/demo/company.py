@@ -38,10 +38,18 @@ from gendan.demo import followup as demo_followup
 from gendan.demo.clock import at as _at
 from gendan.demo.clock import clock as _clock
 from gendan.demo.logo import demo_logo
+from gendan.documents.choices import DocumentKind, Response
+from gendan.documents.models import Document
+from gendan.documents.services import (
+    document_record_response,
+    document_send,
+    sales_document_generate,
+    statement_generate,
+)
 from gendan.finance.choices import Gate, ScheduleKind
 from gendan.finance.gates import PAID_BEFORE_SHIPMENT
 from gendan.finance.models import VatRefund
-from gendan.finance.selectors import schedule_of
+from gendan.finance.selectors import aging_by_customer, schedule_of
 from gendan.finance.services import (
     bank_account_save,
     expense_record,
@@ -191,6 +199,7 @@ class _Builder:
             self.make_money_in_progress()
         with _clock(self.now - timedelta(minutes=1)):
             self.make_costs()
+            self.make_documents()
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
@@ -535,6 +544,42 @@ class _Builder:
                                   received_on=received_on if received else None)
         self.made["expenses"] = made
         self.log(f"  {made} expenses on {len(shipped)} shipped orders; refunds declared and received")
+
+    def make_documents(self) -> None:
+        """PIs for the orders waiting on their deposit (one revised into version 2 and mailed to the buyer), sales
+        contracts for two, and last month's statements for the customers who owe most: one confirmed, one
+        disputed, the rest not answered yet."""
+        finance = self.users["finance"]
+        waiting = list(SalesOrder.objects.filter(status__in=[S.DRAFT, S.CONFIRMED]).exclude(lines=None)
+                       .select_related("customer", "salesperson").order_by("-order_date", "number")[:6])
+        for index, order in enumerate(waiting):
+            document, _made = sales_document_generate(kind=DocumentKind.PROFORMA_INVOICE, order=order,
+                                                      by=order.salesperson)
+            if index == 0:
+                order.customer_po = f"{order.customer_po}-R1" if order.customer_po else "R1"
+                order.save(update_fields=["customer_po"])  # the buyer re-issued the PO: version 2
+                document, _made = sales_document_generate(kind=DocumentKind.PROFORMA_INVOICE, order=order,
+                                                          by=order.salesperson)
+                contact = order.customer.contacts.exclude(email="").first()
+                if contact is not None:
+                    document_send(document=document, by=order.salesperson, recipients=[contact.email],
+                                  subject=f"PI {document.number} · PO {order.customer_po}", message="")
+            if index < 2:
+                sales_document_generate(kind=DocumentKind.SALES_CONTRACT, order=order, by=order.salesperson)
+        month_end = self.today.replace(day=1) - timedelta(days=1)
+        rows = sorted(aging_by_customer(month_end), key=lambda row: (-row["total"], row["customer"].code))
+        owing = list(dict.fromkeys(row["customer"] for row in rows))[:4]
+        for index, customer in enumerate(owing):
+            statement, _made = statement_generate(customer=customer, by=finance, period_start=month_end.replace(day=1),
+                                                  as_of=month_end)
+            if index == 0:
+                document_record_response(document=statement, by=finance, response=Response.CONFIRMED,
+                                         note="客户邮件确认无误")
+            elif index == 1:
+                document_record_response(document=statement, by=finance, response=Response.DISPUTED,
+                                         note="Customer says the deposit of the last order was paid on the 28th.")
+        self.made["documents"] = Document.objects.count()
+        self.log(f"  {self.made['documents']} documents: PIs, sales contracts and last month's statements")
 
     def make_money_in_progress(self) -> None:
         """What finance is in the middle of today: a deposit paid in part, a remittance that paid more than was

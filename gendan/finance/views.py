@@ -82,7 +82,10 @@ def receipt_list(request):
 @login_required
 @permission_required("finance.add_receipt", raise_exception=True)
 def receipt_create(request):
-    form = ReceiptForm(request.POST or None, initial={"received_on": timezone.localdate()})
+    # from a plan's "record the receipt" link: the order's customer chosen already
+    customer = request.GET.get("customer", "")
+    form = ReceiptForm(request.POST or None, initial={"received_on": timezone.localdate(),
+                                                      "customer": customer if customer.isdigit() else None})
     if request.method == "POST" and form.is_valid():
         try:
             receipt = services.receipt_record(by=request.user, **form.values())

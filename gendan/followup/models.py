@@ -141,7 +141,7 @@ class PlanQuerySet(models.QuerySet):
 def order_columns(order: str) -> dict:
     """The order number and customer a list row shows, as annotations from the path to the order."""
     return {"order_number": F(f"{order}__number"), "customer_code": F(f"{order}__customer__code"),
-            "customer_name": F(f"{order}__customer__name_en")}
+            "customer_name": F(f"{order}__customer__name_en"), "customer_pk": F(f"{order}__customer_id")}
 
 
 class Plan(models.Model):

@@ -241,10 +241,27 @@ def is_manager(user) -> bool:
     return user.has_perm("followup.complete_any_milestone")
 
 
+@dataclass(frozen=True)
+class RecordedBy:
+    """Where the record that completes a milestone is made: the pages link there instead of a done button."""
+
+    label: str
+    url: str
+    perm: str
+
+
 # Milestones that a record completes and its undoing reopens (a confirmed receipt; later a booking, a loading
-# record): the app keeping the record adds their codes at start-up, and the pages offer no done, waive or reopen
-# by hand for them (the app's listener refuses those too).
-DONE_BY_RECORDS: set[str] = set()
+# record): the app keeping the record registers them at start-up, and the pages offer no done, waive or reopen
+# by hand for them (the app's listener refuses those too), but a link to where the record is made.
+DONE_BY_RECORDS: dict[str, RecordedBy] = {}
+
+
+def record_link(user, milestone: Milestone) -> RecordedBy | None:
+    """The place to make the record that completes this open milestone, for someone who may make it."""
+    recorded_by = DONE_BY_RECORDS.get(milestone.code)
+    if recorded_by is None or milestone.status != MilestoneStatus.OPEN or not user.has_perm(recorded_by.perm):
+        return None
+    return recorded_by
 
 
 def may_tick(user, milestone: Milestone) -> bool:

@@ -59,6 +59,7 @@ from gendan.followup.selectors import (
     may_tick,
     plan_for_order,
     plan_milestones,
+    record_link,
     standing,
     team_load,
     visible_plans,
@@ -100,6 +101,7 @@ def _cockpit_context(request) -> dict:
         late = max(0, (today - m.due_date).days)
         m.late_text = ngettext("%(n)s day late", "%(n)s days late", late) % {"n": late} if late else ""
         m.may_act = may_tick(user, m)
+        m.record = record_link(user, m)
         m.may_move = not m.is_ex_factory and may_reschedule(user, m)
     return {
         "cockpit": cockpit,
@@ -403,6 +405,7 @@ def _plan_context(request, order) -> dict:
         m.may_complete = ROW_FORMS["done"](user, m)  # the plan's buttons are the forms its rows may open
         m.may_reopen = ROW_FORMS["reopen"](user, m)
         m.may_reschedule = ROW_FORMS["reschedule"](user, m)
+        m.record = record_link(user, m)
     context.update({
         "milestones": rows,
         "timeline": order_timeline(plan, rows, today),

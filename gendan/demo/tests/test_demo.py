@@ -180,6 +180,20 @@ def test_demo_has_costs_refund_rates_and_profit(demo_output):
     assert len(by_month) >= 10 and sum(row["profit_cny"] for row in by_month) > 0
 
 
+def test_demo_has_pis_contracts_and_last_months_statements(demo_output):
+    from gendan.documents.choices import DocumentKind, Response
+    from gendan.documents.models import Document
+
+    pis = Document.objects.filter(kind=DocumentKind.PROFORMA_INVOICE)
+    assert pis.count() >= 6 and pis.filter(version=2, sent_at__isnull=False).exists()
+    assert Document.objects.filter(kind=DocumentKind.SALES_CONTRACT).count() == 2
+    statements = Document.objects.filter(kind=DocumentKind.STATEMENT)
+    month_end = timezone.localdate().replace(day=1) - timedelta(days=1)
+    assert statements.count() >= 2 and set(statements.values_list("as_of", flat=True)) == {month_end}
+    assert {Response.CONFIRMED, Response.DISPUTED} <= set(statements.values_list("response", flat=True))
+    assert all(document.pdf.size > 10_000 for document in Document.objects.all())
+
+
 def test_demo_runs_only_once(demo_output):
     before = counts()
     out = io.StringIO()

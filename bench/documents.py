@@ -1,0 +1,98 @@
+"""Benchmark of the documents pipeline, on a throw-away database it sets up itself.
+
+    python -m bench.documents [--lines 20] [--samples 15] [--database-url URL] [--keep]
+
+Makes an order of N lines through the services and times making its proforma invoice through
+`sales_document_generate` — the whole step a user's click waits for: the order read, the HTML rendered,
+WeasyPrint's PDF (Noto Sans CJK subset), the file stored and the version row written. Each sample changes the
+order's PO number first, so every sample makes a new version (an unchanged order returns the latest at once).
+Baseline in the same run: the same HTML with no PDF made (render only), so the PDF's own share shows.
+The last output line is JSON: lines, pi_pdf_ms (median), pi_pdf_ms_p95, render_only_ms, pdf_bytes, pages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import tempfile
+import time
+from datetime import timedelta
+
+from bench.cockpit import p95, timed_ms
+from bench.order_pipeline import lines_for, make_company, say, start_django, throwaway_database
+
+
+def main(argv: list[str] | None = None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lines", type=int, default=20, choices=range(1, 1001), metavar="1..1000")
+    parser.add_argument("--samples", type=int, default=15, choices=range(1, 201), metavar="1..200")
+    parser.add_argument("--database-url", help="postgres://… server to create the throw-away database on")
+    parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
+    args = parser.parse_args(argv)
+    with throwaway_database(args.database_url, args.keep, name="gendan_bench_documents") as (url, label):
+        start_django(url)
+        from django.conf import settings
+
+        settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="gendan-bench-media-")
+        result = {"database": label, "lines": args.lines, **measure(args.lines, args.samples)}
+    print(json.dumps(result), flush=True)
+    return result
+
+
+def measure(line_count: int, samples: int) -> dict:
+    from django.utils import timezone, translation
+
+    from gendan.core.models import CompanyProfile
+    from gendan.documents import render, sales_documents
+    from gendan.documents.choices import DocumentKind
+    from gendan.documents.services import sales_document_generate
+    from gendan.finance.models import BankAccount
+    from gendan.sales.services import order_create
+
+    sales, _manager, customer, products = make_company(line_count)
+    CompanyProfile.objects.update_or_create(pk=CompanyProfile.ROW, defaults={
+        "name_zh": "宁波恒泰五金厨具进出口有限公司", "name_en": "Ningbo Hengtai Hardware & Kitchenware Co., Ltd.",
+        "address_en": "88 Zhongshan Road, Ningbo, China"})
+    BankAccount.objects.create(name="BOC USD", beneficiary="Ningbo Hengtai", bank_name="Bank of China",
+                               account_no="3583 5820 1234", swift="BKCHCNBJ92A", currency="USD")
+    today = timezone.localdate()
+    order = order_create(by=sales, customer=customer, lines=lines_for(products, line_count), order_date=today,
+                         requested_ex_factory=today + timedelta(days=45), incoterm="FOB", incoterm_place="Ningbo",
+                         currency="USD", deposit_percent=30, balance_condition="against_copy_bl")
+    counter = iter(range(10**6))
+    made = []
+
+    def one_pi():
+        order.customer_po = f"PO-{next(counter)}"
+        order.save(update_fields=["customer_po"])
+        made.append(sales_document_generate(kind=DocumentKind.PROFORMA_INVOICE, order=order, by=sales)[0])
+
+    def render_only():
+        with translation.override("en"):
+            context = sales_documents.context(DocumentKind.PROFORMA_INVOICE, order, "en", 7)
+            render.html_of("documents/sales_document.html", {**render.letterhead(), **context, "number": "PI-X",
+                                                             "version": 1, "kind": DocumentKind.PROFORMA_INVOICE})
+
+    started = time.perf_counter()
+    one_pi()
+    say(f"first PI of the process (fonts loaded): {(time.perf_counter() - started) * 1000:.0f} ms")
+    pi_ms = timed_ms(one_pi, samples)
+    baseline = timed_ms(render_only, samples)
+    last = made[-1]
+    pages = _pages(last.pdf.path)
+    say(f"PI of {line_count} lines, made and stored: median {statistics.median(pi_ms):.0f} ms, "
+        f"p95 {p95(pi_ms):.0f} ms; the HTML alone {statistics.median(baseline):.1f} ms; "
+        f"{last.pdf.size / 1024:.0f} KB, {pages} pages, version {last.version}")
+    return {"pi_pdf_ms": round(statistics.median(pi_ms), 1), "pi_pdf_ms_p95": round(p95(pi_ms), 1),
+            "render_only_ms": round(statistics.median(baseline), 1), "pdf_bytes": last.pdf.size, "pages": pages}
+
+
+def _pages(path: str) -> int:
+    info = subprocess.run(["pdfinfo", path], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+if __name__ == "__main__":
+    main()
