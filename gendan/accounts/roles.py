@@ -42,10 +42,12 @@ _FINANCE = [
     "finance.view_scheduleline", "finance.view_receipt", "finance.add_receipt", "finance.change_receipt",
     "finance.confirm_receipt", "finance.reverse_receipt", "finance.view_gateexception", "finance.add_gateexception",
 ]
+# confirming an order past the customer's credit limit: the sales manager or the general manager says yes
+_CREDIT = ["finance.view_creditapproval", "finance.approve_credit"]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG],
-    Role.SALES_MANAGER: _MANAGEMENT,
+    Role.SALES_MANAGER: [*_MANAGEMENT, *_CREDIT],
     Role.MERCHANDISER: [  # builds customer files (seed 001) for the salespeople, and keeps those she looks after
         *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "parties.add_customer", "parties.change_customer",
         "sales.view_salesorder",
@@ -57,8 +59,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.QC: _DEPARTMENT,
     Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
-                   "parties.view_all_customers", "sales.complete_order", *_FINANCE],
-    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE],
+                   "parties.view_all_customers", "sales.complete_order", *_FINANCE,
+                   "finance.view_creditapproval"],
+    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE, *_CREDIT],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],
 }

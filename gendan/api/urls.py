@@ -14,7 +14,9 @@ DESCRIPTION = """
 Customers, suppliers, products and sales orders of Gendan, with the orders' state transitions; the
 orders' time-and-action plans, their milestones (done, waive, reschedule) and each person's cockpit;
 money: receipts (record, allocate, confirm, reverse), an order's payment schedule with its production and
-shipment gates (`/orders/{id}/money/`, exceptions posted there), and the receivables aging.
+shipment gates (`/orders/{id}/money/`, exceptions posted there), the receivables aging, and credit:
+an order's credit check (`/orders/{id}/credit/`, a credit approval requested there) and the
+credit approvals managers approve or reject (`/credit-approvals/`).
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
 on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
@@ -61,11 +63,13 @@ router.register("orders", views.OrderViewSet, basename="order")
 router.register("plans", followup.PlanViewSet, basename="plan")
 router.register("milestones", followup.MilestoneViewSet, basename="milestone")
 router.register("receipts", finance.ReceiptViewSet, basename="receipt")
+router.register("credit-approvals", finance.CreditApprovalViewSet, basename="credit-approval")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("cockpit/", followup.CockpitView.as_view(), name="cockpit"),
     path("orders/<int:pk>/money/", finance.OrderMoneyView.as_view(), name="order-money"),
+    path("orders/<int:pk>/credit/", finance.OrderCreditView.as_view(), name="order-credit"),
     path("receivables/", finance.ReceivablesView.as_view(), name="receivables"),
     path("openapi.json", SpectacularJSONAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION}), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),

@@ -33,3 +33,14 @@ class Gate(models.TextChoices):
 
     PRODUCTION = "production", _("Production before the deposit")
     SHIPMENT = "shipment", _("Shipment before payment")
+
+
+class CreditApprovalStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+CREDIT_APPROVAL_MOVES = {
+    CreditApprovalStatus.REQUESTED: {CreditApprovalStatus.APPROVED, CreditApprovalStatus.REJECTED},
+}

@@ -18,4 +18,9 @@ urlpatterns = [
     path("customers/<int:customer_pk>/money/", views.customer_money, name="customer_money"),
     path("orders/<int:order_pk>/exceptions/", views.gate_exception_grant, name="gate_exception_grant"),
     path("exceptions/<int:pk>/revoke/", views.gate_exception_revoke, name="gate_exception_revoke"),
+    path("orders/<int:order_pk>/credit/", views.order_credit, name="order_credit"),
+    path("orders/<int:order_pk>/credit/request/", views.credit_request, name="credit_request"),
+    path("credit-approvals/", views.credit_approval_list, name="credit_approval_list"),
+    path("credit-approvals/<int:pk>/<str:decision>/", views.credit_decide, name="credit_decide"),
+    path("customer-flag/", views.customer_flag, name="customer_flag"),
 ]
