@@ -72,7 +72,7 @@ class CreditCheck:
 
 def credit_check(order) -> CreditCheck:
     customer = order.customer
-    limit = customer.credit_limit or None
+    limit = Decimal(customer.credit_limit) if customer.credit_limit else None  # 0: no limit set
     approvals = list(order.credit_approvals.select_related("requested_by", "decided_by"))
     return CreditCheck(
         order=order, limit=limit, currency=customer.currency,
