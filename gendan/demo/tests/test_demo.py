@@ -161,6 +161,19 @@ def test_demo_money_is_in_every_state_finance_meets(demo_output):
     assert overdue  # receivables overdue for finance to chase
 
 
+def test_demo_has_credit_approved_and_credit_waiting(demo_output):
+    from gendan.finance.choices import CreditApprovalStatus
+    from gendan.finance.credit import credit_check
+    from gendan.finance.models import CreditApproval
+
+    approved = CreditApproval.objects.filter(status=CreditApprovalStatus.APPROVED).select_related("order")
+    assert approved and all(a.order.status != OrderStatus.UNDER_REVIEW and a.exposure > a.credit_limit
+                            for a in approved)  # confirmed past the limit, with the approval
+    waiting = CreditApproval.objects.get(status=CreditApprovalStatus.REQUESTED)
+    assert waiting.order.status == OrderStatus.UNDER_REVIEW and credit_check(waiting.order).needs_approval
+    assert "credit:" in demo_output
+
+
 def test_demo_runs_only_once(demo_output):
     before = counts()
     out = io.StringIO()
