@@ -315,7 +315,7 @@ class OrderCreditView(NegotiatedLanguage, APIView):
 @extend_schema_view(
     list=extend_schema(summary="Credit approvals, newest first (`status=requested` for those waiting)",
                        parameters=[OpenApiParameter("status", str, enum=CreditApprovalStatus.values)],
-                       responses={200: CreditApprovalSerializer, **errors(401, 403)}),
+                       responses={200: CreditApprovalSerializer, **errors(400, 401, 403)}),
     retrieve=extend_schema(summary="A credit approval", responses={200: CreditApprovalSerializer,
                                                                   **errors(401, 403, 404)}),
 )
