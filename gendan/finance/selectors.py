@@ -83,16 +83,21 @@ def _bucket(due_date: str, as_of) -> Case:
                 default=Value("over_90"), output_field=CharField())
 
 
+def _outstanding(as_of, lines=None):
+    """The lines that existed on `as_of` with money still to come then, each annotated with what had `arrived`."""
+    arrived = (Allocation.objects.filter(line=OuterRef("pk"), receipt__status=ReceiptStatus.CONFIRMED,
+                                         receipt__received_on__lte=as_of)
+               .values("line").annotate(total=Sum("amount")).values("total"))
+    return _owed_on(as_of, lines).annotate(
+        arrived=Coalesce(Subquery(arrived), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=3)),
+    ).filter(amount__gt=F("arrived"))
+
+
 def receivables(as_of, lines=None) -> list[ScheduleLine]:
     """What customers owed on `as_of`, line by line: the lines that existed then, less the confirmed money that
     had arrived by then; each with `outstanding` and `bucket`. (A receipt reversed later is left out of earlier
     days too: what was reversed never counted.)"""
-    arrived = (Allocation.objects.filter(line=OuterRef("pk"), receipt__status=ReceiptStatus.CONFIRMED,
-                                         receipt__received_on__lte=as_of)
-               .values("line").annotate(total=Sum("amount")).values("total"))
-    rows = _owed_on(as_of, lines).annotate(
-        arrived=Coalesce(Subquery(arrived), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=3)),
-    ).filter(amount__gt=F("arrived")).select_related("order__customer")
+    rows = _outstanding(as_of, lines).select_related("order__customer")
     result = []
     for line in rows.order_by("order__customer__code", "currency", "due_date", "pk"):
         line.outstanding = line.amount - line.arrived
@@ -145,7 +150,7 @@ def overdue_flagged(customer, today, days: int | None = None) -> bool:
     page and on their new orders."""
     days = settings.GENDAN_OVERDUE_FLAG_DAYS if days is None else days
     late = ScheduleLine.objects.filter(order__customer=customer, due_date__lt=today - timedelta(days=days))
-    return bool(receivables(today, late))
+    return _outstanding(today, late).exists()
 
 
 def overdue_receivables(today, lines=None) -> list[ScheduleLine]:
@@ -175,10 +180,9 @@ def overdue_money_to_chase(user, today) -> list[ChaseRow]:
 
 def people_owed_overdue_money(today) -> set[int]:
     """The salespeople and merchandisers of orders with overdue money (the morning digest writes to them)."""
-    people = set()
-    for line in overdue_receivables(today):
-        people.update({line.order.salesperson_id, line.order.merchandiser_id} - {None})
-    return people
+    rows = _outstanding(today, ScheduleLine.objects.filter(due_date__lt=today)).values_list(
+        "order__salesperson", "order__merchandiser").order_by().distinct()
+    return {person for pair in rows for person in pair if person is not None}
 
 
 # ---------------------------------------------------------------- credit
