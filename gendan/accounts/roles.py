@@ -49,9 +49,12 @@ _FINANCE = [
 # who sees what orders earn: finance, sales managers and the general manager (never salespeople or merchandisers)
 _PROFIT = ["finance.view_profit", "finance.view_expense", "finance.view_refundrate", "finance.view_vatrefund"]
 
+# confirming an order past the customer's credit limit: the sales manager or the general manager says yes
+_CREDIT = ["finance.view_creditapproval", "finance.approve_credit"]
+
 ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.SALES: [*_OWN_SALES, *_VIEW_CATALOG, *_EDIT_CATALOG, *_DOCUMENTS],
-    Role.SALES_MANAGER: [*_MANAGEMENT, *_PROFIT],
+    Role.SALES_MANAGER: [*_MANAGEMENT, *_PROFIT, *_CREDIT],
     Role.MERCHANDISER: [  # builds customer files (seed 001) for the salespeople, and keeps those she looks after
         *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "parties.add_customer", "parties.change_customer",
         "sales.view_salesorder",
@@ -64,8 +67,9 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.QC: _DEPARTMENT,
     Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
-                   "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_PROFIT, *_DOCUMENTS],
-    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE, *_PROFIT],
+                   "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_PROFIT, *_DOCUMENTS,
+                   "finance.view_creditapproval"],
+    Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE, *_PROFIT, *_CREDIT],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],
 }

@@ -1,6 +1,7 @@
 """Money in the API: receipts (record, allocate, confirm, reverse), an order's payment schedule with its gates,
-gate exceptions, the receivables aging, expenses (record, void), export VAT refund rates and an order's profit —
-on the same services, selectors and permissions as the pages."""
+gate exceptions, the receivables aging, expenses (record, void), export VAT refund rates, an order's profit, and
+an order's credit check with its credit approvals — on the same services, selectors and permissions as the
+pages."""
 
 from decimal import Decimal
 
@@ -17,10 +18,13 @@ from rest_framework.views import APIView
 
 from gendan.api.views import BaseViewSet, NegotiatedLanguage, errors
 from gendan.finance import gates, services
+from gendan.finance.choices import CreditApprovalStatus
+from gendan.finance.credit import credit_check
 from gendan.finance.filters import ExpenseFilter, ReceiptFilter
 from gendan.finance.models import (
     Allocation,
     BankAccount,
+    CreditApproval,
     Expense,
     GateException,
     Receipt,
@@ -384,3 +388,122 @@ class OrderProfitView(NegotiatedLanguage, APIView):
         if not request.user.has_perm("finance.view_profit"):
             raise PermissionDenied
         return Response(OrderProfitSerializer(order_profit(order)).data)  # its vat_refund and expenses as related
+# ---------------------------------------------------------------- credit
+
+
+class CreditApprovalSerializer(serializers.ModelSerializer):
+    order_number = serializers.CharField(source="order.number", read_only=True)
+    amount = serializers.DecimalField(**AMOUNT, read_only=True)
+    exposure = serializers.DecimalField(**AMOUNT, read_only=True)
+    credit_limit = serializers.DecimalField(**AMOUNT, read_only=True)
+
+    class Meta:
+        model = CreditApproval
+        fields = ["id", "order", "order_number", "status", "amount", "currency", "exposure", "credit_limit",
+                  "limit_currency", "reason", "requested_by", "requested_at", "decided_by", "decided_at",
+                  "decision_note", "version"]
+        read_only_fields = fields
+
+
+class OrderCreditSerializer(serializers.Serializer):
+    order = serializers.IntegerField(source="order.pk")
+    credit_limit = serializers.DecimalField(source="limit", **AMOUNT, allow_null=True,
+                                            help_text="In `currency`; null when the customer has no limit.")
+    currency = serializers.CharField(help_text="The credit limit's: the customer's default currency.")
+    receivables = serializers.DecimalField(source="others.receivables", **AMOUNT,
+                                           help_text="Open on the customer's other confirmed orders' schedules.")
+    unscheduled = serializers.DecimalField(source="others.unscheduled", **AMOUNT,
+                                           help_text="Open orders without a payment schedule, at their total.")
+    this_order = serializers.DecimalField(**AMOUNT, help_text="0 when the order is in another currency.")
+    exposure = serializers.DecimalField(**AMOUNT)
+    over_limit = serializers.BooleanField(source="over")
+    needs_approval = serializers.BooleanField(help_text="Confirming is refused until credit is approved.")
+    reason = serializers.CharField(source="reason_text")
+    approval = serializers.IntegerField(allow_null=True,
+                                        help_text="The approved credit approval that covers the order's total.")
+    approvals = CreditApprovalSerializer(many=True)
+
+
+class CreditRequestSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+class CreditDecisionSerializer(VersionSerializer):
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="",
+                                 help_text="Required when rejecting.")
+
+
+def _credit_data(order) -> dict:
+    check = credit_check(order)
+    return OrderCreditSerializer({
+        "order": order, "limit": check.limit, "currency": check.currency, "others": check.others,
+        "this_order": check.this_order, "exposure": check.exposure, "over": check.over,
+        "needs_approval": check.needs_approval, "reason_text": check.reason(),
+        "approval": check.approval.pk if check.approval else None,
+        "approvals": order.credit_approvals.all()}).data
+
+
+class OrderCreditView(NegotiatedLanguage, APIView):
+    """The credit check of an order, for whoever may see it; a credit approval requested by whoever may change or
+    confirm it."""
+
+    def _order(self, request, pk):
+        return get_object_or_404(order_list_visible_to(user=request.user), pk=pk)
+
+    @extend_schema(summary="An order's credit check: the customer's exposure, the limit, and the approvals",
+                   responses={200: OrderCreditSerializer, **errors(401, 404)})
+    def get(self, request, pk):
+        return Response(_credit_data(self._order(request, pk)))
+
+    @extend_schema(summary="Request a credit approval to confirm the order past the customer's limit",
+                   request=CreditRequestSerializer, responses={201: OrderCreditSerializer,
+                                                               **errors(400, 401, 403, 404)})
+    def post(self, request, pk):
+        order = self._order(request, pk)
+        serializer = CreditRequestSerializer(data=request.data)
+        if not serializer.is_valid():
+            raise InputError(serializer.errors)
+        services.credit_approval_request(order=order, by=request.user, **serializer.validated_data)
+        return Response(_credit_data(order), status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Credit approvals, newest first (`status=requested` for those waiting)",
+                       parameters=[OpenApiParameter("status", str, enum=CreditApprovalStatus.values)],
+                       responses={200: CreditApprovalSerializer, **errors(400, 401, 403)}),
+    retrieve=extend_schema(summary="A credit approval", responses={200: CreditApprovalSerializer,
+                                                                  **errors(401, 403, 404)}),
+)
+class CreditApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseViewSet):
+    serializer_class = CreditApprovalSerializer
+    required_perms = {"list": "finance.view_creditapproval", "retrieve": "finance.view_creditapproval",
+                      "approve": "finance.approve_credit", "reject": "finance.approve_credit"}
+
+    def get_queryset(self):
+        rows = CreditApproval.objects.select_related("order").order_by("-requested_at", "-pk")
+        wanted = self.request.query_params.get("status")
+        if self.action == "list" and wanted:
+            if wanted not in CreditApprovalStatus.values:
+                raise InputError({"status": [_("Choose one of: %(values)s.") % {
+                    "values": ", ".join(CreditApprovalStatus.values)}]})
+            rows = rows.filter(status=wanted)
+        return rows
+
+    def _decide(self, request, approve: bool):
+        approval = self.get_object()
+        data = self.parse(CreditDecisionSerializer)
+        services.credit_approval_decide(approval=approval, by=request.user, approve=approve, **data)
+        return self.respond(approval)
+
+    @extend_schema(summary="Approve: the order may be confirmed up to the amount (sales manager, general manager)",
+                   request=CreditDecisionSerializer,
+                   responses={200: CreditApprovalSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, True)
+
+    @extend_schema(summary="Reject, saying why (sales manager, general manager)", request=CreditDecisionSerializer,
+                   responses={200: CreditApprovalSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, False)

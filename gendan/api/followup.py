@@ -1,6 +1,8 @@
 """The follow-up engine in the API: plans, milestones (done, waive, reschedule) and the cockpit, on the
 same selectors and services as the web pages."""
 
+from dataclasses import asdict
+
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -141,6 +143,18 @@ class MilestoneViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseVie
             milestone=m, by=request.user, version=d["version"], new_date=d["new_date"], reason=d["reason"]))
 
 
+class ChaseRowSerializer(serializers.Serializer):
+    section = serializers.CharField(help_text="e.g. `overdue_money`: overdue receivables")
+    order = serializers.IntegerField(source="order_id")
+    order_number = serializers.CharField()
+    customer_code = serializers.CharField()
+    what = serializers.CharField()
+    amount = serializers.DecimalField(max_digits=16, decimal_places=3, coerce_to_string=True)
+    currency = serializers.CharField()
+    due_date = serializers.DateField()
+    days_late = serializers.IntegerField()
+
+
 class CockpitSerializer(serializers.Serializer):
     today = serializers.DateField()
     counts = serializers.DictField(child=serializers.IntegerField())
@@ -149,6 +163,7 @@ class CockpitSerializer(serializers.Serializer):
     due_this_week = MilestoneSerializer(many=True)
     at_risk = PlanSerializer(many=True)
     waiting = serializers.DictField(child=MilestoneSerializer(many=True))
+    to_chase = ChaseRowSerializer(many=True, help_text="Overdue receivables on the orders you sell or follow.")
 
 
 class CockpitView(NegotiatedLanguage, APIView):
@@ -164,5 +179,6 @@ class CockpitView(NegotiatedLanguage, APIView):
                                             .select_related("order", "risk_cause")
                                             .order_by("-slip_days", "ex_factory"))),
             "waiting": {rows[0].department: rows for _label, rows in cockpit.waiting},
+            "to_chase": [{"section": section.key, **asdict(item)} for section, rows in cockpit.chase for item in rows],
         }
         return Response(CockpitSerializer(data, context=context).data)

@@ -15,10 +15,12 @@ Customers, suppliers, products and sales orders of Gendan, with the orders' stat
 orders' time-and-action plans, their milestones (done, waive, reschedule) and each person's cockpit;
 money: receipts (record, allocate, confirm, reverse), an order's payment schedule with its production and
 shipment gates (`/orders/{id}/money/`, exceptions posted there), and the receivables aging;
-documents: an order's proforma invoice and sales contract (`/orders/{id}/documents/`), a customer's
-statement of account (`/customers/{id}/statements/`), their PDF and XLSX files, sending and answers; costs: expenses on
-orders (record, void), export VAT refund rates by HS code, and an order's profit in CNY (`/orders/{id}/profit/`,
-for finance, sales managers and the general manager).
+credit: an order's credit check (`/orders/{id}/credit/`, a credit approval requested there) and the
+credit approvals managers approve or reject (`/credit-approvals/`); documents: an order's proforma
+invoice and sales contract (`/orders/{id}/documents/`), a customer's statement of account
+(`/customers/{id}/statements/`), their PDF and XLSX files, sending and answers; costs: expenses on
+orders (record, void), export VAT refund rates by HS code, and an order's profit in CNY
+(`/orders/{id}/profit/`, for finance, sales managers and the general manager).
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
 on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
@@ -68,11 +70,13 @@ router.register("receipts", finance.ReceiptViewSet, basename="receipt")
 router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("expenses", finance.ExpenseViewSet, basename="expense")
 router.register("refund-rates", finance.RefundRateViewSet, basename="refund-rate")
+router.register("credit-approvals", finance.CreditApprovalViewSet, basename="credit-approval")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),
     path("cockpit/", followup.CockpitView.as_view(), name="cockpit"),
     path("orders/<int:pk>/money/", finance.OrderMoneyView.as_view(), name="order-money"),
+    path("orders/<int:pk>/credit/", finance.OrderCreditView.as_view(), name="order-credit"),
     path("receivables/", finance.ReceivablesView.as_view(), name="receivables"),
     path("orders/<int:pk>/documents/", documents.OrderDocumentsView.as_view(), name="order-documents"),
     path("customers/<int:pk>/statements/", documents.CustomerStatementsView.as_view(), name="customer-statements"),

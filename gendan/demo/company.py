@@ -47,11 +47,14 @@ from gendan.documents.services import (
     statement_generate,
 )
 from gendan.finance.choices import Gate, ScheduleKind
+from gendan.finance.credit import credit_check
 from gendan.finance.gates import PAID_BEFORE_SHIPMENT
 from gendan.finance.models import VatRefund
 from gendan.finance.selectors import aging_by_customer, schedule_of
 from gendan.finance.services import (
     bank_account_save,
+    credit_approval_decide,
+    credit_approval_request,
     expense_record,
     expense_void,
     gate_exception_grant,
@@ -62,7 +65,7 @@ from gendan.finance.services import (
     vat_refund_record,
 )
 from gendan.parties.models import Customer, PaymentTerm, Supplier
-from gendan.parties.services import contact_save, customer_create, supplier_create
+from gendan.parties.services import contact_save, customer_create, customer_update, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
 from gendan.sales.models import SalesOrder
 from gendan.sales.services import (
@@ -180,6 +183,7 @@ class _Builder:
         self.setup_day = today - timedelta(days=HISTORY_DAYS + 30)
         self.needs_rng = random.Random(SEED + 1)  # its own stream: the order book stays as it was
         self.money_rng = random.Random(SEED + 3)  # and the money its own
+        self.credit_rng = random.Random(SEED + 4)  # and credit its own
 
     def run(self) -> None:
         sync_roles()
@@ -200,6 +204,7 @@ class _Builder:
         with _clock(self.now - timedelta(minutes=1)):
             self.make_costs()
             self.make_documents()
+            self.make_credit_request()
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
@@ -478,6 +483,7 @@ class _Builder:
                 elif step.name == "return":
                     order_return_to_draft(order=order, by=reviewer, reason=self.rng.choice(data.RETURN_REASONS))
                 elif step.name == "confirm":
+                    self._credit(order, reviewer)
                     order_confirm(order=order, by=reviewer)
                 elif step.name == "revise":
                     self._revise(order, plan)
@@ -598,6 +604,36 @@ class _Builder:
         if owing is not None:
             self._remit(owing.order, [(owing, owing.open)], extra=Decimal(350))  # 350 more: the customer's credit
         self.log(f"  money in progress: a receipt for {finance} to confirm, a partial deposit, a credit, an exception")
+
+    def _credit(self, order: SalesOrder, manager: User) -> None:
+        """An order past its customer's credit limit: the salesperson asks for credit, the reviewer approves it."""
+        if credit_check(order).needs_approval:
+            approval = credit_approval_request(order=order, by=order.salesperson,
+                                               reason=self.credit_rng.choice(data.CREDIT_REASONS))
+            credit_approval_decide(approval=approval, by=manager, approve=True, version=approval.version,
+                                   note=self.credit_rng.choice(data.CREDIT_NOTES))
+            self.made["credit_approvals"] += 1
+
+    def make_credit_request(self) -> None:
+        """One order waiting for review whose customer is past the limit, its credit asked for and not decided yet:
+        when no waiting order is past it by itself, the sales manager has just lowered that customer's limit after
+        its late payments (to halfway through the order)."""
+        waiting = [order for order in SalesOrder.objects.filter(status=S.UNDER_REVIEW).select_related("customer")
+                   .order_by("number") if order.customer.credit_limit and order.currency == order.customer.currency]
+        if not waiting:
+            return
+        order = next((o for o in waiting if credit_check(o).needs_approval), None)
+        if order is None:
+            order = waiting[0]
+            check = credit_check(order)
+            limit = (check.others.total + order.total_amount / 2) // 1000 * 1000
+            customer = order.customer
+            customer_update(customer=customer, by=self.users["salesmgr"], version=customer.version,
+                            credit_limit=max(limit, Decimal(1000)))
+            order.customer.refresh_from_db()
+        credit_approval_request(order=order, by=order.salesperson, reason=data.CREDIT_REASONS[0])
+        self.log(f"  credit: {self.made['credit_approvals']} approved on confirmation, {order.number} waiting "
+                 f"for the sales manager")
 
     def _remit(self, order, allocations, *, confirm: bool = True, extra: Decimal = Decimal(0), on: date | None = None,
                charges_usd: int = 20, reference: str = "") -> None:

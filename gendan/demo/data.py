@@ -428,6 +428,12 @@ REVISION_REASONS = [
     "Customer PO amendment: quantity reduced to match their forecast.",
     "Price adjusted after the customer's volume discount request (approved by GM).",
 ]
+CREDIT_REASONS = [
+    "老客户，合作多年从未拖欠，旺季备货订单",
+    "客户上一票尾款已安排付款（水单已收），本单按期出货",
+    "Customer's peak-season order; they have always paid within terms.",
+]
+CREDIT_NOTES = ["同意，注意跟进尾款", "OK for this order; watch the balance", ""]
 VESSELS = ["MSC ANNA", "COSCO SHIPPING ARIES", "EVER GIVEN", "CMA CGM JACQUES SAADE", "MAERSK ESSEN",
            "OOCL HONG KONG", "ONE APUS", "HMM ALGECIRAS"]
 

@@ -48,3 +48,11 @@ class ExpenseKind(models.TextChoices):
     PACKING = "packing", _("Packing and crates")
     OTHER = "other", _("Other")
 
+class CreditApprovalStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+CREDIT_APPROVAL_MOVES = {
+    CreditApprovalStatus.REQUESTED: {CreditApprovalStatus.APPROVED, CreditApprovalStatus.REJECTED},
+}

@@ -15,7 +15,16 @@ from gendan.core.history import business_history
 from gendan.core.models import CompanyType
 from gendan.core.money import round_amount
 from gendan.core.validators import validate_currency
-from gendan.finance.choices import RECEIPT_MOVES, DueAfter, ExpenseKind, Gate, ReceiptStatus, ScheduleKind
+from gendan.finance.choices import (
+    CREDIT_APPROVAL_MOVES,
+    RECEIPT_MOVES,
+    CreditApprovalStatus,
+    DueAfter,
+    ExpenseKind,
+    Gate,
+    ReceiptStatus,
+    ScheduleKind,
+)
 from gendan.sales.models import ReadableDecimalField
 
 AMOUNT = {"max_digits": 16, "decimal_places": 3}  # as the order's total: KWD has three minor digits
@@ -291,3 +300,48 @@ class VatRefund(models.Model):
             if value is not None:
                 return value
         return self.estimated_cny
+
+class CreditApproval(models.Model):
+    """A manager's yes (or no) to confirming one order that takes its customer past the credit limit. It covers
+    the order up to `amount`, the order's total when it was requested: a change that raises the total above it
+    needs a new approval. `exposure` and `credit_limit` are what the customer stood at when it was asked."""
+
+    status_moves = CREDIT_APPROVAL_MOVES
+
+    order = models.ForeignKey("sales.SalesOrder", verbose_name=_("order"), on_delete=models.CASCADE,
+                              related_name="credit_approvals")
+    amount = ReadableDecimalField(_("amount covered"), **AMOUNT)
+    currency = models.CharField(_("currency"), max_length=3, validators=[validate_currency])
+    exposure = ReadableDecimalField(_("exposure"), **AMOUNT,
+                                    help_text=_("Open receivables and unpaid open orders, this order included."))
+    credit_limit = ReadableDecimalField(_("credit limit"), **AMOUNT)
+    limit_currency = models.CharField(_("currency of the limit"), max_length=3, validators=[validate_currency])
+    reason = models.CharField(_("reason"), max_length=300)
+    status = models.CharField(_("status"), max_length=10, choices=CreditApprovalStatus.choices,
+                              default=CreditApprovalStatus.REQUESTED, db_index=True)
+    requested_by = models.ForeignKey(User, verbose_name=_("requested by"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(User, verbose_name=_("decided by"), on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("credit approval")
+        verbose_name_plural = _("credit approvals")
+        ordering = ["-requested_at", "-pk"]
+        permissions = [("approve_credit", "Can approve confirming an order over the customer's credit limit")]
+        constraints = [models.UniqueConstraint(fields=["order"], condition=models.Q(status="requested"),
+                                               name="one_pending_credit_approval_per_order")]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_status_display()}"
+
+    def covers(self, order) -> bool:
+        """Approved, and the order's total has not risen above what was approved (nor changed currency)."""
+        return (self.status == CreditApprovalStatus.APPROVED and self.currency == order.currency
+                and order.total_amount <= self.amount)

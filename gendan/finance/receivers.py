@@ -9,9 +9,11 @@ from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
 from gendan.finance import gates, services
+from gendan.finance.credit import credit_check
 from gendan.finance.models import ScheduleLine
 from gendan.finance.selectors import received_by_line
 from gendan.followup.signals import milestone_completing
+from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
 from gendan.sales.signals import order_moving, order_revised, order_status_changed
 
@@ -33,8 +35,15 @@ def schedule_on_revision(sender, order, by, **kwargs):
 
 @receiver(order_moving)
 def hold_the_gates(sender, order, old, new, by, **kwargs):
-    """No production before the deposit, no shipment before the money the terms want first."""
-    if new == OrderStatus.IN_PRODUCTION:
+    """No confirmation past the customer's credit limit without an approval, no production before the deposit,
+    no shipment before the money the terms want first."""
+    if new == OrderStatus.CONFIRMED:
+        # one confirmation per customer at a time: two orders confirmed at once cannot both fit the same headroom
+        Customer.objects.select_for_update().filter(pk=order.customer_id).first()
+        check = credit_check(order)
+        if check.needs_approval:
+            raise ValidationError({"status": check.reason()})
+    elif new == OrderStatus.IN_PRODUCTION:
         _hold(gates.may_start_production(order))
     elif new in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
         _hold(gates.may_ship(order))

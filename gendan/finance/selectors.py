@@ -1,18 +1,22 @@
 """Read queries on money. What is received is summed from confirmed allocations every time, never kept."""
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Case, CharField, DecimalField, F, OuterRef, Subquery, Sum, Value, When
+from django.conf import settings
+from django.db.models import Case, CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gendan.finance.choices import ReceiptStatus, ScheduleKind
 from gendan.finance.models import Allocation, Receipt, ScheduleLine
+from gendan.followup.selectors import ChaseRow
 from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
+from gendan.sales.models import SalesOrder
 
 ZERO = Decimal(0)
 
@@ -87,12 +91,7 @@ def receivables(as_of, lines=None) -> list[ScheduleLine]:
     """What customers owed on `as_of`, line by line: the lines that existed then, less the confirmed money that
     had arrived by then; each with `outstanding` and `bucket`. (A receipt reversed later is left out of earlier
     days too: what was reversed never counted.)"""
-    arrived = (Allocation.objects.filter(line=OuterRef("pk"), receipt__status=ReceiptStatus.CONFIRMED,
-                                         receipt__received_on__lte=as_of)
-               .values("line").annotate(total=Sum("amount")).values("total"))
-    rows = _owed_on(as_of, lines).annotate(
-        arrived=Coalesce(Subquery(arrived), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=3)),
-    ).filter(amount__gt=F("arrived")).select_related("order__customer")
+    rows = _outstanding(as_of, lines).select_related("order__customer")
     result = []
     for line in rows.order_by("order__customer__code", "currency", "due_date", "pk"):
         line.outstanding = line.amount - line.arrived
@@ -138,3 +137,84 @@ def customer_credit(customer) -> dict[str, Decimal]:
         if receipt.amount > receipt.allocated:
             credit[receipt.currency] += receipt.amount - receipt.allocated
     return dict(credit)
+
+def _outstanding(as_of, lines=None):
+    """The lines that existed on `as_of` with money still to come then, each annotated with what had `arrived`."""
+    arrived = (Allocation.objects.filter(line=OuterRef("pk"), receipt__status=ReceiptStatus.CONFIRMED,
+                                         receipt__received_on__lte=as_of)
+               .values("line").annotate(total=Sum("amount")).values("total"))
+    return _owed_on(as_of, lines).annotate(
+        arrived=Coalesce(Subquery(arrived), Value(ZERO), output_field=DecimalField(max_digits=16, decimal_places=3)),
+    ).filter(amount__gt=F("arrived"))
+
+def overdue_flagged(customer, today, days: int | None = None) -> bool:
+    """Whether the customer has money overdue by more than `days` (GENDAN_OVERDUE_FLAG_DAYS): flagged on their
+    page and on their new orders."""
+    days = settings.GENDAN_OVERDUE_FLAG_DAYS if days is None else days
+    late = ScheduleLine.objects.filter(order__customer=customer, due_date__lt=today - timedelta(days=days))
+    return _outstanding(today, late).exists()
+
+def overdue_receivables(today, lines=None) -> list[ScheduleLine]:
+    """Schedule lines past their due date with money still to come, oldest first; each with `outstanding` and
+    `days_late`."""
+    lines = (lines if lines is not None else ScheduleLine.objects.all()).filter(due_date__lt=today)
+    rows = sorted(receivables(today, lines), key=lambda line: (line.due_date, line.order.number, line.kind))
+    for line in rows:
+        line.days_late = (today - line.due_date).days
+    return rows
+
+def overdue_receivables_for(user, today) -> list[ScheduleLine]:
+    """What a salesperson or merchandiser has to chase: overdue money on the orders they sell or follow."""
+    lines = ScheduleLine.objects.filter(Q(order__salesperson=user) | Q(order__merchandiser=user))
+    return overdue_receivables(today, lines)
+
+def overdue_money_to_chase(user, today) -> list[ChaseRow]:
+    """The cockpit's and the digest's "overdue receivables" for a salesperson or merchandiser (registered in
+    `FinanceConfig.ready`: follow-up does not import finance)."""
+    return [ChaseRow(order_id=line.order_id, order_number=line.order.number, customer_code=line.order.customer.code,
+                     what=line.get_kind_display(), amount=line.outstanding, currency=line.currency,
+                     due_date=line.due_date, days_late=line.days_late)
+            for line in overdue_receivables_for(user, today)]
+
+def people_owed_overdue_money(today) -> set[int]:
+    """The salespeople and merchandisers of orders with overdue money (the morning digest writes to them)."""
+    rows = _outstanding(today, ScheduleLine.objects.filter(due_date__lt=today)).values_list(
+        "order__salesperson", "order__merchandiser").order_by().distinct()
+    return {person for pair in rows for person in pair if person is not None}
+
+# ---------------------------------------------------------------- credit
+
+
+CREDIT_STATES = [OrderStatus.CONFIRMED, OrderStatus.IN_PRODUCTION, OrderStatus.READY_TO_SHIP,
+                 OrderStatus.PARTIALLY_SHIPPED, OrderStatus.SHIPPED]  # open: confirmed, not completed or cancelled
+
+@dataclass(frozen=True)
+class Exposure:
+    """What a customer owes or will owe, in one currency (the credit limit's). `receivables`: what is open on the
+    schedule lines of their orders (made at confirmation, they are the order's total split into deposit and
+    balance, so for a confirmed order its receivable and its unpaid value are the same money, counted once);
+    `unscheduled`: open orders without a schedule (confirmed before the schedule existed), at their total."""
+
+    currency: str
+    receivables: Decimal
+    unscheduled: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.receivables + self.unscheduled
+
+def credit_exposure(customer, currency: str, *, leave_out=None) -> Exposure:
+    """The customer's exposure in `currency`, all but order `leave_out` (the one being confirmed). Orders in other
+    currencies are not converted: they do not count (there is no company exchange rate to convert them by; the
+    credit check asks for an approval instead when the order itself is in another currency)."""
+    lines = ScheduleLine.objects.filter(order__customer=customer, currency=currency).exclude(
+        order__status=OrderStatus.CANCELLED)
+    orders = SalesOrder.objects.filter(customer=customer, currency=currency, status__in=CREDIT_STATES).exclude(
+        Exists(ScheduleLine.objects.filter(order=OuterRef("pk"))))
+    if leave_out is not None:
+        lines, orders = lines.exclude(order=leave_out), orders.exclude(pk=leave_out.pk)
+    billed = lines.aggregate(total=Sum("amount"))["total"] or ZERO
+    # a line is never paid more than it asks (receipt_allocate), so billed − received is what is open
+    received = Allocation.objects.filter(line__in=lines, receipt__status=ReceiptStatus.CONFIRMED).aggregate(
+        total=Sum("amount"))["total"] or ZERO
+    return Exposure(currency, billed - received, orders.aggregate(total=Sum("total_amount"))["total"] or ZERO)

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -24,10 +24,12 @@ from gendan.core.permissions import require_perm
 from gendan.core.records import check_fields, field_errors, save_record
 from gendan.core.selectors import company_profile
 from gendan.core.states import transition
-from gendan.finance.choices import DueAfter, Gate, ReceiptStatus, ScheduleKind
+from gendan.finance.choices import CreditApprovalStatus, DueAfter, Gate, ReceiptStatus, ScheduleKind
+from gendan.finance.credit import UNCONFIRMED, credit_check
 from gendan.finance.models import (
     Allocation,
     BankAccount,
+    CreditApproval,
     Expense,
     GateException,
     Receipt,
@@ -42,6 +44,7 @@ from gendan.followup.models import Milestone
 from gendan.followup.services import milestone_complete, milestone_reopen
 from gendan.parties.choices import BalanceCondition
 from gendan.sales.models import SalesOrder
+from gendan.sales.selectors import order_editable_by, order_list_visible_to
 
 # what a balance's due date counts from, by the order's balance condition (DOMAIN.md, payment terms)
 BALANCE_DUE_AFTER = {
@@ -481,3 +484,51 @@ def vat_refund_record(*, order: SalesOrder, by, version: int, declared_cny: Deci
         raise ValidationError(errors)
     return save_record(refund, by=by, declared_cny=declared_cny, declared_on=declared_on, received_cny=received_cny,
                        received_on=received_on, note=note.strip())
+
+# ---------------------------------------------------------------- credit approvals
+
+
+def may_request_credit(user, order: SalesOrder) -> bool:
+    """Who asks for credit: whoever may change the order (its salesperson, merchandiser, the customer's owner) or
+    confirm it."""
+    return order_list_visible_to(user=user).filter(pk=order.pk).exists() and (
+        order_editable_by(user=user, order=order) or user.has_perm("sales.review_order"))
+
+@transaction.atomic
+def credit_approval_request(*, order: SalesOrder, by, reason: str) -> CreditApproval:
+    """Ask a manager to let this order be confirmed past its customer's credit limit, with the reason. Asked only
+    when confirming needs it, and once at a time per order."""
+    if not may_request_credit(by, order):
+        raise PermissionDenied(_("You cannot request credit for this order."))
+    order = SalesOrder.objects.select_for_update().select_related("customer").get(pk=order.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why this customer should have the credit.")})
+    if order.status not in UNCONFIRMED:
+        raise ValidationError({"order": _("Credit is approved before the order is confirmed.")})
+    check = credit_check(order)
+    if check.pending is not None:
+        raise ValidationError({"order": _("Credit for this order is already requested; a manager decides it.")})
+    if not check.needs_approval:
+        raise ValidationError({"order": _("This order needs no credit approval.")})
+    approval = CreditApproval(order=order, amount=order.total_amount, currency=order.currency,
+                              exposure=check.exposure, credit_limit=check.limit, limit_currency=check.currency,
+                              reason=reason.strip(), requested_by=by)
+    check_fields(approval, ["reason"])
+    insert_with_history([approval], by=by)
+    return approval
+
+@transaction.atomic
+def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, version: int,
+                           note: str = "") -> CreditApproval:
+    """The sales manager or the general manager approves (the order may then be confirmed) or rejects (saying
+    why) a credit request, from the version they saw."""
+    require_perm(by, "finance.approve_credit")
+    note = note.strip()
+    if not approve and not note:
+        raise ValidationError({"note": _("Say why the credit is refused.")})
+    if len(note) > CreditApproval._meta.get_field("decision_note").max_length:
+        raise ValidationError({"note": _("At most 300 characters.")})
+    to = CreditApprovalStatus.APPROVED if approve else CreditApprovalStatus.REJECTED
+    transition(approval, to=to, version=version, by=by, reason=note,
+               extra={"decided_by": by, "decided_at": timezone.now(), "decision_note": note})
+    return approval

@@ -25,4 +25,9 @@ urlpatterns = [
     path("refund-rates/<int:pk>/", views.refund_rate_list, name="refund_rate_edit"),
     path("orders/<int:order_pk>/refund/", views.vat_refund_record, name="vat_refund_record"),
     path("profit/", views.profit_page, name="profit"),
+    path("orders/<int:order_pk>/credit/", views.order_credit, name="order_credit"),
+    path("orders/<int:order_pk>/credit/request/", views.credit_request, name="credit_request"),
+    path("credit-approvals/", views.credit_approval_list, name="credit_approval_list"),
+    path("credit-approvals/<int:pk>/<str:decision>/", views.credit_decide, name="credit_decide"),
+    path("customer-flag/", views.customer_flag, name="customer_flag"),
 ]

@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.forms.models import model_to_dict
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +21,8 @@ from gendan.core.listing import PER_PAGE, filtered_list
 from gendan.core.money import Money
 from gendan.core.xlsx import xlsx_response
 from gendan.finance import gates, services
-from gendan.finance.choices import ReceiptStatus
+from gendan.finance.choices import CreditApprovalStatus, ReceiptStatus
+from gendan.finance.credit import UNCONFIRMED, credit_check
 from gendan.finance.filters import PROFIT_ORDERING, ExpenseFilter, ProfitFilter, ReceiptFilter
 from gendan.finance.forms import (
     PROFIT_GROUPS,
@@ -32,7 +34,16 @@ from gendan.finance.forms import (
     RefundRateForm,
     VatRefundForm,
 )
-from gendan.finance.models import BankAccount, Expense, GateException, Receipt, RefundRate, ScheduleLine, VatRefund
+from gendan.finance.models import (
+    BankAccount,
+    CreditApproval,
+    Expense,
+    GateException,
+    Receipt,
+    RefundRate,
+    ScheduleLine,
+    VatRefund,
+)
 from gendan.finance.profit import (
     GROUPS,
     PARTS,
@@ -50,6 +61,7 @@ from gendan.finance.selectors import (
     aging_by_customer,
     allocated_by_line,
     customer_credit,
+    overdue_flagged,
     schedule_of,
     unallocated,
 )
@@ -352,11 +364,9 @@ def customer_money(request, customer_pk):
     customer = get_object_or_404(customer_list_visible_to(user=request.user), pk=customer_pk)
     today = timezone.localdate()
     rows = aging_by_customer(today, ScheduleLine.objects.filter(order__customer=customer))
-    flag_after = settings.GENDAN_OVERDUE_FLAG_DAYS
-    late = [key for key, last_day in BUCKET_LAST_DAY.items() if last_day > flag_after]
     return render(request, "finance/includes/customer_money.html", {
         "customer": customer, "rows": rows, "buckets": BUCKET_LABELS, "credit": customer_credit(customer),
-        "flagged": any(row[key] for row in rows for key in late), "flag_after": flag_after})
+        "flagged": overdue_flagged(customer, today), "flag_after": settings.GENDAN_OVERDUE_FLAG_DAYS})
 
 
 @login_required
@@ -562,3 +572,77 @@ def _profit_totals(rows: list[dict]) -> dict:
     totals["orders"] = sum(row["orders"] for row in rows)
     totals["unrated"] = sum(row["unrated"] for row in rows)
     return totals
+
+# ---------------------------------------------------------------- credit
+
+
+@login_required
+def order_credit(request, order_pk, errors: dict | None = None, entered: str = ""):
+    """The credit card on the page of an order not confirmed yet: the customer's exposure against the limit, and
+    the credit approval confirming needs past it (requested here, approved or rejected here by a manager)."""
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    check = credit_check(order)
+    return render(request, "finance/includes/order_credit.html", {
+        "order": order, "check": check, "errors": errors or {}, "entered": entered,
+        "approvals": order.credit_approvals.select_related("requested_by", "decided_by"),
+        "may_request": check.needs_approval and check.pending is None and order.status in UNCONFIRMED
+        and services.may_request_credit(request.user, order),
+        "may_decide": request.user.has_perm("finance.approve_credit"),
+    }, status=400 if errors else 200)
+
+@login_required
+@require_POST
+def credit_request(request, order_pk):
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    reason = request.POST.get("reason", "")
+    try:
+        services.credit_approval_request(order=order, by=request.user, reason=reason)
+    except ValidationError as error:
+        return order_credit(request, order_pk, errors=error.message_dict, entered=reason)
+    messages.success(request, _("Credit approval requested: a sales manager or the general manager decides it."))
+    return order_credit(request, order_pk)
+
+@login_required
+@require_POST
+def credit_decide(request, pk, decision):
+    """Approve or reject a credit request, from the order's card (htmx) or the list of requests."""
+    if decision not in ("approve", "reject"):
+        raise Http404
+    approval = get_object_or_404(CreditApproval.objects.select_related("order"), pk=pk)
+    if not request.user.has_perm("finance.approve_credit"):
+        raise PermissionDenied
+    version = request.POST.get("version", "")
+    try:
+        if not version.isdigit():
+            raise ValidationError({"version": _("The form is missing the request's version; reload the page.")})
+        services.credit_approval_decide(approval=approval, by=request.user, approve=decision == "approve",
+                                        version=int(version), note=request.POST.get("note", ""))
+    except (ValidationError, InvalidTransition, ConcurrentChange) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, (_("Credit for %(number)s approved.") if decision == "approve" else
+                                   _("Credit for %(number)s rejected.")) % {"number": approval.order.number})
+    if request.htmx and request.POST.get("from") == "order":
+        return order_credit(request, approval.order_id)
+    return redirect("finance:credit_approval_list")
+
+@login_required
+@permission_required("finance.view_creditapproval", raise_exception=True)
+def credit_approval_list(request):
+    """Credit requests waiting for a decision, and the latest decisions."""
+    rows = CreditApproval.objects.select_related("order__customer", "requested_by", "decided_by")
+    return render(request, "finance/credit_approval_list.html", {
+        "pending": rows.filter(status=CreditApprovalStatus.REQUESTED).order_by("requested_at"),
+        "decided": rows.exclude(status=CreditApprovalStatus.REQUESTED).order_by("-decided_at", "-pk")[:50],
+        "may_decide": request.user.has_perm("finance.approve_credit")})
+
+@login_required
+def customer_flag(request):
+    """A warning, on the new-order form and the order page, when the customer has money overdue beyond
+    `GENDAN_OVERDUE_FLAG_DAYS`; empty otherwise (and for a customer the user does not see)."""
+    text = request.GET.get("customer", "")
+    customer = customer_list_visible_to(user=request.user).filter(pk=text).first() if text.isdigit() else None
+    if customer is None or not overdue_flagged(customer, timezone.localdate()):
+        return HttpResponse("")
+    return render(request, "finance/includes/customer_flag.html", {
+        "customer": customer, "flag_after": settings.GENDAN_OVERDUE_FLAG_DAYS})

@@ -9,7 +9,8 @@ it twice, or again after the worker was killed half-way, neither repeats nor los
    active plans at risk, follow-ups due — never from when the last scan ran, so a scan killed after any
    batch is completed by the next one, and a run after an interruption ends with exactly the rows of an
    uninterrupted run;
-3. the morning digest: one email per person per day, claimed before sending and marked after; a claim
+3. the morning digest: one email per person per day (to those with unread reminders, and to those another app's
+   cockpit section names, e.g. finance's overdue receivables), claimed before sending and marked after; a claim
    left by a killed worker is taken over after `digest_lease()` (two minutes), and a scan that finds one
    held asks for a digest run when it expires (`ScanResult.digests_held_until`).
 
@@ -55,7 +56,7 @@ from gendan.core.workdays import calendar_pinned
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Activity, Digest, Milestone, Notification, Plan, ReminderKind
 from gendan.followup.replanning import plans_replan
-from gendan.followup.selectors import cockpit_for, due_soon_limit
+from gendan.followup.selectors import CHASE_SECTIONS, cockpit_for, due_soon_limit
 
 SLACK_MARGIN_DAYS = 3  # a weekend: "today" for work still to do can be the next working day
 BATCH = int(os.environ.get("GENDAN_SCAN_BATCH", 2000))  # smaller only in the fault-injection test
@@ -231,7 +232,10 @@ def send_digests(today: date, now: datetime) -> tuple[int, datetime | None]:
     people = User.objects.filter(is_active=True).exclude(email="").filter(
         Q(notifications__read_at__isnull=True) & Q(notifications__day__lte=today)
     ).distinct()
-    Digest.objects.bulk_create([Digest(user=u, day=today) for u in people], ignore_conflicts=True)
+    chased = set().union(*(section.people(today) for section in CHASE_SECTIONS.values()))
+    people = {*people.values_list("pk", flat=True),
+              *User.objects.filter(is_active=True, pk__in=chased).exclude(email="").values_list("pk", flat=True)}
+    Digest.objects.bulk_create([Digest(user_id=pk, day=today) for pk in people], ignore_conflicts=True)
     sent, started = 0, time.perf_counter()
     for number, digest in enumerate(Digest.objects.filter(day=today, sent_at__isnull=True).select_related("user"), 1):
         claimed_at = now + timedelta(seconds=time.perf_counter() - started)
@@ -257,7 +261,8 @@ def _claim(digest: Digest, now: datetime) -> bool:
 def _send_digest(digest: Digest, today: date) -> bool:
     user = digest.user
     cockpit = cockpit_for(user, today, digest=True)
-    digest.items = len(cockpit.overdue) + len(cockpit.due_today) + len(cockpit.at_risk)
+    digest.items = (len(cockpit.overdue) + len(cockpit.due_today) + len(cockpit.at_risk)
+                    + sum(len(rows) for _section, rows in cockpit.chase))
     if not digest.items and not cockpit.follow_ups:
         return True  # nothing to say today: counted as done, no email
     language = getattr(user, "language", "") or settings.LANGUAGE_CODE

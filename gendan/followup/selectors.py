@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
@@ -88,6 +90,36 @@ ROW_FIELDS = [  # and the order, customer and owner columns of Milestone.objects
 AT_RISK_FIELDS = ["order", "status", "ex_factory", "projected_ex_factory", "slip_days", "at_risk", "risk_cause"]
 
 
+@dataclass(frozen=True)
+class ChaseRow:
+    """Something on an order that another app asks a person to chase (overdue money, say): a line of their
+    cockpit and of their morning digest."""
+
+    order_id: int
+    order_number: str
+    customer_code: str
+    what: str
+    amount: Decimal
+    currency: str
+    due_date: date
+    days_late: int
+
+
+@dataclass(frozen=True)
+class ChaseSection:
+    """A list the cockpit and the digest show from another app, which follow-up does not import: the app adds it
+    to CHASE_SECTIONS at start-up (finance: overdue receivables). `rows(user, today)` is what the person has to
+    chase, most urgent first; `people(today)` is who has any (the digest writes to them)."""
+
+    key: str
+    title: str
+    rows: Callable[[object, date], list[ChaseRow]]
+    people: Callable[[date], set[int]]
+
+
+CHASE_SECTIONS: dict[str, ChaseSection] = {}
+
+
 @dataclass
 class Cockpit:
     today: date
@@ -97,6 +129,7 @@ class Cockpit:
     at_risk: list = field(default_factory=list)
     waiting: list = field(default_factory=list)  # [(department label, [milestones])]
     follow_ups: list = field(default_factory=list)
+    chase: list = field(default_factory=list)  # [(ChaseSection, [ChaseRow])], the sections with rows
     counts: dict = field(default_factory=dict)
     cap: int = COUNT_CAP
     waiting_cap: int = WAITING_LIMIT
@@ -139,6 +172,11 @@ def cockpit_for(user, today: date, *, digest: bool = False) -> Cockpit:
         Activity.objects.filter(by=user, follow_up_done=False, follow_up_on__lte=week_end)
         .select_related("order__customer").order_by("follow_up_on")[:LIST_LIMIT]
     )
+    for section in CHASE_SECTIONS.values():
+        rows = section.rows(user, today)
+        cockpit.counts[section.key] = len(rows)
+        if rows:
+            cockpit.chase.append((section, rows[:LIST_LIMIT]))
     return cockpit
 
 

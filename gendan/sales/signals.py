@@ -16,8 +16,9 @@ order_status_changed(order, old, new, by)
 order_moving(order, old, new, by)
     Sent by every order move before it happens; a listener that refuses raises ValidationError, and nothing moves.
     Listeners:
-    - finance.receivers.hold_the_gates: into production only with the required deposit confirmed, shipped
-      (or partially) only with the money the terms want before shipment, unless an exception lifts the gate.
+    - finance.receivers.hold_the_gates: confirmed only within the customer's credit limit or with an approved
+      credit approval covering the order's total; into production only with the required deposit confirmed,
+      shipped (or partially) only with the money the terms want before shipment, unless an exception lifts the gate.
 
 order_header_changed(order, fields, by)
     Sent by `order_update` (and so `order_reassign`) when header fields of an order changed; `fields` are

@@ -192,6 +192,17 @@ def test_demo_has_pis_contracts_and_last_months_statements(demo_output):
     assert statements.count() >= 2 and set(statements.values_list("as_of", flat=True)) == {month_end}
     assert {Response.CONFIRMED, Response.DISPUTED} <= set(statements.values_list("response", flat=True))
     assert all(document.pdf.size > 10_000 for document in Document.objects.all())
+def test_demo_has_credit_approved_and_credit_waiting(demo_output):
+    from gendan.finance.choices import CreditApprovalStatus
+    from gendan.finance.credit import credit_check
+    from gendan.finance.models import CreditApproval
+
+    approved = CreditApproval.objects.filter(status=CreditApprovalStatus.APPROVED).select_related("order")
+    assert approved and all(a.order.status != OrderStatus.UNDER_REVIEW and a.exposure > a.credit_limit
+                            for a in approved)  # confirmed past the limit, with the approval
+    waiting = CreditApproval.objects.get(status=CreditApprovalStatus.REQUESTED)
+    assert waiting.order.status == OrderStatus.UNDER_REVIEW and credit_check(waiting.order).needs_approval
+    assert "credit:" in demo_output
 
 
 def test_demo_runs_only_once(demo_output):
