@@ -92,3 +92,18 @@ def test_refused_without_a_bank_account_lines_or_permission(order, salesperson, 
     assert "bank_account" in refused.value.message_dict
     assert not Document.objects.exists()
     assert Decimal(order.total_amount) == Decimal("25000")
+
+
+def test_the_logo_is_printed_and_nothing_outside_is_fetched(order, salesperson, company):
+    import subprocess
+
+    from gendan.demo.logo import demo_logo
+
+    company.logo = demo_logo()
+    company.save()
+    order.shipping_marks = '<img src="file:///etc/hostname">'  # a customer's text never fetches anything
+    order.save(update_fields=["shipping_marks"])
+    document, _ = sales_document_generate(kind=PI, order=order, by=salesperson)
+    images = subprocess.run(["pdfimages", "-list", document.pdf.path], capture_output=True, text=True).stdout
+    assert len(images.strip().splitlines()) == 3  # two header lines and the logo
+    assert '<img src="file:///etc/hostname">' in pdf_text(document.pdf)  # printed as the text it is
