@@ -28,6 +28,7 @@ from gendan.finance.models import (
     Expense,
     GateException,
     Receipt,
+    Refund,
     RefundRate,
     ScheduleLine,
     VatRefund,
@@ -52,25 +53,52 @@ class AllocationSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class RefundSerializer(serializers.ModelSerializer):
+    amount = serializers.DecimalField(**AMOUNT)
+
+    class Meta:
+        model = Refund
+        fields = ["id", "amount", "refunded_on", "reference", "reason", "recorded_by", "created_at"]
+        read_only_fields = ["id", "recorded_by", "created_at"]
+
+
+class RefundInputSerializer(RefundSerializer):
+    version = serializers.IntegerField(min_value=0)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=3)
+
+    class Meta(RefundSerializer.Meta):
+        fields = ["version", "amount", "refunded_on", "reference", "reason"]
+        read_only_fields = []
+
+
+class ReleaseSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=0)
+    allocation = serializers.IntegerField(min_value=1, help_text="One of the receipt's allocations.")
+    reason = serializers.CharField(max_length=100)
+
+
 class ReceiptSerializer(serializers.ModelSerializer):
     customer = serializers.PrimaryKeyRelatedField(queryset=Customer.objects.filter(is_active=True))
     bank_account = serializers.PrimaryKeyRelatedField(queryset=BankAccount.objects.filter(is_active=True))
     amount = serializers.DecimalField(**AMOUNT)
-    bank_charges = serializers.DecimalField(**AMOUNT, default=0)
+    bank_charges = serializers.DecimalField(**AMOUNT, default=Decimal(0))
     rate_to_cny = serializers.DecimalField(max_digits=12, decimal_places=6, coerce_to_string=True)
     unallocated = serializers.SerializerMethodField()
     allocations = AllocationSerializer(many=True, read_only=True)
+    refunds = RefundSerializer(many=True, read_only=True)
 
     class Meta:
         model = Receipt
         fields = ["id", "number", "customer", "received_on", "bank_account", "currency", "amount", "bank_charges",
                   "rate_to_cny", "reference", "note", "status", "reverse_reason", "unallocated", "allocations",
-                  "version"]
+                  "refunds", "version"]
         read_only_fields = ["id", "number", "currency", "status", "reverse_reason", "version"]
 
     def get_unallocated(self, receipt) -> str:
-        # from the prefetched allocations: `selectors.unallocated` would query once per receipt of a list
-        return str(receipt.amount - sum((a.amount for a in receipt.allocations.all()), Decimal(0)))
+        # from the prefetched allocations and refunds: `selectors.unallocated` would query once per listed receipt
+        used = sum((a.amount for a in receipt.allocations.all()), Decimal(0)) + sum(
+            (r.amount for r in receipt.refunds.all()), Decimal(0))
+        return str(receipt.amount - used)
 
 
 class AllocationInputSerializer(serializers.Serializer):
@@ -104,11 +132,12 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
     filterset_class = ReceiptFilter
     required_perms = {"list": "finance.view_receipt", "retrieve": "finance.view_receipt",
                       "create": "finance.add_receipt", "allocate": "finance.change_receipt",
-                      "confirm": "finance.confirm_receipt", "reverse": "finance.reverse_receipt"}
+                      "confirm": "finance.confirm_receipt", "reverse": "finance.reverse_receipt",
+                      "release": "finance.change_receipt", "refund": "finance.change_receipt"}
 
     def get_queryset(self):
         return (Receipt.objects.select_related("customer", "bank_account")
-                .prefetch_related("allocations__line__order").order_by("-received_on", "-pk"))
+                .prefetch_related("allocations__line__order", "refunds").order_by("-received_on", "-pk"))
 
     def create(self, request, *args, **kwargs):
         data = self.parse(ReceiptSerializer)
@@ -146,6 +175,29 @@ class ReceiptViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cr
         receipt = self.get_object()
         data = self.parse(ReverseSerializer)
         services.receipt_reverse(receipt=receipt, by=request.user, version=data["version"], reason=data["reason"])
+        return self.respond(receipt)
+
+
+    @extend_schema(summary="Take one allocation off (with a reason): the money is back in the receipt's rest",
+                   request=ReleaseSerializer, responses={200: ReceiptSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def release(self, request, pk=None):
+        receipt = self.get_object()
+        data = self.parse(ReleaseSerializer)
+        allocation = receipt.allocations.filter(pk=data["allocation"]).select_related("line__order").first()
+        if allocation is None:
+            raise InputError({"allocation": [_("No such allocation on this receipt.")]})
+        services.allocation_release(allocation=allocation, by=request.user, version=data["version"],
+                                    reason=data["reason"])
+        return self.respond(receipt)
+
+    @extend_schema(summary="Pay money back to the customer out of the receipt's unallocated rest",
+                   request=RefundInputSerializer, responses={200: ReceiptSerializer, **errors(400, 401, 403, 404, 409)})
+    @action(detail=True, methods=["post"])
+    def refund(self, request, pk=None):
+        receipt = self.get_object()
+        data = self.parse(RefundInputSerializer)
+        services.refund_record(receipt=receipt, by=request.user, **data)
         return self.respond(receipt)
 
 

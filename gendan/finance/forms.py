@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -115,3 +117,11 @@ class VatRefundForm(StyledFormMixin, forms.Form):
 
 PROFIT_GROUPS = [("", _("Each order")), ("customer", _("Customer")), ("salesperson", _("Salesperson")),
                  ("month", _("Month"))]
+
+
+class RefundForm(StyledFormMixin, forms.Form):
+    amount = forms.DecimalField(label=_("Amount paid back"), max_digits=16, decimal_places=3,
+                                min_value=Decimal("0.001"))
+    refunded_on = forms.DateField(label=_("Paid back on"))
+    reference = forms.CharField(label=_("Bank reference"), max_length=60, required=False)
+    reason = forms.CharField(label=_("Reason"), max_length=300)

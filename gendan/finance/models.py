@@ -153,6 +153,29 @@ class Allocation(models.Model):
         return f"{self.receipt} → {self.line}"
 
 
+class Refund(models.Model):
+    """Money paid back to a customer out of a confirmed receipt's part not allocated to any order (an overpayment,
+    a cancelled order's deposit released first). It leaves the customer's credit; the statement shows it."""
+
+    receipt = models.ForeignKey(Receipt, verbose_name=_("receipt"), on_delete=models.PROTECT, related_name="refunds")
+    amount = ReadableDecimalField(_("amount"), **AMOUNT)
+    refunded_on = models.DateField(_("paid back on"))
+    reference = models.CharField(_("bank reference"), max_length=60, blank=True)
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["refunded_on", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gt=0), name="refund_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.receipt} ↩ {self.amount}"
+
+
 class GateException(models.Model):
     """Finance or the general manager lifting one gate for one order, with a reason and perhaps an expiry (the
     customer is trusted, the L/C is on its way). Revoked, it stays on record."""

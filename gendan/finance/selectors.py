@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from gendan.finance.choices import ReceiptStatus, ScheduleKind
-from gendan.finance.models import Allocation, Receipt, ScheduleLine
+from gendan.finance.models import Allocation, Receipt, Refund, ScheduleLine
 from gendan.followup.selectors import ChaseRow
 from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
@@ -37,9 +37,17 @@ def allocated_by_line(lines) -> dict[int, Decimal]:
 
 
 def unallocated(receipt: Receipt) -> Decimal:
-    """What of a receipt is not applied to any order yet: the customer's credit from it."""
+    """What of a receipt is neither applied to an order nor paid back: the customer's credit from it."""
     allocated = receipt.allocations.aggregate(total=Sum("amount"))["total"] or ZERO
-    return receipt.amount - allocated
+    refunded = receipt.refunds.aggregate(total=Sum("amount"))["total"] or ZERO
+    return receipt.amount - allocated - refunded
+
+
+def _summed(model) -> Coalesce:
+    """Per receipt, the sum of its allocations or refunds (a subquery each: joining both would multiply rows)."""
+    rows = model.objects.filter(receipt=OuterRef("pk")).order_by().values("receipt").annotate(total=Sum("amount"))
+    return Coalesce(Subquery(rows.values("total")), Value(ZERO),
+                    output_field=DecimalField(max_digits=16, decimal_places=3))
 
 
 def schedule_of(order) -> list[ScheduleLine]:
@@ -131,11 +139,10 @@ def customer_credit(customer) -> dict[str, Decimal]:
     """Confirmed money of the customer not allocated to any order yet, per currency: what is on account."""
     credit: dict[str, Decimal] = defaultdict(lambda: ZERO)
     rows = Receipt.objects.filter(customer=customer, status=ReceiptStatus.CONFIRMED).annotate(
-        allocated=Coalesce(Sum("allocations__amount"), Value(ZERO),
-                           output_field=DecimalField(max_digits=16, decimal_places=3)))
+        used=_summed(Allocation) + _summed(Refund))
     for receipt in rows:
-        if receipt.amount > receipt.allocated:
-            credit[receipt.currency] += receipt.amount - receipt.allocated
+        if receipt.amount > receipt.used:
+            credit[receipt.currency] += receipt.amount - receipt.used
     return dict(credit)
 
 def _outstanding(as_of, lines=None):

@@ -33,6 +33,7 @@ from gendan.finance.models import (
     Expense,
     GateException,
     Receipt,
+    Refund,
     RefundRate,
     ScheduleLine,
     VatRefund,
@@ -240,6 +241,64 @@ def _check_allocations(receipt: Receipt, allocations: list[tuple[ScheduleLine, D
 
 
 @transaction.atomic
+def allocation_release(*, allocation: Allocation, by, version: int, reason: str) -> Receipt:
+    """Take an allocation off its schedule line (it went to the wrong order, or is moved to another): the money
+    goes back to the receipt's unallocated rest, the line is open again (its milestone reopens if the receipt was
+    confirmed), and the allocation's history keeps who took it off and why."""
+    require_perm(by, "finance.change_receipt")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the allocation is taken off.")})
+    receipt = allocation.receipt
+    take_version(receipt, version)
+    receipt.refresh_from_db()
+    if receipt.status == ReceiptStatus.REVERSED:
+        raise ValidationError({"receipt": _("This receipt is reversed.")})
+    order = allocation.line.order
+    allocation._history_user, allocation._change_reason = by, reason.strip()[:100]
+    allocation.delete()
+    if receipt.status == ReceiptStatus.CONFIRMED:
+        _settle({order}, by=by)
+    return receipt
+
+
+@transaction.atomic
+def refund_record(*, receipt: Receipt, by, version: int, amount: Decimal, refunded_on: date, reason: str,
+                  reference: str = "", today: date | None = None) -> Refund:
+    """Pay money back to the customer out of a confirmed receipt's unallocated rest (never more than that)."""
+    require_perm(by, "finance.change_receipt")
+    take_version(receipt, version)
+    receipt.refresh_from_db()
+    today = today or timezone.localdate()
+    errors = {}
+    if receipt.status != ReceiptStatus.CONFIRMED:
+        errors["receipt"] = _("Only money confirmed in the account can be paid back.")
+    elif amount is None or amount <= 0:
+        errors["amount"] = _("Enter an amount greater than zero.")
+    elif _too_precise(amount, receipt.currency):
+        errors["amount"] = _decimals_message(receipt.currency)
+    elif amount > unallocated(receipt):
+        errors["amount"] = _("Only %(rest)s of this receipt is not allocated: allocations come off first.") % {
+            "rest": Money(unallocated(receipt), receipt.currency)}
+    if refunded_on is None:
+        errors["refunded_on"] = _("Enter the day the money left the account.")
+    elif refunded_on > today:
+        errors["refunded_on"] = _("A refund cannot be dated in the future.")
+    elif refunded_on < receipt.received_on:
+        errors["refunded_on"] = _("The money is paid back after it arrived (%(day)s).") % {
+            "day": receipt.received_on.isoformat()}
+    if not reason.strip():
+        errors["reason"] = _("Say why the money is paid back.")
+    if errors:
+        raise ValidationError(errors)
+    refund = Refund(receipt=receipt, amount=amount, refunded_on=refunded_on, reason=reason.strip(),
+                    reference=reference.strip(), recorded_by=by)
+    refund.full_clean()
+    refund._history_user = by
+    refund.save()
+    return refund
+
+
+@transaction.atomic
 def receipt_confirm(*, receipt: Receipt, by, version: int) -> Receipt:
     """Finance confirms the money is in the account (到账确认): from now on it counts, and the orders it pays
     see their deposit and balance milestones completed."""
@@ -281,7 +340,7 @@ def _settle(orders, *, by) -> None:
                                    note=_("Paid in full: %(amount)s") % {"amount": Money(line.amount, line.currency)})
             elif line.open > 0 and milestone.status == MilestoneStatus.DONE:
                 milestone_reopen(milestone=milestone, by=by, reason=_(
-                    "A receipt was reversed: %(open)s open again.") % {"open": Money(line.open, line.currency)})
+                    "Money was taken off: %(open)s open again.") % {"open": Money(line.open, line.currency)})
 
 
 def _paid_on(line: ScheduleLine) -> date:

@@ -4,8 +4,9 @@ March's statement therefore gives last March's figures: a receipt confirmed or r
 that changed an order's total later, shows in the period it happened in, as its own line.
 
 Entries: what the orders bill (a schedule line when the order is confirmed, and the difference when a revision
-changes it), money received (a receipt when confirmed, on its value date), and a reversal (on the day a
-confirmed receipt is reversed). opening + invoiced − received = closing, by construction and by test."""
+changes it), money received (a receipt when confirmed, on its value date), a reversal (on the day a confirmed
+receipt is reversed), and money paid back (a refund, on the day it left). opening + invoiced − received =
+closing, by construction and by test."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.finance.choices import ReceiptStatus
-from gendan.finance.models import Receipt, ScheduleLine
+from gendan.finance.models import Receipt, Refund, ScheduleLine
 
 ZERO = Decimal(0)
 
@@ -56,7 +57,8 @@ class Statement:
 
 def statement_of(customer, currency: str, period_start: date, as_of: date) -> Statement:
     known_by = timezone.make_aware(datetime.combine(as_of + timedelta(days=1), time.min))
-    ledger = sorted(_billed(customer, currency, known_by) + _paid(customer, currency, known_by),
+    ledger = sorted(_billed(customer, currency, known_by) + _paid(customer, currency, known_by)
+                    + _refunded(customer, currency, known_by),
                     key=lambda e: (e.day, e.credit > 0, e.reference))
     statement = Statement(customer, currency, period_start, as_of)
     balance = ZERO
@@ -116,3 +118,11 @@ def _paid(customer, currency: str, known_by: datetime) -> list[Entry]:
                                  debit=row.amount))
             counted = False
     return entries
+
+
+def _refunded(customer, currency: str, known_by: datetime) -> list[Entry]:
+    """Money paid back to the customer, on the day it left the account."""
+    rows = Refund.history.filter(receipt__customer=customer, receipt__currency=currency, history_type="+",
+                                 history_date__lt=known_by).select_related("receipt")
+    return [Entry(row.refunded_on, row.receipt.number, _("Paid back: %(reason)s") % {"reason": row.reason},
+                  debit=row.amount) for row in rows]

@@ -31,10 +31,12 @@ from gendan.finance.forms import (
     ExpenseForm,
     GateExceptionForm,
     ReceiptForm,
+    RefundForm,
     RefundRateForm,
     VatRefundForm,
 )
 from gendan.finance.models import (
+    Allocation,
     BankAccount,
     CreditApproval,
     Expense,
@@ -112,7 +114,8 @@ def receipt_create(request):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def receipt_detail(request, pk, errors: dict | None = None, entered: dict | None = None):
+def receipt_detail(request, pk, errors: dict | None = None, entered: dict | None = None,
+                   refund_form: RefundForm | None = None):
     receipt = get_object_or_404(Receipt.objects.select_related("customer", "bank_account", "recorded_by",
                                                                "confirmed_by"), pk=pk)
     return render(request, "finance/receipt_detail.html", {
@@ -123,7 +126,49 @@ def receipt_detail(request, pk, errors: dict | None = None, entered: dict | None
         "may_confirm": request.user.has_perm("finance.confirm_receipt") and receipt.status == ReceiptStatus.RECORDED,
         "may_reverse": request.user.has_perm("finance.reverse_receipt") and receipt.status != ReceiptStatus.REVERSED,
         "allocation_error": (errors or {}).get(0, ""), "history": history_of(receipt),
-    }, status=400 if errors else 200)
+        "released": Allocation.history.filter(receipt_id=receipt.pk, history_type="-")
+        .select_related("history_user", "line__order").order_by("history_date"),
+        "refunds": receipt.refunds.select_related("recorded_by"),
+        "refund_form": refund_form or (RefundForm(initial={"refunded_on": timezone.localdate()})
+                                       if receipt.status == ReceiptStatus.CONFIRMED else None),
+    }, status=400 if errors or (refund_form and refund_form.errors) else 200)
+
+
+@login_required
+@require_POST
+def allocation_release(request, pk, allocation_pk):
+    """Take one allocation off (to move it to another order, or because it was wrong), with a reason."""
+    receipt = get_object_or_404(Receipt, pk=pk)
+    allocation = get_object_or_404(receipt.allocations.select_related("line__order"), pk=allocation_pk)
+    try:
+        services.allocation_release(allocation=allocation, by=request.user, version=_version(request),
+                                    reason=request.POST.get("reason", ""))
+    except (ValidationError, ConcurrentChange, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("%(amount)s taken off %(order)s: it is back in this receipt's rest.") % {
+            "amount": Money(allocation.amount, receipt.currency), "order": allocation.line.order.number})
+    return redirect("finance:receipt_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def refund_record(request, pk):
+    receipt = get_object_or_404(Receipt, pk=pk)
+    form = RefundForm(request.POST)
+    if form.is_valid():
+        try:
+            services.refund_record(receipt=receipt, by=request.user, version=_version(request), **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        except (ConcurrentChange, PermissionDenied) as error:
+            messages.error(request, error_text(error))
+            return redirect("finance:receipt_detail", pk=pk)
+        else:
+            messages.success(request, _("Refund of %(amount)s recorded.") % {
+                "amount": Money(form.cleaned_data["amount"], receipt.currency)})
+            return redirect("finance:receipt_detail", pk=pk)
+    return receipt_detail(request, pk, refund_form=form)
 
 
 def _open_lines(receipt: Receipt, errors: dict, entered: dict) -> list[ScheduleLine]:

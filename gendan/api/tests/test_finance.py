@@ -146,3 +146,34 @@ def test_finance_keeps_refund_rates_through_the_api(finance, sales_manager):
     assert stale.status_code == 409
     assert api_for(sales_manager).get("/api/v1/refund-rates/").json()["count"] == 1
     assert api_for(sales_manager).post("/api/v1/refund-rates/", {}, format="json").status_code == 403
+
+
+def test_finance_takes_an_allocation_off_and_pays_back_through_the_api(order, finance, salesperson):
+    api, account = api_for(finance), bank_account("USD")
+    deposit = ScheduleLine.objects.get(order=order, kind=ScheduleKind.DEPOSIT)
+    with at(TODAY):
+        receipt = api.post("/api/v1/receipts/", {
+            "customer": order.customer_id, "received_on": "2026-10-06", "bank_account": account.pk,
+            "amount": "800.00", "rate_to_cny": "7.1"}, format="json").json()
+        url = f"/api/v1/receipts/{receipt['id']}/"
+        receipt = api.post(url + "allocate/", {"version": receipt["version"], "allocations": [
+            {"line": deposit.pk, "amount": "750"}]}, format="json").json()
+        receipt = api.post(url + "confirm/", {"version": receipt["version"]}, format="json").json()
+        allocation = receipt["allocations"][0]["id"]
+        nameless = api.post(url + "release/", {"version": receipt["version"], "allocation": allocation,
+                                               "reason": ""}, format="json")
+        assert nameless.status_code == 400 and "reason" in nameless.json()["errors"]
+        assert api_for(salesperson).post(url + "release/", {"version": receipt["version"], "allocation": allocation,
+                                                            "reason": "x"}, format="json").status_code in (403, 404)
+        released = api.post(url + "release/", {"version": receipt["version"], "allocation": allocation,
+                                               "reason": "wrong order"}, format="json")
+        assert released.status_code == 200 and released.json()["unallocated"] == "800.000"
+        assert Milestone.objects.get(plan__order=order, code="deposit").status == MilestoneStatus.OPEN
+        too_much = api.post(url + "refund/", {"version": released.json()["version"], "amount": "800.01",
+                                              "refunded_on": "2026-10-07", "reason": "overpaid"}, format="json")
+        assert too_much.status_code == 400 and "amount" in too_much.json()["errors"]
+        refunded = api.post(url + "refund/", {"version": released.json()["version"], "amount": "800",
+                                              "refunded_on": "2026-10-07", "reason": "order cancelled"},
+                            format="json")
+    assert refunded.status_code == 200, refunded.json()
+    assert refunded.json()["unallocated"] == "0.000" and refunded.json()["refunds"][0]["reason"] == "order cancelled"

@@ -57,8 +57,15 @@ def test_an_order_the_user_does_not_see_is_a_404(client, order, other_salesperso
     assert response.status_code == 404 and not CreditApproval.objects.exists()
 
 
+def in_english(user):
+    """The messages are asserted as written: this person reads pages in English."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    return user
+
+
 def test_asking_without_a_reason_is_refused_on_the_card(client, order, salesperson):
-    client.force_login(salesperson)
+    client.force_login(in_english(salesperson))
     with at(DAY):
         response = client.post(reverse("finance:credit_request", args=[order.pk]), {"reason": " "}, **HTMX)
     assert response.status_code == 400 and "Say why this customer should have the credit." in response.content.decode()
@@ -115,7 +122,7 @@ def test_the_list_of_requests_is_the_managers_and_finances(client, order, salesp
 def test_rejecting_from_the_list_needs_a_note(client, order, salesperson, sales_manager):
     with at(DAY):
         approval = credit_approval_request(order=order, by=salesperson, reason="Pays on time")
-    client.force_login(sales_manager)
+    client.force_login(in_english(sales_manager))
     url = reverse("finance:credit_decide", args=[approval.pk, "reject"])
     with at(DAY):
         response = client.post(url, {"version": approval.version}, follow=True)

@@ -30,3 +30,16 @@ def test_the_salesperson_gets_neither_link_nor_button(client, order, salesperson
     client.force_login(salesperson)
     panel = client.get(f"/followup/orders/{order.pk}/plan/").content.decode()
     assert 'data-testid="record-deposit"' not in panel and 'data-testid="plan-done-deposit"' not in panel
+
+
+def test_the_cockpit_row_links_to_recording_the_receipt(client, salesperson, sales_manager, merchandiser, finance):
+    today = timezone.localdate()
+    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
+                            confirm_on=today - timezone.timedelta(days=10),
+                            ex_factory=today + timezone.timedelta(days=60))
+    client.force_login(finance)
+    cockpit = client.get("/")
+    assert cockpit.status_code == 200
+    page = cockpit.content.decode()
+    assert f'data-testid="milestone-deposit-{order.number}"' in page  # overdue: due 7 days after confirmation
+    assert f"/finance/receipts/new/?customer={order.customer_id}" in page
