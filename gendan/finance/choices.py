@@ -56,3 +56,18 @@ class CreditApprovalStatus(models.TextChoices):
 CREDIT_APPROVAL_MOVES = {
     CreditApprovalStatus.REQUESTED: {CreditApprovalStatus.APPROVED, CreditApprovalStatus.REJECTED},
 }
+
+
+class PaperKind(models.TextChoices):
+    """The papers the tax office asks for before it refunds export VAT (出口退税单证)."""
+
+    EXPORT_DECLARATION = "declaration", _("Export declaration (报关单)")
+    PURCHASE_CONTRACT = "purchase", _("Purchase contract")
+    VAT_INVOICE = "vat_invoice", _("VAT invoice (增值税专用发票)")
+    COMMERCIAL_INVOICE = "invoice", _("Commercial invoice")
+    PACKING_LIST = "packing", _("Packing list")
+    BILL_OF_LADING = "bl", _("Bill of lading")
+    FX_RECEIPT = "fx_receipt", _("Foreign currency receipt (收汇凭证)")
+
+
+PER_FACTORY = {PaperKind.PURCHASE_CONTRACT, PaperKind.VAT_INVOICE}  # one per factory that made the goods

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
-from gendan.finance.choices import Gate
+from gendan.finance.choices import Gate, PaperKind
 from gendan.finance.models import BankAccount, Expense, Receipt
 from gendan.parties.models import Customer, Supplier
 from gendan.sales.models import SalesOrder
@@ -125,3 +125,15 @@ class RefundForm(StyledFormMixin, forms.Form):
     refunded_on = forms.DateField(label=_("Paid back on"))
     reference = forms.CharField(label=_("Bank reference"), max_length=60, required=False)
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+class RefundPaperForm(StyledFormMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Paper"), choices=PaperKind.choices)
+    supplier = forms.ModelChoiceField(label=_("Factory"), queryset=Supplier.objects.none(), required=False,
+                                      help_text=_("For a purchase contract or VAT invoice"))
+    file = forms.FileField(label=_("File"), help_text=_("PDF, OFD, JPG or PNG"))
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args, factories: list, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = Supplier.objects.filter(pk__in=[f.pk for f in factories])

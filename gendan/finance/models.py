@@ -22,6 +22,7 @@ from gendan.finance.choices import (
     DueAfter,
     ExpenseKind,
     Gate,
+    PaperKind,
     ReceiptStatus,
     ScheduleKind,
 )
@@ -368,3 +369,32 @@ class CreditApproval(models.Model):
         """Approved, and the order's total has not risen above what was approved (nor changed currency)."""
         return (self.status == CreditApprovalStatus.APPROVED and self.currency == order.currency
                 and order.total_amount <= self.amount)
+
+
+def paper_path(paper: "RefundPaper", filename: str) -> str:
+    return f"refund-papers/{paper.order.number}/{paper.kind}/{filename}"
+
+
+class RefundPaper(models.Model):
+    """One paper on an order's export VAT refund checklist, as uploaded: the export declaration, each factory's
+    purchase contract and VAT invoice, the commercial invoice, packing list, B/L and the foreign currency
+    receipt. Removed papers stay in the history."""
+
+    order = models.ForeignKey("sales.SalesOrder", verbose_name=_("order"), on_delete=models.CASCADE,
+                              related_name="refund_papers")
+    kind = models.CharField(_("paper"), max_length=12, choices=PaperKind.choices)
+    supplier = models.ForeignKey("parties.Supplier", verbose_name=_("factory"), on_delete=models.PROTECT,
+                                 related_name="+", null=True, blank=True)
+    file = models.FileField(_("file"), upload_to=paper_path)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(User, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    history = business_history()
+
+    class Meta:
+        verbose_name = _("refund paper")
+        verbose_name_plural = _("refund papers")
+        ordering = ["order", "kind", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.get_kind_display()}"

@@ -24,7 +24,16 @@ from gendan.core.permissions import require_perm
 from gendan.core.records import check_fields, field_errors, save_record
 from gendan.core.selectors import company_profile
 from gendan.core.states import transition
-from gendan.finance.choices import CreditApprovalStatus, DueAfter, Gate, ReceiptStatus, ScheduleKind
+from gendan.core.uploads import check_upload
+from gendan.finance.choices import (
+    PER_FACTORY,
+    CreditApprovalStatus,
+    DueAfter,
+    Gate,
+    PaperKind,
+    ReceiptStatus,
+    ScheduleKind,
+)
 from gendan.finance.credit import UNCONFIRMED, credit_check
 from gendan.finance.models import (
     Allocation,
@@ -34,16 +43,20 @@ from gendan.finance.models import (
     GateException,
     Receipt,
     Refund,
+    RefundPaper,
     RefundRate,
     ScheduleLine,
     VatRefund,
 )
 from gendan.finance.profit import refund_estimate
+from gendan.finance.refund_papers import factories_of
 from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, unallocated
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Milestone
 from gendan.followup.services import milestone_complete, milestone_reopen
 from gendan.parties.choices import BalanceCondition
+from gendan.parties.models import Supplier
+from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_editable_by, order_list_visible_to
 
@@ -591,3 +604,42 @@ def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, versi
     transition(approval, to=to, version=version, by=by, reason=note,
                extra={"decided_by": by, "decided_at": timezone.now(), "decision_note": note})
     return approval
+
+
+# ---------------------------------------------------------------- export VAT refund papers
+
+PAPER_TYPES = ["pdf", "png", "jpg", "jpeg", "ofd", "xlsx"]  # OFD: the format of China's electronic VAT invoices
+
+
+@transaction.atomic
+def refund_paper_add(*, order, by, kind: str, file, supplier: Supplier | None = None, note: str = "") -> RefundPaper:
+    require_perm(by, "finance.change_vatrefund")
+    errors = {}
+    if order.status in (OrderStatus.DRAFT, OrderStatus.UNDER_REVIEW, OrderStatus.CANCELLED):
+        errors["kind"] = _("Refund papers belong to confirmed orders.")
+    elif kind not in PaperKind.values:
+        errors["kind"] = _("Choose which paper this is.")
+    elif kind in PER_FACTORY and supplier is None and factories_of(order):
+        errors["supplier"] = _("Say which factory's %(paper)s this is.") % {"paper": PaperKind(kind).label}
+    elif kind not in PER_FACTORY and supplier is not None:
+        errors["supplier"] = _("Only purchase contracts and VAT invoices belong to a factory.")
+    if file is None:
+        errors["file"] = _("Choose the file.")
+    if errors:
+        raise ValidationError(errors)
+    check_upload(file, field="file", extensions=PAPER_TYPES, sniff=not file.name.lower().endswith(".ofd"))
+    paper = RefundPaper(order=order, kind=kind, supplier=supplier, file=file, note=note.strip(), uploaded_by=by)
+    paper.full_clean(exclude=["file"])
+    paper._history_user = by
+    paper.save()
+    return paper
+
+
+@transaction.atomic
+def refund_paper_remove(*, paper: RefundPaper, by, reason: str) -> None:
+    """A wrong file comes off the checklist; its history row keeps who removed it and why."""
+    require_perm(by, "finance.change_vatrefund")
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the paper is removed.")})
+    paper._history_user, paper._change_reason = by, reason.strip()[:100]
+    paper.delete()

@@ -1,9 +1,13 @@
 from django.urls import path
 
-from gendan.finance import views
+from gendan.finance import paper_views, views
 
 app_name = "finance"
 urlpatterns = [
+    path("orders/<int:order_pk>/refund-papers/", paper_views.refund_papers, name="refund_papers"),
+    path("orders/<int:order_pk>/refund-papers.zip", paper_views.refund_papers_zip, name="refund_papers_zip"),
+    path("refund-papers/<int:pk>/", paper_views.refund_paper_download, name="refund_paper_download"),
+    path("refund-papers/<int:pk>/remove/", paper_views.refund_paper_remove, name="refund_paper_remove"),
     path("receipts/", views.receipt_list, name="receipt_list"),
     path("receipts/new/", views.receipt_create, name="receipt_create"),
     path("receipts/<int:pk>/", views.receipt_detail, name="receipt_detail"),

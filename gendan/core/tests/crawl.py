@@ -26,6 +26,8 @@ SKIP_PATTERNS = [
     re.compile(r"^/followup/milestones/\d+/evidence/$"),  # evidence file download
     re.compile(r"^/products/\d+/image/$"),  # product picture
     re.compile(r"^/company/logo/$"),  # the company's logo
+    re.compile(r"^/documents/\d+/file/\w+/$"),  # a document's PDF, XLSX or signed copy
+    re.compile(r"^/finance/refund-papers/\d+/$"),  # an export VAT refund paper
 ]
 PER_BUCKET = 2  # URLs per pattern (and query variants per pattern)
 PER_CRAWL = 30  # pages per role and width (more finds little new and costs CI minutes)
@@ -121,8 +123,8 @@ LINKS_JS = """() => Array.from(document.querySelectorAll('a[href]'))
 BLANK_CHOICES_JS = """() => [...document.querySelectorAll('select')]
   .filter(el => [...el.options].some(o => o.text.trim() === '---------')).map(el => el.name)"""
 
-# Text nodes and UI attributes; not what people type or paste (inputs, textareas), nor code and identifiers
-# (set in monospace). The language switch names each language in that language ("English") on purpose.
+# Text nodes and UI attributes; not what people type or paste (inputs, textareas, and what a page marks with
+# HTML's translate="no", e.g. a contact's role as typed), nor code and identifiers (set in monospace). The language switch names each language in that language ("English") on purpose.
 TEXTS_JS = """() => {
   const describe = el => {
     let text = el.tagName.toLowerCase();
@@ -134,7 +136,7 @@ TEXTS_JS = """() => {
     return text;
   };
   const excluded = 'script, style, noscript, template, code, pre, kbd, samp, textarea, .font-monospace, '
-                 + 'button[name=language]';
+                 + 'button[name=language], [translate=no]';
   const visible = el => el.checkVisibility ? el.checkVisibility() : !!el.getClientRects().length;
   const found = [];
   const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);

@@ -10,9 +10,10 @@
       });
     });
     root.querySelectorAll("input[type=date]:not(.flatpickr-input)").forEach((el) => {
-      // the zh locale leaves the year field's label in English: ours comes from the page
+      // the zh locale leaves the year and month fields' labels in English: ours come from the page
       const locale = zh && window.flatpickr.l10ns.zh ? window.flatpickr.l10ns.zh : window.flatpickr.l10ns.default;
-      flatpickr(el, { allowInput: true, locale: { ...locale, yearAriaLabel: document.body.dataset.yearLabel } });
+      flatpickr(el, { allowInput: true, locale: { ...locale, yearAriaLabel: document.body.dataset.yearLabel,
+                                                 monthAriaLabel: document.body.dataset.monthLabel } });
     });
   }
   // htmx fires htmx:load on the body once it starts and on every fragment it swaps in. (htmx.onLoad() called
