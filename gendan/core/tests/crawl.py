@@ -124,7 +124,8 @@ BLANK_CHOICES_JS = """() => [...document.querySelectorAll('select')]
   .filter(el => [...el.options].some(o => o.text.trim() === '---------')).map(el => el.name)"""
 
 # Text nodes and UI attributes; not what people type or paste (inputs, textareas, and what a page marks with
-# HTML's translate="no", e.g. a contact's role as typed), nor code and identifiers (set in monospace). The language switch names each language in that language ("English") on purpose.
+# HTML's translate="no", e.g. a contact's role as typed), nor code and identifiers (set in monospace). The
+# language switch names each language in that language ("English") on purpose.
 TEXTS_JS = """() => {
   const describe = el => {
     let text = el.tagName.toLowerCase();
