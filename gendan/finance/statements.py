@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from functools import partial
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gendan.finance.choices import ReceiptStatus
+from gendan.finance.choices import ReceiptStatus, ScheduleKind
 from gendan.finance.models import Receipt, Refund, ScheduleLine
 
 ZERO = Decimal(0)
@@ -27,7 +28,7 @@ ZERO = Decimal(0)
 class Entry:
     day: date
     reference: str
-    description: str
+    description: object  # the words, or until it is shown in a statement, a function giving them
     debit: Decimal = ZERO  # the customer owes more
     credit: Decimal = ZERO  # the customer paid
     balance: Decimal = ZERO
@@ -70,6 +71,7 @@ def statement_of(customer, currency: str, period_start: date, as_of: date) -> St
             statement.opening = balance
         else:
             entry.balance = balance
+            entry.description = entry.description()  # worded only for the period's lines
             statement.entries.append(entry)
     return statement
 
@@ -81,48 +83,62 @@ def _local_day(moment: datetime) -> date:
 def _billed(customer, currency: str, known_by: datetime) -> list[Entry]:
     """Each schedule line's amount as billed, and each later change to it, as separate entries."""
     rows = (ScheduleLine.history.filter(order__customer=customer, currency=currency, history_date__lt=known_by)
-            .select_related("order").order_by("id", "history_date", "history_id"))
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "history_type", "amount", "history_date", "kind", "order__number", "order__customer_po"))
     entries, last_id, before = [], None, ZERO
-    for row in rows:
-        if row.id != last_id:
-            last_id, before = row.id, ZERO
-        now = ZERO if row.history_type == "-" else row.amount
+    for line_id, history_type, amount, moment, kind, number, po in rows:
+        if line_id != last_id:
+            last_id, before = line_id, ZERO
+        now = ZERO if history_type == "-" else amount
         if now != before:
-            text = _("%(kind)s of order %(order)s") % {"kind": row.get_kind_display(), "order": row.order.number}
-            if before:
-                text = _("%(line)s: changed from %(old)s to %(new)s") % {"line": text, "old": before, "new": now}
-            if row.order.customer_po:
-                text += f" · PO {row.order.customer_po}"
             delta = now - before
-            entries.append(Entry(_local_day(row.history_date), row.order.number, text,
+            entries.append(Entry(_local_day(moment), number, partial(_line_text, kind, number, po, before, now),
                                  debit=max(delta, ZERO), credit=max(-delta, ZERO)))
         before = now
     return entries
 
 
+def _line_text(kind: str, number: str, po: str, before: Decimal, now: Decimal) -> str:
+    text = _("%(kind)s of order %(order)s") % {"kind": ScheduleKind(kind).label, "order": number}
+    if before:
+        text = _("%(line)s: changed from %(old)s to %(new)s") % {"line": text, "old": before, "new": now}
+    return f"{text} · PO {po}" if po else text
+
+
 def _paid(customer, currency: str, known_by: datetime) -> list[Entry]:
     """A receipt once confirmed, on its value date; its reversal, on the day it was reversed."""
     rows = (Receipt.history.filter(customer=customer, currency=currency, history_date__lt=known_by)
-            .order_by("id", "history_date", "history_id"))
+            .order_by("id", "history_date", "history_id")
+            .values_list("id", "status", "number", "amount", "received_on", "reference", "reverse_reason",
+                         "history_date"))
     entries, last_id, counted = [], None, False
-    for row in rows:
-        if row.id != last_id:
-            last_id, counted = row.id, False
-        if row.status == ReceiptStatus.CONFIRMED and not counted:
-            text = _("Payment received") + (f" · {row.reference}" if row.reference else "")
-            entries.append(Entry(row.received_on, row.number, text, credit=row.amount))
+    for receipt_id, status, number, amount, received_on, reference, reason, moment in rows:
+        if receipt_id != last_id:
+            last_id, counted = receipt_id, False
+        if status == ReceiptStatus.CONFIRMED and not counted:
+            entries.append(Entry(received_on, number, partial(_received_text, reference), credit=amount))
             counted = True
-        elif row.status == ReceiptStatus.REVERSED and counted:
-            entries.append(Entry(_local_day(row.history_date), row.number,
-                                 _("Payment reversed: %(reason)s") % {"reason": row.reverse_reason},
-                                 debit=row.amount))
+        elif status == ReceiptStatus.REVERSED and counted:
+            entries.append(Entry(_local_day(moment), number, partial(_reversed_text, reason), debit=amount))
             counted = False
     return entries
 
 
+def _received_text(reference: str) -> str:
+    return _("Payment received") + (f" · {reference}" if reference else "")
+
+
+def _reversed_text(reason: str) -> str:
+    return _("Payment reversed: %(reason)s") % {"reason": reason}
+
+
 def _refunded(customer, currency: str, known_by: datetime) -> list[Entry]:
     """Money paid back to the customer, on the day it left the account."""
-    rows = Refund.history.filter(receipt__customer=customer, receipt__currency=currency, history_type="+",
-                                 history_date__lt=known_by).select_related("receipt")
-    return [Entry(row.refunded_on, row.receipt.number, _("Paid back: %(reason)s") % {"reason": row.reason},
-                  debit=row.amount) for row in rows]
+    rows = (Refund.history.filter(receipt__customer=customer, receipt__currency=currency, history_type="+",
+                                  history_date__lt=known_by)
+            .values_list("refunded_on", "receipt__number", "reason", "amount"))
+    return [Entry(day, number, partial(_refund_text, reason), debit=amount) for day, number, reason, amount in rows]
+
+
+def _refund_text(reason: str) -> str:
+    return _("Paid back: %(reason)s") % {"reason": reason}
