@@ -311,3 +311,40 @@ def test_the_sales_page_shows_the_hand_worked_figures(client, company, finance):
     assert "That month has not started yet." in future.content.decode()
     chart = default.context["chart"]
     assert chart["series"][0]["data"][0] == "49325.00"  # amounts as decimal text, not floats
+
+
+# ---------------------------------------------------------------- the API
+
+
+def test_the_api_gives_the_same_figures_with_the_same_permissions(company, finance, sales_manager, salesperson,
+                                                                   merchandiser):
+    from gendan.followup.tests.factories import api_for
+
+    with time_machine.travel(datetime(2026, 11, 20, 10, tzinfo=SHANGHAI), tick=False):
+        api = api_for(finance)
+        sales = api.get("/api/v1/reports/sales/").json()  # last month by default
+        assert sales["month"] == "2026-10-01" and sales["totals"]["received_cny"] == "20325.00"
+        assert [row["orders_cny"] for row in sales["rows"]] == ["49325.00", "14500.00", "0.00"]
+        assert sales["rows"][0]["values"] == {"EUR": "4000.000", "USD": "2500.000"}
+        collections = api.get("/api/v1/reports/collections/", {"month": "2026-10", "months": 6}).json()
+        assert (collections[-1]["due_cny"], collections[-1]["paid_percent"]) == ("21322.50", "93")
+        aging = api.get("/api/v1/reports/aging/", {"month": "2026-10", "group": "customer"}).json()
+        assert [row["total_cny"] for row in aging] == ["25375.00", "23400.00", "17762.50"]
+        profit = api.get("/api/v1/reports/profit/", {"month": "2026-10", "months": 6}).json()
+        assert [row["orders"] for row in profit] == [0, 0, 0, 0, 2, 3]
+        bad = api.get("/api/v1/reports/sales/", {"month": "2026-12", "group": "weekday"})
+        assert bad.status_code == 400 and "month" in bad.json()["errors"]
+        assert api.get("/api/v1/reports/aging/", {"group": "weekday"}).status_code == 400
+
+        manager = api_for(sales_manager)
+        assert manager.get("/api/v1/reports/profit/").status_code == 200
+        assert manager.get("/api/v1/reports/sales/").status_code == 403
+        for user in (salesperson, merchandiser):
+            for kind in ("sales", "collections", "aging", "profit"):
+                assert api_for(user).get(f"/api/v1/reports/{kind}/").status_code == 403, (user, kind)
+
+
+def test_the_reports_are_in_the_openapi_schema(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for kind in ("sales", "collections", "aging", "profit"):
+        assert f"/api/v1/reports/{kind}/" in paths
