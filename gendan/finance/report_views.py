@@ -77,13 +77,15 @@ def _period(request) -> tuple[PeriodForm, date, int]:
 @dataclass
 class Col:
     """A column of a report table: its header, how to read a row, and how to show it ("text", "count", "cny",
-    "amount" in `currency`, "percent")."""
+    "amount" in `currency`, "percent", or "currencies": {currency: amount} shown in one cell, one line each, and
+    exported as one column per currency, `currencies` naming them)."""
 
     header: str
     get: Callable[[object], object]
     kind: str = "cny"
     currency: str = "CNY"
     testid: str = ""
+    currencies: tuple[str, ...] = ()
 
     def text(self, value) -> str:
         if value is None or value == "":
@@ -94,6 +96,9 @@ class Col:
             return f"{value:,}"
         if self.kind == "percent":
             return f"{value} %"
+        if self.kind == "currencies":  # {currency: amount}, one per line on the page
+            return "\n".join(f"{code} {round_amount(Decimal(amount), code):,.{minor_units(code)}f}"
+                             for code, amount in sorted(value.items())) or "—"
         return f"{round_amount(Decimal(value), self.currency):,.{minor_units(self.currency)}f}"
 
 
@@ -101,19 +106,29 @@ def _table(columns: list[Col], rows, total=None) -> dict:
     """What the template draws: headers, and each row's cells as text (numbers right-aligned)."""
     def cells(row):
         return [{"text": column.text(column.get(row)), "num": column.kind != "text", "header": column.header,
-                 "testid": column.testid} for column in columns]
+                 "testid": column.testid, "lines": column.kind == "currencies"} for column in columns]
     return {"headers": [(column.header, column.kind != "text") for column in columns],
             "rows": [cells(row) for row in rows], "total": cells(total) if total is not None else None}
 
 
 def _export(columns: list[Col], rows, total, filename: str):
-    """The table as shown, values as numbers (Decimal, rounded as on screen), the total line last."""
-    def value(column: Col, row):
+    """The table as shown, values as numbers (Decimal, rounded as on screen), the total line last; a cell of several
+    currencies becomes one column per currency."""
+    def value(column: Col, row, currency: str):
         raw = column.get(row)
+        if column.kind == "currencies":
+            amount = raw.get(currency)
+            return round_amount(Decimal(amount), currency) if amount is not None else None
         if column.kind in ("cny", "amount") and raw is not None:
             return round_amount(Decimal(raw), column.currency)
         return raw
-    xlsx_columns = [(column.header, lambda row, column=column: value(column, row)) for column in columns]
+    xlsx_columns = []
+    for column in columns:
+        if column.kind == "currencies":
+            xlsx_columns += [(f"{column.header} {code}", lambda row, column=column, code=code: value(column, row, code))
+                             for code in column.currencies]
+        else:
+            xlsx_columns.append((column.header, lambda row, column=column: value(column, row, "")))
     return xlsx_response([*rows, *([total] if total is not None else [])], xlsx_columns, filename)
 
 
@@ -155,9 +170,8 @@ def _sales_columns(report: reports.SalesReport) -> list[Col]:
     return [
         Col(first, lambda r: r.label, "text"),
         Col(_("Orders confirmed"), lambda r: r.orders, "count", testid="orders"),
-        *[Col(_("Order value (%(currency)s)") % {"currency": currency},
-              lambda r, currency=currency: r.values.get(currency), "amount", currency)
-          for currency in report.currencies],
+        Col(_("Order value"), lambda r: r.values, "currencies", currencies=tuple(report.currencies),
+            testid="values"),
         Col(_("Order value (CNY)"), lambda r: r.orders_cny, testid="orders-cny"),
         Col(_("Orders shipped"), lambda r: r.shipped, "count", testid="shipped"),
         Col(_("Shipped value (CNY)"), lambda r: r.shipped_cny, testid="shipped-cny"),
@@ -262,10 +276,12 @@ def aging_report_page(request):
         table = _table(columns, rows, total)
     if request.GET.get("export") == "xlsx":
         return _export_aging(columns, rows, total, f"aging-{as_of:%Y-%m-%d}-by-{group}", group)
+    charted = rows[:reports.TOP_CUSTOMERS]  # the customers, not the "others" line that would dwarf them
     chart = {"kind": "stack", "unit": "CNY", "horizontal": group == "customer",
-             "categories": [row["label"] for row in rows],
+             "categories": [row["label"] for row in charted],
              "series": [{"name": str(label), "type": "bar", "stack": "aging",
-                         "data": [_number(row["buckets_cny"][key]) for row in rows]} for key, label in BUCKET_LABELS]}
+                         "data": [_number(row["buckets_cny"][key]) for row in charted]}
+                        for key, label in BUCKET_LABELS]}
     return _render(request, "finance/reports/aging.html", {
         "form": form, "month": month, "as_of": as_of, "group": group, "groups": AGING_GROUP_LABELS, "table": table,
         "chart": chart, "totals": totals})
@@ -279,7 +295,7 @@ def _aging_table(columns: list[Col], rows: list[dict], total: dict) -> dict:
             value = column.get(row)
             shown = Col(column.header, column.get, column.kind, row.get("currency_code") or "CNY")
             result.append({"text": shown.text(value), "num": column.kind != "text", "header": column.header,
-                           "testid": column.testid})
+                           "testid": column.testid, "lines": False})
         return result
     return {"headers": [(column.header, column.kind != "text") for column in columns],
             "rows": [cells(row) for row in rows], "total": cells(total)}

@@ -288,8 +288,24 @@ def test_the_xlsx_holds_exactly_the_table_shown(client, company, general_manager
         export = client.get(reverse(name), {**query, "export": "xlsx"})
     assert page.status_code == 200 and export.status_code == 200
     table = page.context["table"]
-    shown = [[header for header, _num in table["headers"]]]
-    shown += [[_as_shown(cell["text"]) for cell in row] for row in [*table["rows"], table["total"]]]
+    # one cell of several currencies (a line each) on the page is a column per currency in the workbook
+    currencies = page.context["report"].currencies if "report" in page.context else []
+
+    def expand(cells):
+        values = []
+        for cell in cells:
+            if not cell["lines"]:
+                values.append(cell["text"])
+                continue
+            amounts = dict(line.split(" ", 1) for line in cell["text"].split("\n") if line != "—")
+            values += [amounts.get(code, "—") for code in currencies]
+        return values
+
+    multi = [cell["lines"] for cell in table["rows"][0]]
+    shown = [[]]
+    for (header, _num), lines in zip(table["headers"], multi, strict=True):
+        shown[0] += [f"{header} {code}" for code in currencies] if lines else [header]
+    shown += [[_as_shown(text) for text in expand(row)] for row in [*table["rows"], table["total"]]]
     cells = _sheet(export)
     assert len(cells) == len(shown) > 2
     assert list(cells[0]) == shown[0]
