@@ -327,8 +327,8 @@ def _profit_columns(group: str) -> list[Col]:
         Col(_("Revenue (CNY)"), lambda r: r["revenue_cny"], testid="revenue-cny"),
         Col(_("Costs (CNY)"), lambda r: r["costs_cny"], testid="costs-cny"),
         Col(_("VAT refund (CNY)"), lambda r: r["refund_cny"], testid="refund-cny"),
-        Col(_("Profit (CNY)"), lambda r: r["profit_cny"], testid="profit-cny"),
         Col(_("Margin %"), lambda r: r["margin"], "percent", testid="margin"),
+        Col(_("Profit (CNY)"), lambda r: r["profit_cny"], testid="profit-cny"),  # last: the phone card's figure
     ]
 
 
