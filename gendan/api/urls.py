@@ -6,7 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gendan.api import documents, finance, followup, views
+from gendan.api import documents, finance, followup, reports, views
 
 app_name = "api"
 
@@ -81,6 +81,10 @@ urlpatterns = [
     path("orders/<int:pk>/documents/", documents.OrderDocumentsView.as_view(), name="order-documents"),
     path("customers/<int:pk>/statements/", documents.CustomerStatementsView.as_view(), name="customer-statements"),
     path("orders/<int:pk>/profit/", finance.OrderProfitView.as_view(), name="order-profit"),
+    path("reports/sales/", reports.SalesReportView.as_view(), name="report-sales"),
+    path("reports/collections/", reports.CollectionsView.as_view(), name="report-collections"),
+    path("reports/aging/", reports.AgingReportView.as_view(), name="report-aging"),
+    path("reports/profit/", reports.ProfitReportView.as_view(), name="report-profit"),
     path("openapi.json", SpectacularJSONAPIView.as_view(custom_settings={"DESCRIPTION": DESCRIPTION}), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     # Redoc injects <style> elements it cannot give a nonce and searches in a blob: worker: this page alone allows both.

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.finance import paper_views, views
+from gendan.finance import paper_views, report_views, views
 
 app_name = "finance"
 urlpatterns = [
@@ -37,4 +37,9 @@ urlpatterns = [
     path("credit-approvals/", views.credit_approval_list, name="credit_approval_list"),
     path("credit-approvals/<int:pk>/<str:decision>/", views.credit_decide, name="credit_decide"),
     path("customer-flag/", views.customer_flag, name="customer_flag"),
+    path("reports/", report_views.report_index, name="reports"),
+    path("reports/sales/", report_views.sales_report_page, name="report_sales"),
+    path("reports/collections/", report_views.collections_page, name="report_collections"),
+    path("reports/aging/", report_views.aging_report_page, name="report_aging"),
+    path("reports/profit/", report_views.profit_report_page, name="report_profit"),
 ]
