@@ -6,7 +6,10 @@ Makes an order of N lines through the services and times making its proforma inv
 `sales_document_generate` — the whole step a user's click waits for: the order read, the HTML rendered,
 WeasyPrint's PDF (Noto Sans CJK subset), the file stored and the version row written. Each sample changes the
 order's PO number first, so every sample makes a new version (an unchanged order returns the latest at once).
-Baseline in the same run: the same HTML with no PDF made (render only), so the PDF's own share shows.
+Baseline in the same run: the same HTML with no PDF made (render only), so the PDF's own share shows. After
+the first PI the objects made at start-up are frozen out of the garbage collector, as the web and worker
+processes do once started: without it, collections scanning WeasyPrint's font tables spread the timings
+from 270 to 550 ms.
 The last output line is JSON: lines, pi_pdf_ms (median), pi_pdf_ms_p95, render_only_ms, pdf_bytes, pages.
 """
 
@@ -45,6 +48,7 @@ def measure(line_count: int, samples: int) -> dict:
     from django.utils import timezone, translation
 
     from gendan.core.models import CompanyProfile
+    from gendan.core.runtime import freeze_startup_objects
     from gendan.documents import render, sales_documents
     from gendan.documents.choices import DocumentKind
     from gendan.documents.services import sales_document_generate
@@ -78,6 +82,7 @@ def measure(line_count: int, samples: int) -> dict:
     started = time.perf_counter()
     one_pi()
     say(f"first PI of the process (fonts loaded): {(time.perf_counter() - started) * 1000:.0f} ms")
+    freeze_startup_objects()  # as gendan.wsgi and `gendan worker` do once started (WeasyPrint's fonts are loaded)
     pi_ms = timed_ms(one_pi, samples)
     baseline = timed_ms(render_only, samples)
     last = made[-1]
