@@ -82,7 +82,7 @@ class Customer(NormalizedCodeMixin, models.Model):
     grade = models.CharField(_("grade"), max_length=1, choices=CustomerGrade.choices, default=CustomerGrade.B)
     credit_limit = models.DecimalField(
         _("credit limit"), max_digits=14, decimal_places=2, default=0, validators=[MinValueValidator(0)],
-        help_text=_("In the customer's default currency; 0 means no open credit."),
+        help_text=_("In the customer's default currency; 0 means no limit is set (confirming is not checked)."),
     )
     notes = models.TextField(_("notes"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
