@@ -80,13 +80,19 @@ class CachedHistoryManager(HistoryManager):
 
 
 class BusinessHistory(HistoricalRecords):
-    """History is read one record at a time, so its table is indexed by the record's id (and by simple-history's
-    own date and user) only; copies of the record's other indexes would just make every write dearer."""
+    """History is mostly read one record at a time, so its table is indexed by the record's id (and by
+    simple-history's own date and user); copies of the record's other indexes would just make every write
+    dearer. `indexed` names the fields a reader looks history up by (a statement reads a customer's receipts'
+    history as it stood on a day)."""
+
+    def __init__(self, *args, indexed: tuple[str, ...] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indexed = set(indexed)
 
     def copy_fields(self, model):
         fields = super().copy_fields(model)
         for name, field in fields.items():
-            if name != model._meta.pk.name:
+            if name != model._meta.pk.name and name not in self.indexed:
                 field.db_index = False
         return fields
 

@@ -74,7 +74,7 @@ class ScheduleLine(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)  # owed from then: receivables as of a date
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
-    history = business_history()
+    history = business_history(indexed=("order",))  # statements read a customer's lines as they stood
 
     class Meta:
         verbose_name = _("payment schedule line")
@@ -116,7 +116,7 @@ class Receipt(models.Model):
     version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = business_history()
+    history = business_history(indexed=("customer",))  # and their receipts
 
     class Meta:
         verbose_name = _("receipt")
@@ -165,7 +165,7 @@ class Refund(models.Model):
     reason = models.CharField(_("reason"), max_length=300)
     recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    history = business_history()
+    history = business_history(indexed=("receipt",))
 
     class Meta:
         verbose_name = _("refund")

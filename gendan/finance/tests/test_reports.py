@@ -315,6 +315,8 @@ def test_the_xlsx_holds_exactly_the_table_shown(client, company, general_manager
 
 
 def test_the_sales_page_shows_the_hand_worked_figures(client, company, finance):
+    finance.language = "en"  # the refusal is asserted as written
+    finance.save(update_fields=["language"])
     client.force_login(finance)
     with time_machine.travel(datetime(2026, 11, 20, 10, tzinfo=SHANGHAI), tick=False):
         default = client.get(reverse("finance:report_sales"))  # last month: October
