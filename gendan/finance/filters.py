@@ -1,11 +1,12 @@
 import django_filters
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.models import User
 from gendan.core.filters import StyledFilterSet
-from gendan.finance.choices import ExpenseKind, ReceiptStatus
-from gendan.finance.models import Expense, Receipt
+from gendan.finance.choices import ExpenseKind, Gate, ReceiptStatus
+from gendan.finance.models import Expense, GateException, Receipt
 from gendan.parties.models import Customer
 from gendan.sales.models import SalesOrder
 
@@ -75,3 +76,32 @@ class ProfitFilter(StyledFilterSet):
 
 PROFIT_ORDERING = {"": ["-order_date", "-number"], "profit": ["profit_cny", "-number"],
                    "-profit": ["-profit_cny", "-number"], "-revenue": ["-revenue_cny", "-number"]}
+
+
+class GateExceptionFilter(StyledFilterSet):
+    """Exceptions by gate and by whether they let an order through today."""
+
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    gate = django_filters.ChoiceFilter(choices=Gate.choices, label=_("Gate"))
+    state = django_filters.ChoiceFilter(choices=[("active", _("In force")), ("expired", _("Expired")),
+                                                 ("revoked", _("Revoked"))], method="by_state", label=_("State"))
+    ordering = django_filters.OrderingFilter(fields=[("granted_at", "granted_at"), ("expires_on", "expires_on")],
+                                             field_labels={"granted_at": _("Granted"), "expires_on": _("Expires")})
+
+    class Meta:
+        model = GateException
+        fields = ["q", "gate", "state"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(order__number__icontains=value) | Q(order__customer__code__icontains=value)
+                               | Q(reason__icontains=value))
+
+    def by_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "revoked":
+            return queryset.filter(revoked_at__isnull=False)
+        live = queryset.filter(revoked_at__isnull=True)
+        if value == "expired":
+            return live.filter(expires_on__lt=today)
+        return live.filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))

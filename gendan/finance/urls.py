@@ -24,6 +24,7 @@ urlpatterns = [
     path("orders/<int:order_pk>/money/", views.order_money, name="order_money"),
     path("customers/<int:customer_pk>/money/", views.customer_money, name="customer_money"),
     path("orders/<int:order_pk>/exceptions/", views.gate_exception_grant, name="gate_exception_grant"),
+    path("exceptions/", views.gate_exception_list, name="gate_exception_list"),
     path("exceptions/<int:pk>/revoke/", views.gate_exception_revoke, name="gate_exception_revoke"),
     path("expenses/", views.expense_list, name="expense_list"),
     path("expenses/new/", views.expense_create, name="expense_create"),

@@ -23,7 +23,7 @@ from gendan.core.xlsx import xlsx_response
 from gendan.finance import gates, services
 from gendan.finance.choices import CreditApprovalStatus, ReceiptStatus
 from gendan.finance.credit import UNCONFIRMED, credit_check
-from gendan.finance.filters import PROFIT_ORDERING, ExpenseFilter, ProfitFilter, ReceiptFilter
+from gendan.finance.filters import PROFIT_ORDERING, ExpenseFilter, GateExceptionFilter, ProfitFilter, ReceiptFilter
 from gendan.finance.forms import (
     PROFIT_GROUPS,
     AsOfForm,
@@ -91,6 +91,30 @@ def receipt_list(request):
     receipts = Receipt.objects.select_related("customer", "bank_account")
     context, export = filtered_list(request, receipts, ReceiptFilter, columns=RECEIPT_COLUMNS, filename="receipts")
     return export or render(request, "finance/receipt_list.html", context)
+
+
+EXCEPTION_COLUMNS = [
+    (gettext_lazy("Order"), lambda e: e.order.number),
+    (gettext_lazy("Customer"), lambda e: e.order.customer.code),
+    (gettext_lazy("Gate"), lambda e: e.get_gate_display()),
+    (gettext_lazy("Reason"), lambda e: e.reason),
+    (gettext_lazy("Granted by"), lambda e: str(e.granted_by)),
+    (gettext_lazy("Granted at"), lambda e: e.granted_at),
+    (gettext_lazy("Expires on"), lambda e: e.expires_on),
+    (gettext_lazy("Revoked at"), lambda e: e.revoked_at),
+]
+
+
+@login_required
+@permission_required("finance.view_gateexception", raise_exception=True)
+def gate_exception_list(request):
+    """Every order let through a money gate, in force, expired or revoked: who decided it and why."""
+    exceptions = GateException.objects.select_related("order__customer", "granted_by", "revoked_by")
+    context, export = filtered_list(request, exceptions, GateExceptionFilter, columns=EXCEPTION_COLUMNS,
+                                    filename="gate-exceptions")
+    if export:
+        return export
+    return render(request, "finance/gate_exception_list.html", {**context, "today": timezone.localdate()})
 
 
 @login_required
