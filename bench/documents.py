@@ -75,7 +75,8 @@ def measure(line_count: int, samples: int) -> dict:
 
     def render_only():
         with translation.override("en"):
-            context = sales_documents.context(DocumentKind.PROFORMA_INVOICE, order, "en", 7)
+            context = sales_documents.context(DocumentKind.PROFORMA_INVOICE, order, "en", 7,
+                                              sales_documents.bank_for("USD"))
             render.html_of("documents/sales_document.html", {**render.letterhead(), **context, "number": "PI-X",
                                                              "version": 1, "kind": DocumentKind.PROFORMA_INVOICE})
 

@@ -44,7 +44,7 @@ def payment_terms(order, deposit_days: int) -> str:
     return "; ".join(parts) + "."
 
 
-def context(kind: str, order, language: str, deposit_days: int) -> dict:
+def context(kind: str, order, language: str, deposit_days: int, bank: BankAccount) -> dict:
     currency = order.currency
     lines = [_line(line, currency, language) for line in order.lines.select_related("product").order_by("position")]
     contract = kind == DocumentKind.SALES_CONTRACT
@@ -62,7 +62,7 @@ def context(kind: str, order, language: str, deposit_days: int) -> dict:
         else order.customer.name_en,
         "contact": order.customer.contacts.exclude(email="").order_by("-is_primary", "pk").first(),
         "terms": _terms(order, deposit_days),
-        "bank": bank_for(currency),
+        "bank": bank,
         "clauses": _clauses() if contract else [],
         "total_value": order.total_amount,
     }

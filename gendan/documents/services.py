@@ -55,14 +55,15 @@ def sales_document_generate(*, kind: str, order, by, language: str = "") -> tupl
         raise ValidationError({"status": _("The order is cancelled: it gets no more documents.")})
     if not order.lines.exists():
         raise ValidationError({"lines": _("The order has no lines to print.")})
-    if sales_documents.bank_for(order.currency) is None:
+    bank = sales_documents.bank_for(order.currency)
+    if bank is None:
         raise ValidationError({"bank_account": _(
             "There is no bank account in %(currency)s to print for payment: finance adds one on the bank "
             "accounts page.") % {"currency": order.currency}})
     language = language or order.customer.document_language
 
     def draft() -> Draft:
-        context = sales_documents.context(kind, order, language, settings.GENDAN_DEPOSIT_DUE_DAYS)
+        context = sales_documents.context(kind, order, language, settings.GENDAN_DEPOSIT_DUE_DAYS, bank)
         return Draft("documents/sales_document.html", context, order.total_amount, order.currency)
 
     series = Document.objects.filter(kind=kind, order=order)

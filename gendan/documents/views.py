@@ -48,10 +48,14 @@ def generate(request, order_pk):
         except (ValidationError, PermissionDenied) as error:
             messages.error(request, error_text(error))
         else:
-            text = (_("%(number)s version %(version)s made.") if made
-                    else _("Nothing changed since %(number)s version %(version)s: it is still the latest."))
-            messages.success(request, text % {"number": document.number, "version": document.version})
+            _say_made(request, document, made)
     return order_documents(request, order_pk, form=form if form.errors else None)
+
+
+def _say_made(request, document: Document, made: bool) -> None:
+    text = (_("%(number)s version %(version)s made.") if made
+            else _("Nothing changed since %(number)s version %(version)s: it is still the latest."))
+    messages.success(request, text % {"number": document.number, "version": document.version})
 
 
 def _visible(request, pk) -> Document:
@@ -182,8 +186,6 @@ def statement_make(request, customer_pk):
         except PermissionDenied as error:
             messages.error(request, error_text(error))
         else:
-            text = (_("%(number)s version %(version)s made.") if made
-                    else _("Nothing changed since %(number)s version %(version)s: it is still the latest."))
-            messages.success(request, text % {"number": document.number, "version": document.version})
+            _say_made(request, document, made)
             return customer_statements(request, customer_pk)
     return customer_statements(request, customer_pk, form=form)
