@@ -10,7 +10,8 @@ several, some left open) — bulk-inserted, then (PostgreSQL) VACUUM ANALYZE. Th
 - the receivables aging of the whole company as of today (`aging_by_customer`: every schedule line less the money
   that had arrived, in buckets per customer and currency);
 - recording, allocating and confirming one receipt through the services (three transactions, as finance does it
-  on the page), on an open line of a random order.
+  on the page), on an open line of a random order; beside it, how long one ORM read by primary key takes on the
+  machine today (`orm_get_ms`), as a yardstick for comparing sittings.
 
 The orders have no time-and-action plans here (confirming a receipt then completes no milestone): the money
 side alone is measured. SQLite by default; with --database-url postgres://… a database
@@ -137,11 +138,14 @@ def measure(today, samples: int, rng) -> dict:
         receipt_confirm(receipt=receipt, by=finance, version=receipt.version)
 
     receipt_ms = timed_ms(one_receipt, samples)
+    reference = timed_ms(lambda: BankAccount.objects.get(pk=account.pk), 200)
     say(f"record + allocate + confirm one receipt: median {statistics.median(receipt_ms):.1f} ms, "
-        f"p95 {p95(receipt_ms):.1f} ms")
+        f"p95 {p95(receipt_ms):.1f} ms (the machine today: one ORM read by key takes "
+        f"{statistics.median(reference):.2f} ms)")
     statement_ms, entries = measure_statement(today, rng)
     return {"aging_s": round(max(aging) / 1000, 3), "aging_median_s": round(statistics.median(aging) / 1000, 3),
             "receipt_ms_p95": round(p95(receipt_ms), 1), "receipt_ms_median": round(statistics.median(receipt_ms), 1),
+            "orm_get_ms": round(statistics.median(reference), 3),
             "statement_ms": round(statistics.median(statement_ms), 1),
             "statement_ms_worst": round(max(statement_ms), 1), "statement_entries": entries}
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Case, CharField, DecimalField, Exists, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, CharField, DecimalField, Exists, F, Max, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -48,6 +48,21 @@ def _summed(model) -> Coalesce:
     rows = model.objects.filter(receipt=OuterRef("pk")).order_by().values("receipt").annotate(total=Sum("amount"))
     return Coalesce(Subquery(rows.values("total")), Value(ZERO),
                     output_field=DecimalField(max_digits=16, decimal_places=3))
+
+
+def settling_lines(order_ids) -> list[ScheduleLine]:
+    """The schedule lines of these orders, each order's deposit first, each line with `received`, `open` and
+    `paid_on` (the day its last confirmed money arrived)."""
+    lines = sorted(ScheduleLine.objects.filter(order_id__in=order_ids),
+                   key=lambda line: (line.order_id, line.kind != ScheduleKind.DEPOSIT))
+    paid = {row["line"]: row for row in Allocation.objects.filter(
+        line__in=lines, receipt__status=ReceiptStatus.CONFIRMED).values("line").annotate(
+        total=Sum("amount"), day=Max("receipt__received_on"))}
+    for line in lines:
+        line.received = paid[line.pk]["total"] if line.pk in paid else ZERO
+        line.paid_on = paid[line.pk]["day"] if line.pk in paid else None
+        line.open = line.amount - line.received
+    return lines
 
 
 def schedule_of(order) -> list[ScheduleLine]:

@@ -11,7 +11,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,7 +49,7 @@ from gendan.finance.models import (
 )
 from gendan.finance.profit import refund_estimate
 from gendan.finance.refund_papers import factories_of
-from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, unallocated
+from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, settling_lines, unallocated
 from gendan.followup.choices import MilestoneStatus, PlanStatus
 from gendan.followup.models import Milestone
 from gendan.followup.services import milestone_complete, milestone_reopen
@@ -210,21 +209,21 @@ def receipt_allocate(*, receipt: Receipt, by, version: int, allocations: list[tu
     remittance. Neither the receipt nor a line is ever over-allocated: the receipt's version and row locks on
     the lines make two people allocating at once wait for each other, and the second sees what the first did."""
     require_perm(by, "finance.change_receipt")
-    take_version(receipt, version)
-    receipt.refresh_from_db()
+    _take_receipt(receipt, version)
+    rest = unallocated(receipt)
     if receipt.status == ReceiptStatus.REVERSED:
         raise ValidationError({"receipt": _("This receipt is reversed.")})
     locked = {line.pk: line for line in ScheduleLine.objects.select_for_update().select_related("order").filter(
         pk__in=[line.pk for line, _amount in allocations])}
-    _check_allocations(receipt, [(locked[line.pk], amount) for line, amount in allocations])
+    _check_allocations(receipt, rest, [(locked[line.pk], amount) for line, amount in allocations])
     insert_with_history([Allocation(receipt=receipt, line=locked[line.pk], amount=amount, created_by=by)
                          for line, amount in allocations], by=by)
     if receipt.status == ReceiptStatus.CONFIRMED:
-        _settle({locked[line.pk].order for line, _amount in allocations}, by=by)
+        _settle({locked[line.pk].order_id for line, _amount in allocations}, by=by)
     return receipt
 
 
-def _check_allocations(receipt: Receipt, allocations: list[tuple[ScheduleLine, Decimal]]) -> None:
+def _check_allocations(receipt: Receipt, rest: Decimal, allocations: list[tuple[ScheduleLine, Decimal]]) -> None:
     if not allocations:
         raise ValidationError({"allocations": _("Choose at least one schedule line.")})
     already = allocated_by_line([line for line, _amount in allocations])
@@ -246,11 +245,20 @@ def _check_allocations(receipt: Receipt, allocations: list[tuple[ScheduleLine, D
         else:
             already[line.pk] += amount  # the same line twice in one call
             total += amount
-    if not errors and total > unallocated(receipt):
+    if not errors and total > rest:
         errors["allocations"] = _("Only %(rest)s of this receipt is not allocated yet.") % {
-            "rest": Money(unallocated(receipt), receipt.currency)}
+            "rest": Money(rest, receipt.currency)}
     if errors:
         raise ValidationError(errors)
+
+
+def _take_receipt(receipt: Receipt, version: int) -> None:
+    """Take the receipt's next version, or tell the user it changed since they saw it. When the caller's copy is
+    that version already, it is what is stored (every change moves the version on) and is not read again."""
+    shown = receipt.version == version
+    take_version(receipt, version)
+    if not shown:
+        receipt.refresh_from_db()
 
 
 @transaction.atomic
@@ -262,15 +270,14 @@ def allocation_release(*, allocation: Allocation, by, version: int, reason: str)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the allocation is taken off.")})
     receipt = allocation.receipt
-    take_version(receipt, version)
-    receipt.refresh_from_db()
+    _take_receipt(receipt, version)
     if receipt.status == ReceiptStatus.REVERSED:
         raise ValidationError({"receipt": _("This receipt is reversed.")})
     order = allocation.line.order
     allocation._history_user, allocation._change_reason = by, reason.strip()[:100]
     allocation.delete()
     if receipt.status == ReceiptStatus.CONFIRMED:
-        _settle({order}, by=by)
+        _settle([order.pk], by=by)
     return receipt
 
 
@@ -279,8 +286,8 @@ def refund_record(*, receipt: Receipt, by, version: int, amount: Decimal, refund
                   reference: str = "", today: date | None = None) -> Refund:
     """Pay money back to the customer out of a confirmed receipt's unallocated rest (never more than that)."""
     require_perm(by, "finance.change_receipt")
-    take_version(receipt, version)
-    receipt.refresh_from_db()
+    _take_receipt(receipt, version)
+    rest = unallocated(receipt)
     today = today or timezone.localdate()
     errors = {}
     if receipt.status != ReceiptStatus.CONFIRMED:
@@ -289,9 +296,9 @@ def refund_record(*, receipt: Receipt, by, version: int, amount: Decimal, refund
         errors["amount"] = _("Enter an amount greater than zero.")
     elif _too_precise(amount, receipt.currency):
         errors["amount"] = _decimals_message(receipt.currency)
-    elif amount > unallocated(receipt):
+    elif amount > rest:
         errors["amount"] = _("Only %(rest)s of this receipt is not allocated: allocations come off first.") % {
-            "rest": Money(unallocated(receipt), receipt.currency)}
+            "rest": Money(rest, receipt.currency)}
     if refunded_on is None:
         errors["refunded_on"] = _("Enter the day the money left the account.")
     elif refunded_on > today:
@@ -335,31 +342,30 @@ def receipt_reverse(*, receipt: Receipt, by, version: int, reason: str) -> Recei
     return receipt
 
 
-def _orders_of(receipt: Receipt) -> set[SalesOrder]:
-    return set(SalesOrder.objects.filter(schedule_lines__allocations__receipt=receipt).distinct())
+def _orders_of(receipt: Receipt) -> set[int]:
+    """The ids of the orders the receipt pays."""
+    return set(Allocation.objects.filter(receipt=receipt).values_list("line__order_id", flat=True))
 
 
-def _settle(orders, *, by) -> None:
+def _settle(order_ids, *, by) -> None:
     """Records complete milestones (DESIGN.md): a line paid in full completes its milestone, dated the day its
-    last confirmed money arrived; a line no longer paid reopens it."""
-    for order in orders:
-        for line in schedule_of(order):
-            milestone = Milestone.objects.filter(plan__order=order, plan__status=PlanStatus.ACTIVE,
-                                                 code=MILESTONE_OF[line.kind]).first()
-            if milestone is None:
-                continue
-            if line.open <= 0 and milestone.status == MilestoneStatus.OPEN:
-                milestone_complete(milestone=milestone, by=by, actual_date=_paid_on(line),
-                                   note=_("Paid in full: %(amount)s") % {"amount": Money(line.amount, line.currency)})
-            elif line.open > 0 and milestone.status == MilestoneStatus.DONE:
-                milestone_reopen(milestone=milestone, by=by, reason=_(
-                    "Money was taken off: %(open)s open again.") % {"open": Money(line.open, line.currency)})
-
-
-def _paid_on(line: ScheduleLine) -> date:
-    return Receipt.objects.filter(allocations__line=line, status=ReceiptStatus.CONFIRMED).aggregate(
-        day=Max("received_on"))["day"]
-
+    last confirmed money arrived; a line no longer paid reopens it. Orders without a plan (money often comes
+    before confirmation) have nothing to settle."""
+    milestones = {(milestone.plan.order_id, milestone.code): milestone for milestone in Milestone.objects.filter(
+        plan__order__in=order_ids, plan__status=PlanStatus.ACTIVE, code__in=MILESTONE_OF.values()
+    ).select_related("plan")}
+    if not milestones:
+        return
+    for line in settling_lines({order_id for order_id, _code in milestones}):
+        milestone = milestones.get((line.order_id, MILESTONE_OF[line.kind]))
+        if milestone is None:
+            continue
+        if line.open <= 0 and milestone.status == MilestoneStatus.OPEN:
+            milestone_complete(milestone=milestone, by=by, actual_date=line.paid_on,
+                               note=_("Paid in full: %(amount)s") % {"amount": Money(line.amount, line.currency)})
+        elif line.open > 0 and milestone.status == MilestoneStatus.DONE:
+            milestone_reopen(milestone=milestone, by=by, reason=_(
+                "Money was taken off: %(open)s open again.") % {"open": Money(line.open, line.currency)})
 
 
 # ---------------------------------------------------------------- gate exceptions
