@@ -14,6 +14,7 @@ from django.utils import timezone
 
 MAX_PARAMETERS = 30_000  # per statement: SQLite takes at most 32,766
 ARRAY_ROWS = 10_000  # rows per PostgreSQL statement that passes one array per column
+FEW_ROWS = 10  # up to this many, a plain VALUES list: the driver writes a few values faster than a few arrays
 
 
 def insert_with_history(objs: list[models.Model], *, by, reason: str = "") -> list[models.Model]:
@@ -64,11 +65,7 @@ def update_with_history(records: models.QuerySet, *, by, reason: str = "", **val
 def insert_history(model, objs: list[models.Model], *, by, reason: str, kind: str, now) -> None:
     """The history rows of `objs` as they are now, in one INSERT."""
     history = model.history.model
-    tracked = [f.attname for f in history.tracked_fields]
-    history_fields = [history._meta.get_field(name) for name in tracked] + [
-        history._meta.get_field(name)
-        for name in ("history_date", "history_change_reason", "history_type", "history_user")
-    ]
+    tracked, history_fields = _history_columns(history)
     by_id = getattr(by, "pk", by)
     insert_values(history, history_fields, [
         [getattr(obj, name) for name in tracked] + [now, reason[:100], kind, by_id] for obj in objs
@@ -79,30 +76,35 @@ def insert_values(model, fields: list[models.Field], rows: list[list], *, ignore
                   ) -> list[int]:
     """INSERT rows (values in the order of `fields`) and return their new primary keys, in order. With
     ignore_conflicts, rows that would break a unique constraint are skipped, and only the others' keys return."""
-    table, quote = model._meta.db_table, connection.ops.quote_name
+    head, arrays, placeholder, tail = _insert_sql(model, tuple(fields), ignore_conflicts, connection.vendor)
     adapt = [_adapter(field, connection.vendor) for field in fields]
-    columns = ", ".join(quote(f.column) for f in fields)
-    tail = f"{'ON CONFLICT DO NOTHING ' if ignore_conflicts else ''}RETURNING {quote(model._meta.pk.column)}"
-    postgresql = connection.vendor == "postgresql"
-    if postgresql:  # one array per column: a short statement, where a placeholder per value has the driver
-        # parse tens of thousands of them (as Django's own bulk_create does there since 5.2)
-        source = "SELECT * FROM unnest(" + ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields) + ")"
-    placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     ids: list[int] = []
     size = max(1, MAX_PARAMETERS // len(fields))
     with connection.cursor() as cursor:
         for start in range(0, len(rows), size):
             chunk = [[a(value) if a else value for a, value in zip(adapt, row, strict=True)]
                      for row in rows[start:start + size]]
-            if postgresql:
-                cursor.execute(f"INSERT INTO {quote(table)} ({columns}) {source} {tail}",
-                               [list(column) for column in zip(*chunk, strict=True)])
+            if arrays and len(chunk) > FEW_ROWS:
+                cursor.execute(f"{head} {arrays} {tail}", [list(column) for column in zip(*chunk, strict=True)])
             else:
-                cursor.execute(f"INSERT INTO {quote(table)} ({columns}) VALUES "
-                               f"{', '.join([placeholder] * len(chunk))} {tail}",
+                cursor.execute(f"{head} VALUES {', '.join([placeholder] * len(chunk))} {tail}",
                                [value for row in chunk for value in row])
             ids += [row[0] for row in cursor.fetchall()]
     return ids
+
+
+@cache
+def _insert_sql(model, fields: tuple[models.Field, ...], ignore_conflicts: bool, vendor: str) -> tuple[str, ...]:
+    """The parts of `insert_values`'s statement, built once per model and columns: "INSERT INTO t (columns)", the
+    source of many rows on PostgreSQL (one array per column: a short statement, where a placeholder per value has
+    the driver parse tens of thousands of them, as Django's own bulk_create does there since 5.2), the VALUES
+    placeholder of one row, and the RETURNING tail."""
+    quote = connection.ops.quote_name
+    head = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+    arrays = ("SELECT * FROM unnest(" + ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields) + ")"
+              if vendor == "postgresql" else "")
+    tail = f"{'ON CONFLICT DO NOTHING ' if ignore_conflicts else ''}RETURNING {quote(model._meta.pk.column)}"
+    return head, arrays, "(" + ", ".join(["%s"] * len(fields)) + ")", tail
 
 
 def update_values(model, rows, fields: list[str]) -> None:
@@ -128,6 +130,15 @@ def update_values(model, rows, fields: list[str]) -> None:
         else:
             assignments = ", ".join(f"{quote(c.column)} = %s" for c in columns)
             cursor.executemany(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", values)
+
+
+@cache
+def _history_columns(history) -> tuple[list[str], list[models.Field]]:
+    """The record's attributes a history row copies, and the history row's fields to insert."""
+    tracked = [f.attname for f in history.tracked_fields]
+    return tracked, [history._meta.get_field(name) for name in tracked] + [
+        history._meta.get_field(name)
+        for name in ("history_date", "history_change_reason", "history_type", "history_user")]
 
 
 @cache

@@ -193,7 +193,7 @@ def sales_report_page(request):
         return _export(columns, report.rows, report.totals, f"sales-{month:%Y-%m}-by-{group}")
     charted = [row for row in report.rows if row.key is not None][:15]
     chart = {"kind": "bar", "unit": "CNY", "categories": [row.label for row in charted],
-             "series": [{"name": _("Orders confirmed"), "type": "bar",
+             "series": [{"name": _("Order value"), "type": "bar",
                          "data": [_number(r.orders_cny) for r in charted]},
                         {"name": _("Shipped"), "type": "bar", "data": [_number(r.shipped_cny) for r in charted]},
                         {"name": _("Received"), "type": "bar", "data": [_number(r.received_cny) for r in charted]}]}

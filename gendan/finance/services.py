@@ -14,6 +14,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gendan.accounts.models import User
 from gendan.core.bulk import insert_with_history
 from gendan.core.concurrency import take_version
 from gendan.core.errors import ConcurrentChange
@@ -51,7 +52,7 @@ from gendan.finance.profit import refund_estimate
 from gendan.finance.refund_papers import factories_of
 from gendan.finance.selectors import ZERO, allocated_by_line, schedule_of, settling_lines, unallocated
 from gendan.followup.choices import MilestoneStatus, PlanStatus
-from gendan.followup.models import Milestone
+from gendan.followup.models import Milestone, Notification, ReminderKind
 from gendan.followup.services import milestone_complete, milestone_reopen
 from gendan.parties.choices import BalanceCondition
 from gendan.parties.models import Supplier
@@ -593,7 +594,17 @@ def credit_approval_request(*, order: SalesOrder, by, reason: str) -> CreditAppr
                               reason=reason.strip(), requested_by=by)
     check_fields(approval, ["reason"])
     insert_with_history([approval], by=by)
+    deciders = User.objects.with_perm("finance.approve_credit", include_superusers=False,
+                                        backend="django.contrib.auth.backends.ModelBackend").exclude(pk=by.pk)
+    _notify(deciders, ReminderKind.CREDIT_REQUESTED, approval)
     return approval
+
+
+def _notify(users, kind: str, approval: CreditApproval) -> None:
+    """An in-app notification about a credit request, linking to its order."""
+    Notification.objects.bulk_create(
+        [Notification(user=user, kind=kind, key=f"{kind}:{approval.pk}", order_id=approval.order_id,
+                      day=timezone.localdate()) for user in users if user.is_active], ignore_conflicts=True)
 
 @transaction.atomic
 def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, version: int,
@@ -601,6 +612,8 @@ def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, versi
     """The sales manager or the general manager approves (the order may then be confirmed) or rejects (saying
     why) a credit request, from the version they saw."""
     require_perm(by, "finance.approve_credit")
+    if approval.requested_by_id == by.pk:
+        raise PermissionDenied(_("You asked for this credit: another manager decides it."))
     note = note.strip()
     if not approve and not note:
         raise ValidationError({"note": _("Say why the credit is refused.")})
@@ -609,6 +622,8 @@ def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, versi
     to = CreditApprovalStatus.APPROVED if approve else CreditApprovalStatus.REJECTED
     transition(approval, to=to, version=version, by=by, reason=note,
                extra={"decided_by": by, "decided_at": timezone.now(), "decision_note": note})
+    _notify([approval.requested_by], ReminderKind.CREDIT_APPROVED if approve else ReminderKind.CREDIT_REJECTED,
+            approval)
     return approval
 
 

@@ -656,7 +656,8 @@ def order_credit(request, order_pk, errors: dict | None = None, entered: str = "
         "approvals": order.credit_approvals.select_related("requested_by", "decided_by"),
         "may_request": check.needs_approval and check.pending is None and order.status in UNCONFIRMED
         and services.may_request_credit(request.user, order),
-        "may_decide": request.user.has_perm("finance.approve_credit"),
+        "may_decide": request.user.has_perm("finance.approve_credit") and (
+            check.pending is None or check.pending.requested_by_id != request.user.pk),
     }, status=400 if errors else 200)
 
 @login_required
@@ -686,7 +687,7 @@ def credit_decide(request, pk, decision):
             raise ValidationError({"version": _("The form is missing the request's version; reload the page.")})
         services.credit_approval_decide(approval=approval, by=request.user, approve=decision == "approve",
                                         version=int(version), note=request.POST.get("note", ""))
-    except (ValidationError, InvalidTransition, ConcurrentChange) as error:
+    except (ValidationError, InvalidTransition, ConcurrentChange, PermissionDenied) as error:
         messages.error(request, error_text(error))
     else:
         messages.success(request, (_("Credit for %(number)s approved.") if decision == "approve" else

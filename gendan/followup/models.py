@@ -386,6 +386,9 @@ class ReminderKind(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
     AT_RISK = "at_risk", _("Order at risk")
     FOLLOW_UP = "follow_up", _("Follow-up due")
+    CREDIT_REQUESTED = "credit_requested", _("Credit approval requested")
+    CREDIT_APPROVED = "credit_approved", _("Credit approved")
+    CREDIT_REJECTED = "credit_rejected", _("Credit rejected")
 
 class Notification(models.Model):
     """An in-app reminder. `key` makes each reminder unique, so scanning twice never repeats one."""

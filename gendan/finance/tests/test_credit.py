@@ -15,6 +15,7 @@ from gendan.finance.models import CreditApproval, ScheduleLine
 from gendan.finance.selectors import credit_exposure
 from gendan.finance.services import credit_approval_decide, credit_approval_request
 from gendan.finance.tests.factories import pay
+from gendan.followup.models import Notification, ReminderKind
 from gendan.followup.tests.factories import api_for, at, confirmed_order
 from gendan.parties.tests.factories import CustomerFactory
 from gendan.sales.choices import OrderStatus
@@ -311,3 +312,22 @@ def test_the_credit_endpoints_are_in_the_openapi_schema(client):
     assert {"/api/v1/orders/{id}/credit/", "/api/v1/credit-approvals/", "/api/v1/credit-approvals/{id}/approve/",
             "/api/v1/credit-approvals/{id}/reject/"} <= set(schema["paths"])
     assert "post" in schema["paths"]["/api/v1/orders/{id}/credit/"]
+
+
+def test_whoever_asked_does_not_decide_and_the_people_who_decide_are_told(
+        customer, salesperson, sales_manager, general_manager, finance):
+    order = submitted(customer, salesperson, price="6.00")  # 12,000.00 > 10,000.00
+    with at(DAY):
+        approval = credit_approval_request(order=order, by=sales_manager, reason="Old customer, pays late but pays")
+    told = Notification.objects.filter(kind=ReminderKind.CREDIT_REQUESTED)
+    assert list(told.values_list("user", "order")) == [(general_manager.pk, order.pk)]  # not the asker, not finance
+    with pytest.raises(PermissionDenied, match="another manager decides"), at(DAY):
+        credit_approval_decide(approval=approval, by=sales_manager, approve=True, version=approval.version)
+    approval.refresh_from_db()
+    assert (approval.status, approval.decided_by, approval.version) == (CreditApprovalStatus.REQUESTED, None, 0)
+    with at(DAY):
+        credit_approval_decide(approval=approval, by=general_manager, approve=False, version=approval.version,
+                               note="Collect the overdue invoices first")
+    answer = Notification.objects.get(kind=ReminderKind.CREDIT_REJECTED)
+    assert (answer.user, answer.order) == (sales_manager, order)
+    assert not Notification.objects.filter(kind=ReminderKind.CREDIT_APPROVED).exists()

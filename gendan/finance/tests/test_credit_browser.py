@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from gendan.finance.choices import CreditApprovalStatus
 from gendan.finance.models import CreditApproval
+from gendan.followup.models import Notification, ReminderKind
 from gendan.followup.tests.factories import confirmed_order
 from gendan.followup.tests.test_browser_actions import log_in, switch_user
 from gendan.parties.tests.factories import CustomerFactory
@@ -90,6 +91,57 @@ def test_credit_is_asked_approved_and_the_order_confirmed(page, live_server, sal
     assert order.status == OrderStatus.CONFIRMED
     assert order.events.filter(new_status=OrderStatus.CONFIRMED, by=sales_manager).exists()
     assert sum(line.amount for line in order.schedule_lines.all()) == 8000  # its payment schedule is made
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_a_manager_asking_for_credit_does_not_decide_it_and_the_deciders_are_told(
+        page, live_server, salesperson, sales_manager, general_manager, merchandiser, width):
+    customer = CustomerFactory(owner=salesperson, merchandiser=merchandiser, code="ACME-US", credit_limit=5000)
+    order = make_order(by=salesperson, customer=customer, order_date=timezone.localdate(), price="4.00",
+                       merchandiser=merchandiser)  # USD 8,000.00
+    order_submit(order=order, by=salesperson)
+    url = f"{live_server.url}{order.get_absolute_url()}"
+    for user in (sales_manager, general_manager):
+        user.language = "en"
+        user.save(update_fields=["language"])
+
+    # the sales manager asks; the card and the list give them no approve button for their own request
+    problems = log_in(page, live_server, sales_manager, width)
+    page.goto(url)
+    page.fill("#credit-reason", "Big season order; the customer always pays")
+    page.click("[data-testid=request-credit]")
+    expect(page.locator("[data-testid=credit-pending]")).to_be_visible()
+    expect(page.locator("[data-testid=approve-credit]")).to_have_count(0)
+    page.goto(f"{live_server.url}/finance/credit-approvals/")
+    expect(page.locator(f"[data-testid=own-request-{order.number}]")).to_contain_text("another manager decides")
+    expect(page.locator(f"[data-testid=approve-{order.number}]")).to_have_count(0)
+    approval = CreditApproval.objects.get()
+    assert (approval.status, approval.requested_by) == (CreditApprovalStatus.REQUESTED, sales_manager)
+    assert list(Notification.objects.values_list("user", "kind", "order")) == [
+        (general_manager.pk, ReminderKind.CREDIT_REQUESTED, order.pk)]
+
+    # the general manager is told, follows the notification to the order's credit card and approves
+    switch_user(page, live_server, general_manager, width)
+    page.goto(f"{live_server.url}/followup/notifications/")
+    page.locator("[data-testid=notifications] a", has_text="Credit approval requested").click()
+    page.wait_for_url(f"**{order.get_absolute_url()}#credit")
+    page.fill("#credit-note", "Once, for the season")
+    page.click("[data-testid=approve-credit]")
+    expect(page.locator("[data-testid=credit-approved]")).to_contain_text("USD 8,000.00")
+    approval.refresh_from_db()
+    assert (approval.status, approval.decided_by, approval.decision_note) == (
+        CreditApprovalStatus.APPROVED, general_manager, "Once, for the season")
+    assert list(approval.history.order_by("history_id").values_list("status", "history_user")) == [
+        ("requested", sales_manager.pk), ("approved", general_manager.pk)]
+
+    # and the sales manager hears back
+    switch_user(page, live_server, sales_manager, width)
+    page.goto(f"{live_server.url}/followup/notifications/")
+    expect(page.locator("[data-testid=notifications]")).to_contain_text("Credit approved")
+    assert Notification.objects.filter(user=sales_manager, kind=ReminderKind.CREDIT_APPROVED, order=order).exists()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0
     assert not problems, problems
