@@ -2,6 +2,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +20,7 @@ from gendan.core.listing import filtered_list
 from gendan.core.uploads import file_response
 from gendan.core.views import import_page, import_template
 
+OPTIONS = 30  # products offered at a time by the searchable select
 PRODUCT_COLUMNS = [
     (gettext_lazy("Code"), lambda p: p.code),
     (gettext_lazy("Name (English)"), lambda p: p.name_en),
@@ -42,6 +45,20 @@ def product_list(request):
     products = product_list_visible_to(user=request.user)
     context, export = filtered_list(request, products, ProductFilter, columns=PRODUCT_COLUMNS, filename="products")
     return export or render(request, "catalog/product_list.html", context)
+
+
+@login_required
+def product_options(request):
+    """Active products matching what the user typed (code, names, or an item number of a customer they see), for
+    the searchable product select of an order line."""
+    text = request.GET.get("q", "").strip()[:100]
+    products = product_list_visible_to(user=request.user).filter(is_active=True)
+    if text:
+        products = products.filter(
+            Q(code__icontains=text) | Q(name_en__icontains=text) | Q(name_zh__icontains=text)
+            | Q(pk__in=customer_items_visible_to(user=request.user).filter(item_no__icontains=text).values("product")))
+    return JsonResponse({"results": [{"value": product.pk, "text": str(product)}
+                                     for product in products.order_by("code")[:OPTIONS]]})
 
 
 @login_required

@@ -1,3 +1,5 @@
+import copy
+
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.urls import reverse
@@ -13,6 +15,31 @@ class GendanFormRenderer(TemplatesSetting):
 
     form_template_name = "forms/div.html"
     field_template_name = "forms/field.html"
+
+
+class RemoteSelect(forms.Select):
+    """A searchable select whose options come from `url` (JSON {"results": [{"value", "text"}]}, `?q=` what the
+    user typed) as the user types: the page carries the chosen option only, not a catalogue of thousands. The
+    field still validates against its whole queryset."""
+
+    def __init__(self, url: str, attrs=None):
+        super().__init__(attrs)
+        self.url = url
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["data-search-url"] = reverse(self.url)
+        return context
+
+    def optgroups(self, name, value, attrs=None):
+        chosen = [v for v in value if str(v).isdigit()]
+        everything = self.choices
+        self.choices = copy.copy(everything)
+        self.choices.queryset = everything.queryset.filter(pk__in=chosen)
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = everything
 
 
 class StyledFormMixin:

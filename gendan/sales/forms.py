@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.roles import Role
 from gendan.catalog.models import Product
-from gendan.core.forms import StyledFormMixin
+from gendan.core.forms import RemoteSelect, StyledFormMixin
 from gendan.parties.forms import people_with_role
 from gendan.sales.models import OrderAttachment, SalesOrder, SalesOrderLine
 from gendan.sales.services import HEADER_FIELDS
@@ -53,6 +53,7 @@ class LineForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = SalesOrderLine
         fields = ["product", "quantity", "unit_price", "unit", "customer_item_no", "description"]
+        widgets = {"product": RemoteSelect("catalog:product_options")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -226,3 +226,33 @@ def test_service_refuses_another_salespersons_customer(salesperson, others_custo
         customer_item_set(product=product, customer=others_customer, item_no="", by=salesperson)
     assert "customer" in error.value.message_dict
     assert others_item(product, others_customer).item_no == "BRV-999"
+
+
+def options(client, text: str) -> list[str]:
+    response = client.get(reverse("catalog:product_options"), {"q": text})
+    assert response.status_code == 200
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_the_product_select_finds_by_code_name_and_only_the_users_customers_item_numbers(
+        client, salesperson, product):
+    ProductFactory(code="HK-200", name_en="Hook, large", name_zh="大挂钩")
+    ProductFactory(code="HK-300", name_en="Hook, retired", is_active=False)
+    client.force_login(salesperson)
+    assert options(client, "hk-") == ["HK-100 Hook", "HK-200 Hook, large"]  # not the inactive one
+    assert options(client, "大挂") == ["HK-200 Hook, large"]
+    assert options(client, "ALF-111") == ["HK-100 Hook"]
+    assert options(client, "BRV-999") == []  # another salesperson's customer's item number finds nothing
+    ProductFactory.create_batch(40)
+    assert len(options(client, "")) == 30
+
+
+def test_the_order_page_carries_the_chosen_product_only(client, salesperson, own_customer):
+    from gendan.sales.tests.factories import make_order
+
+    order = make_order(by=salesperson, customer=own_customer, lines=1)
+    ProductFactory.create_batch(50)
+    client.force_login(salesperson)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert page.count('<option value="') <= 10  # the add-line select offers no catalogue
+    assert f'data-search-url="{reverse("catalog:product_options")}"' in page

@@ -7,6 +7,7 @@
         maxOptions: 200, allowEmptyOption: true,
         plugins: el.multiple ? { remove_button: { title: document.body.dataset.removeLabel } } : [],
         render: { no_results: () => `<div class="no-results">${document.body.dataset.noResults}</div>` },
+        ...(el.dataset.searchUrl ? remote(el.dataset.searchUrl) : {}),
       });
     });
     root.querySelectorAll("input[type=date]:not(.flatpickr-input)").forEach((el) => {
@@ -15,6 +16,18 @@
       flatpickr(el, { allowInput: true, locale: { ...locale, yearAriaLabel: document.body.dataset.yearLabel,
                                                  monthAriaLabel: document.body.dataset.monthLabel } });
     });
+  }
+  // Options fetched as the user types (data-search-url): the server has already matched them, by more than the
+  // label shows (a customer's item number, say), so every option it sends is offered.
+  function remote(url) {
+    return {
+      valueField: "value", labelField: "text", searchField: ["text"], preload: "focus",
+      score: () => () => 1,
+      load: (query, callback) => {
+        fetch(`${url}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" } })
+          .then((response) => response.json()).then((data) => callback(data.results)).catch(() => callback());
+      },
+    };
   }
   // htmx fires htmx:load on the body once it starts and on every fragment it swaps in. (htmx.onLoad() called
   // from a DOMContentLoaded handler that runs before htmx's own never registers, so fragments went unenhanced.)
