@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "gendan.followup",
     "gendan.finance",
     "gendan.documents",
+    "gendan.shipping",
     "gendan.api",
     "gendan.demo",
 ]

@@ -50,15 +50,21 @@ def product_list(request):
 @login_required
 def product_options(request):
     """Active products matching what the user typed (code, names, or an item number of a customer they see), for
-    the searchable product select of an order line."""
+    the searchable product select of an order line. Each carries the words it was found by, so the select's own
+    filtering keeps it."""
     text = request.GET.get("q", "").strip()[:100]
     products = product_list_visible_to(user=request.user).filter(is_active=True)
+    items: dict[int, list[str]] = {}
     if text:
-        products = products.filter(
-            Q(code__icontains=text) | Q(name_en__icontains=text) | Q(name_zh__icontains=text)
-            | Q(pk__in=customer_items_visible_to(user=request.user).filter(item_no__icontains=text).values("product")))
-    return JsonResponse({"results": [{"value": product.pk, "text": str(product)}
-                                     for product in products.order_by("code")[:OPTIONS]]})
+        for product_id, item_no in customer_items_visible_to(user=request.user).filter(
+                item_no__icontains=text).values_list("product", "item_no"):
+            items.setdefault(product_id, []).append(item_no)
+        products = products.filter(Q(code__icontains=text) | Q(name_en__icontains=text)
+                                   | Q(name_zh__icontains=text) | Q(pk__in=items))
+    return JsonResponse({"results": [
+        {"value": product.pk, "text": str(product),
+         "search": " ".join([product.code, product.name_en, product.name_zh, *items.get(product.pk, [])])}
+        for product in products.order_by("code")[:OPTIONS]]})
 
 
 @login_required

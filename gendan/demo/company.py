@@ -64,6 +64,7 @@ from gendan.finance.services import (
     refund_rate_save,
     vat_refund_record,
 )
+from gendan.followup.models import Notification, ReminderKind
 from gendan.parties.models import Customer, PaymentTerm, Supplier
 from gendan.parties.services import contact_save, customer_create, customer_update, supplier_create
 from gendan.sales.choices import FollowupDepth, OrderStatus
@@ -631,6 +632,9 @@ class _Builder:
             customer_update(customer=customer, by=self.users["salesmgr"], version=customer.version,
                             credit_limit=max(limit, Decimal(1000)))
             order.customer.refresh_from_db()
+        # the requests decided over the year were read at the time: only the one waiting is news
+        Notification.objects.filter(kind__in=[ReminderKind.CREDIT_REQUESTED, ReminderKind.CREDIT_APPROVED,
+                                            ReminderKind.CREDIT_REJECTED]).update(read_at=timezone.now())
         credit_approval_request(order=order, by=order.salesperson, reason=data.CREDIT_REASONS[0])
         self.log(f"  credit: {self.made['credit_approvals']} approved on confirmation, {order.number} waiting "
                  f"for the sales manager")

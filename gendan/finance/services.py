@@ -624,6 +624,8 @@ def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, versi
                extra={"decided_by": by, "decided_at": timezone.now(), "decision_note": note})
     _notify([approval.requested_by], ReminderKind.CREDIT_APPROVED if approve else ReminderKind.CREDIT_REJECTED,
             approval)
+    Notification.objects.filter(key=f"{ReminderKind.CREDIT_REQUESTED}:{approval.pk}",  # decided: no longer news
+                                read_at__isnull=True).update(read_at=timezone.now())
     return approval
 
 

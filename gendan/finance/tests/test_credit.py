@@ -328,6 +328,7 @@ def test_whoever_asked_does_not_decide_and_the_people_who_decide_are_told(
     with at(DAY):
         credit_approval_decide(approval=approval, by=general_manager, approve=False, version=approval.version,
                                note="Collect the overdue invoices first")
+    assert told.get().read_at is not None  # decided: the request is no longer news for the general manager
     answer = Notification.objects.get(kind=ReminderKind.CREDIT_REJECTED)
     assert (answer.user, answer.order) == (sales_manager, order)
     assert not Notification.objects.filter(kind=ReminderKind.CREDIT_APPROVED).exists()

@@ -17,12 +17,11 @@
                                                  monthAriaLabel: document.body.dataset.monthLabel } });
     });
   }
-  // Options fetched as the user types (data-search-url): the server has already matched them, by more than the
-  // label shows (a customer's item number, say), so every option it sends is offered.
+  // Options fetched as the user types (data-search-url); each carries the words it was found by ("search": the
+  // Chinese name, a customer's item number), so the select's own filtering keeps what the server matched.
   function remote(url) {
     return {
-      valueField: "value", labelField: "text", searchField: ["text"], preload: "focus",
-      score: () => () => 1,
+      valueField: "value", labelField: "text", searchField: ["text", "search"], preload: "focus",
       load: (query, callback) => {
         fetch(`${url}?q=${encodeURIComponent(query)}`, { headers: { Accept: "application/json" } })
           .then((response) => response.json()).then((data) => callback(data.results)).catch(() => callback());
