@@ -389,16 +389,23 @@ class _Engine:
             st = self.place(st, si, int(cands[0]))
 
     # ----------------------------------------------------------------- search
+    def everything(self, group: int) -> int:
+        """The volume of every carton of loading groups up to `group`: a plan that holds it can be bettered by
+        nothing, so the search stops there instead of running to its time limit."""
+        return sum(it.volume * it.count for it in self.items if it.group <= group)
+
     def beam(self, start, soft: float, hard: float, max_iterations: int | None):
-        """Beam iterations of growing width: none starts after `soft`, a running one stops at `hard`."""
+        """Beam iterations of growing width: none starts after `soft`, a running one stops at `hard`; none
+        starts once a plan holds every carton."""
         best = self.greedy(start)
+        goal = self.everything(start.group)
         iters = 0
         for w in BEAM_WIDTHS:
             if max_iterations is not None and iters >= max_iterations:
                 break
-            if self.now() >= soft:
+            if self.now() >= soft or best.volume >= goal:
                 break
-            cand, complete = self._beam_iteration(start, w, hard)
+            cand, complete = self._beam_iteration(start, w, hard, goal)
             if complete:
                 iters += 1
             if (complete or self.cfg.keep_partial) and cand.volume > best.volume:
@@ -407,9 +414,12 @@ class _Engine:
                 break
         return best, iters
 
-    def _beam_iteration(self, start, w, deadline):
-        """One beam search of width w. Returns (best complete plan seen, whether it ran to the end)."""
+    def _beam_iteration(self, start, w, deadline, goal: float = INF):
+        """One beam search of width w. Returns (best complete plan seen, whether it ran to the end); it ends
+        as soon as a plan holds every carton (`goal`)."""
         best = self.greedy(start)
+        if best.volume >= goal:
+            return best, True
         beam = [(start, best)]
         while beam:
             children = []
@@ -423,6 +433,8 @@ class _Engine:
                     g = g_parent if k == 0 and g_parent is not None else self.greedy(c)
                     if g.volume > best.volume:
                         best = g
+                        if best.volume >= goal:
+                            return best, True
                     children.append((g.volume, c.volume, len(children), c, g))
                     if self.now() >= deadline:
                         return best, False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
@@ -168,3 +169,16 @@ def test_door_limits_orientation():
              containers=[door], options=FAST)
     p, _ = run([CargoLine("turn", 900, 500, 900, 2)], containers=[door])
     assert all(q.dz <= 800 for c in p.containers for q in c.placements)
+
+
+def test_a_shipment_whose_cartons_all_fit_stops_searching_once_every_carton_is_placed():
+    """Mixed cartons, far less than a 40HQ holds, with a 20-second limit and no iteration cap: the first plan
+    places everything, so the search ends there instead of running to the limit (it used to take ~9.6 s)."""
+    lines = [CargoLine("A", 600, 400, 300, 120, weight=12), CargoLine("B", 500, 350, 250, 80, weight=8),
+             CargoLine("C", 450, 300, 300, 60, weight=6, orientation=OrientationRule("this_side_up"))]
+    started = time.monotonic()
+    p, d = run(lines, containers=["40HQ"], options=PlanOptions(time_limit=20))
+    assert time.monotonic() - started < 5
+    assert sum(len(c.placements) for c in p.containers) == 260 and not p.not_fitted
+    assert p.containers[0].stats["iterations"] <= 1
+
