@@ -29,8 +29,9 @@ _OWN_SALES = [
 _DEPARTMENT = [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_active_orders"]
 _DOCUMENTS = ["documents.view_document", "documents.add_document", "documents.send_document",
               "documents.record_response"]
+_SHIPPING = ["shipping.view_shipment", "shipping.add_shipment", "shipping.change_shipment"]
 _MANAGEMENT = [
-    *_OWN_SALES, *_DOCUMENTS, *_VIEW_CATALOG, *_EDIT_CATALOG,
+    *_OWN_SALES, *_DOCUMENTS, *_SHIPPING, *_VIEW_CATALOG, *_EDIT_CATALOG,
     "parties.view_all_customers", "parties.import_customers",
     "parties.add_supplier", "parties.change_supplier",
     "sales.view_all_orders", "sales.change_any_order", "sales.review_order", "sales.progress_order",
@@ -59,16 +60,16 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
         *_VIEW_CATALOG, *_EDIT_CATALOG, "parties.view_customer", "parties.add_customer", "parties.change_customer",
         "sales.view_salesorder",
         "sales.add_salesorder", "sales.change_salesorder", "sales.progress_order", "sales.complete_order",
-        *_DOCUMENTS,
+        *_DOCUMENTS, *_SHIPPING,
     ],
     Role.ENGINEERING: [*_DEPARTMENT, *_EDIT_CATALOG],
     Role.PURCHASING: [*_DEPARTMENT, "parties.add_supplier", "parties.change_supplier"],
     Role.PRODUCTION: [*_DEPARTMENT, "sales.progress_order"],
     Role.QC: _DEPARTMENT,
-    Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order"],
+    Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order", "shipping.view_shipment"],
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
                    "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_PROFIT, *_DOCUMENTS,
-                   "finance.view_creditapproval"],
+                   "finance.view_creditapproval", "shipping.view_shipment"],
     Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE, *_PROFIT, *_CREDIT],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],

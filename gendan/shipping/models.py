@@ -1,0 +1,56 @@
+"""Shipments: ready goods of one customer's orders leaving together — partial quantities allowed, never more
+than an order line asks for. Shipping a shipment moves its orders to partially shipped or shipped, through the
+sales services and so through the money gate."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gendan.accounts.models import User
+from gendan.core.history import business_history
+from gendan.sales.models import ReadableDecimalField
+from gendan.shipping.choices import SHIPMENT_MOVES, ShipmentMode, ShipmentStatus
+
+
+class Shipment(models.Model):
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey("parties.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
+                                 related_name="shipments")
+    mode = models.CharField(_("mode"), max_length=10, choices=ShipmentMode.choices, default=ShipmentMode.SEA_FCL)
+    status = models.CharField(_("status"), max_length=12, choices=ShipmentStatus.choices,
+                              default=ShipmentStatus.DRAFT)
+    shipped_on = models.DateField(_("shipped on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(User, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = business_history(indexed=("customer",))
+
+    status_moves = SHIPMENT_MOVES
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class ShipmentLine(models.Model):
+    """So many units of one order line in the shipment."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey("sales.SalesOrderLine", verbose_name=_("order line"), on_delete=models.PROTECT,
+                                   related_name="shipment_lines")
+    quantity = ReadableDecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    history = business_history(indexed=("shipment",))
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        ordering = ["shipment", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="shipment_line_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.shipment} · {self.order_line}"
