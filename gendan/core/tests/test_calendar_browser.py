@@ -22,6 +22,8 @@ def test_administrator_enters_a_year_from_the_notice(page, live_server, administ
     page.click("[data-testid=login]")
     page.goto(f"{live_server.url}/calendar/")
     expect(page.locator("[data-testid=status-2027]")).to_have_attribute("data-status", "estimated")
+    table = page.locator("[data-testid=calendar-years]").bounding_box()
+    assert table["x"] + table["width"] <= width  # on a phone the years stack, no row runs off the screen
     page.locator("tr[data-year='2027'] a").first.click()
     page.fill("#id_source", "国办发明电〔2026〕7号")
     page.fill("#id_days", NOTICE_2027.replace("2月14日", "2月15日"))  # a Monday: refused, the line named
