@@ -15,6 +15,7 @@ urlpatterns = [
     path("followup/", include("gendan.followup.urls")),
     path("finance/", include("gendan.finance.urls")),
     path("documents/", include("gendan.documents.urls")),
+    path("shipping/", include("gendan.shipping.urls")),
     path("api/v1/", include("gendan.api.urls")),
     path("", include("gendan.core.urls")),  # /calendar/…, /company/…
     re_path(r"^api/(?:.*/)?$", api_not_found),  # JSON, not the HTML page; unslashed paths still get APPEND_SLASH

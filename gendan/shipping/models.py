@@ -3,6 +3,7 @@ than an order line asks for. Shipping a shipment moves its orders to partially s
 sales services and so through the money gate."""
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.models import User
@@ -35,6 +36,9 @@ class Shipment(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("shipping:shipment_detail", args=[self.pk])
 
 
 class ShipmentLine(models.Model):

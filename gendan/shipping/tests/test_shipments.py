@@ -9,39 +9,15 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gendan.finance.choices import Gate
 from gendan.finance.services import gate_exception_grant
-from gendan.finance.tests.factories import pay
 from gendan.followup.tests.factories import at, confirmed_order
 from gendan.parties.tests.factories import CustomerFactory
 from gendan.sales.choices import OrderStatus
-from gendan.sales.services import order_mark_ready, order_start_production
 from gendan.shipping.choices import ShipmentStatus
 from gendan.shipping.models import Shipment, ShipmentLine
 from gendan.shipping.services import shipment_cancel, shipment_create, shipment_ship
 
 pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 20)
-
-
-@pytest.fixture
-def customer(salesperson, merchandiser):
-    return CustomerFactory(owner=salesperson, merchandiser=merchandiser, code="ACME-US")
-
-
-@pytest.fixture
-def ready(customer, salesperson, sales_manager, merchandiser, finance):
-    """A function making an order of 2 lines × 1,000 pcs ready to ship, its deposit paid (or not)."""
-    def make(paid: bool = True):
-        order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
-                                customer=customer)
-        if paid:
-            pay(order, by=finance, kinds=("deposit",))
-        else:
-            gate_exception_grant(order=order, gate=Gate.PRODUCTION, by=finance, reason="Old customer")
-        with at(DAY):
-            order_start_production(order=order, by=merchandiser)
-            order_mark_ready(order=order, by=merchandiser)
-        return order
-    return make
 
 
 def lines_of(order):

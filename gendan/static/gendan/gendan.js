@@ -41,6 +41,11 @@
     const opening = event.target.closest("[data-row-form]");
     if (opening) toggleRowForm(opening);
   });
+  // data-submit-on-change on a field: choosing a value sends its form (the customer of a new shipment, say)
+  document.addEventListener("change", (event) => {
+    const field = event.target.closest("[data-submit-on-change]");
+    if (field && field.value) field.form.requestSubmit();
+  });
   // A milestone row's buttons (cockpit, plan; data-row-form="url") open one form at a time under the row, fetched when asked
   // for: a cockpit of 75 rows does not carry 225 forms, nor a plan of 22 its 80. A second click closes it.
   function toggleRowForm(button) {

@@ -1,0 +1,31 @@
+"""Read queries on shipments, within what the user may see: a shipment is visible to whoever sees its orders."""
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from gendan.sales.models import SalesOrderLine
+from gendan.sales.selectors import order_list_visible_to
+from gendan.shipping.models import Shipment
+from gendan.shipping.services import READY, quantities_on_shipments
+
+
+def shipment_list_visible_to(*, user) -> QuerySet[Shipment]:
+    if not user.has_perm("shipping.view_shipment"):
+        return Shipment.objects.none()
+    orders = order_list_visible_to(user=user).values("pk")
+    return Shipment.objects.filter(lines__order_line__order__in=orders).distinct().select_related(
+        "customer", "created_by")
+
+
+def ready_lines(*, user, customer) -> list[SalesOrderLine]:
+    """The customer's order lines with goods left to ship (each with `ordered`, `taken` and `left`), on orders
+    ready to ship that the user sees."""
+    lines = list(SalesOrderLine.objects.filter(
+        order__in=order_list_visible_to(user=user).filter(customer=customer, status__in=READY)
+    ).select_related("order", "product").order_by("order__number", "position"))
+    taken = quantities_on_shipments(lines)
+    for line in lines:
+        line.taken = taken[line.pk]
+        line.left = max(line.quantity - line.taken, Decimal(0))
+    return [line for line in lines if line.left > 0]

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from gendan.shipping import views
+
+app_name = "shipping"
+urlpatterns = [
+    path("", views.shipment_list, name="shipment_list"),
+    path("new/", views.shipment_new, name="shipment_new"),
+    path("<int:pk>/", views.shipment_detail, name="shipment_detail"),
+    path("<int:pk>/ship/", views.shipment_ship, name="shipment_ship"),
+    path("<int:pk>/cancel/", views.shipment_cancel, name="shipment_cancel"),
+]
