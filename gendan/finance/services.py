@@ -600,10 +600,14 @@ def credit_approval_request(*, order: SalesOrder, by, reason: str) -> CreditAppr
     return approval
 
 
+def _notice_key(kind: str, approval: CreditApproval) -> str:
+    return f"{kind}:{approval.pk}"
+
+
 def _notify(users, kind: str, approval: CreditApproval) -> None:
     """An in-app notification about a credit request, linking to its order."""
     Notification.objects.bulk_create(
-        [Notification(user=user, kind=kind, key=f"{kind}:{approval.pk}", order_id=approval.order_id,
+        [Notification(user=user, kind=kind, key=_notice_key(kind, approval), order_id=approval.order_id,
                       day=timezone.localdate()) for user in users if user.is_active], ignore_conflicts=True)
 
 @transaction.atomic
@@ -624,7 +628,7 @@ def credit_approval_decide(*, approval: CreditApproval, by, approve: bool, versi
                extra={"decided_by": by, "decided_at": timezone.now(), "decision_note": note})
     _notify([approval.requested_by], ReminderKind.CREDIT_APPROVED if approve else ReminderKind.CREDIT_REJECTED,
             approval)
-    Notification.objects.filter(key=f"{ReminderKind.CREDIT_REQUESTED}:{approval.pk}",  # decided: no longer news
+    Notification.objects.filter(key=_notice_key(ReminderKind.CREDIT_REQUESTED, approval),  # decided: no longer news
                                 read_at__isnull=True).update(read_at=timezone.now())
     return approval
 
