@@ -21,6 +21,13 @@ class OffsetUnit(models.TextChoices):
 class PlanEvent(models.TextChoices):
     SAMPLE_DELIVERED = "sample_delivered", _("Sample delivered to the customer")
     GOODS_RECEIVED = "goods_received", _("Goods received by the customer")
+    # Set by the shipment's booking, not recorded by hand: the carrier's deadlines.
+    CARGO_CUTOFF = "cargo_cutoff", _("Cargo (CY) cut-off")
+    SI_CUTOFF = "si_cutoff", _("Documents (SI) cut-off")
+    VGM_CUTOFF = "vgm_cutoff", _("VGM cut-off")
+
+
+RECORDED_EVENTS = (PlanEvent.SAMPLE_DELIVERED, PlanEvent.GOODS_RECEIVED)  # what a person records on the plan
 
 
 class MilestoneStatus(models.TextChoices):

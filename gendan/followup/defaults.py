@@ -61,6 +61,13 @@ DEFAULT_STEPS = [
      {"min_depth": PAYMENT, "anchor_event": PlanEvent.GOODS_RECEIVED}),
 ]
 
+# The carrier's cut-offs of a shipment's booking, added to each of its orders' plans as dated milestones.
+CUTOFF_STEPS = [
+    (PlanEvent.CARGO_CUTOFF, "截港（货物进港截止）", "Cargo (CY) cut-off"),
+    (PlanEvent.SI_CUTOFF, "截补料（SI 截止）", "Documents (SI) cut-off"),
+    (PlanEvent.VGM_CUTOFF, "截 VGM", "VGM cut-off"),
+]
+
 
 @transaction.atomic
 def ensure_default_template():

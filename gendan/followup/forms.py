@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
-from gendan.followup.choices import PlanEvent
+from gendan.followup.choices import RECORDED_EVENTS
 from gendan.followup.models import Activity, DelayNotice, PlanTemplate, TemplateMilestone
 from gendan.followup.services import OWNED_DEPARTMENTS
 from gendan.sales.choices import TransportMode
@@ -56,7 +56,7 @@ class ShippingDatesForm(StyledFormMixin, forms.Form):
 
 class PlanEventForm(StyledFormMixin, forms.Form):
     version = VersionField()
-    event = forms.ChoiceField(label=_("Event"), choices=PlanEvent.choices)
+    event = forms.ChoiceField(label=_("Event"), choices=[(event.value, event.label) for event in RECORDED_EVENTS])
     on = forms.DateField(label=_("On"))
 
 

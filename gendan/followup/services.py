@@ -27,7 +27,15 @@ from gendan.core.selectors import company_profile
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.core.validators import date_out_of_window
-from gendan.followup.choices import ActivityKind, MilestoneStatus, PlanEvent, PlanStatus
+from gendan.followup.choices import (
+    RECORDED_EVENTS,
+    ActivityKind,
+    Anchor,
+    MilestoneStatus,
+    OffsetUnit,
+    PlanStatus,
+)
+from gendan.followup.defaults import CUTOFF_STEPS
 from gendan.followup.models import (
     Activity,
     DelayNotice,
@@ -340,6 +348,36 @@ def plan_set_shipping_dates(*, plan: Plan, by, etd: date | None, eta: date | Non
     return _replanned(plan)
 
 
+def plan_follow_booking(*, plan: Plan, by, etd: date, eta: date | None, cutoffs: dict[str, date | None]) -> Plan:
+    """A shipment's booking sets the plan's ETD and ETA and its cut-offs, each a dated milestone of the
+    merchandiser's (added the first time the booking names it); the plan is re-planned. The booking service
+    checks who may do this."""
+    plan = Plan.objects.select_for_update().select_related("order").get(pk=plan.pk)
+    take_version(plan, plan.version)  # a page showing the plan's older dates must reload before changing them
+    events = {**plan.events}
+    for event, day in cutoffs.items():
+        if day is None:
+            events.pop(event, None)
+        else:
+            events[event] = day.isoformat()
+    plan.etd, plan.eta, plan.events, plan._history_user = etd, eta, events, by
+    plan.save(update_fields=["etd", "eta", "events", "updated_at"])
+    _add_cutoff_milestones(plan, [event for event, day in cutoffs.items() if day], by)
+    return _replanned(plan)
+
+
+def _add_cutoff_milestones(plan: Plan, events: list[str], by) -> None:
+    have = set(plan.milestones.filter(code__in=events).values_list("code", flat=True))
+    after = plan.milestones.filter(code="booking").values_list("position", flat=True).first() or 0
+    owners = owners_by_department(plan.order)
+    insert_with_history([
+        Milestone(plan=plan, position=after + 1 + n, code=event, name_zh=zh, name_en=en,
+                  department=Role.MERCHANDISER, owner_id=owners.get(Role.MERCHANDISER),
+                  chaser_id=owners.get("chaser"), anchor=Anchor.EVENT, anchor_event=event, offset=0,
+                  offset_unit=OffsetUnit.CALENDAR_DAYS)
+        for n, (event, zh, en) in enumerate(CUTOFF_STEPS) if event in events and event not in have], by=by)
+
+
 @transaction.atomic
 def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | None = None,
                       version: int | None = None) -> Plan:
@@ -347,7 +385,7 @@ def plan_record_event(*, plan: Plan, by, event: str, on: date, today: date | Non
     _require_visible(by, plan.order)
     if not may_set_shipping_dates(by, plan.order):
         raise PermissionDenied(_("Only the order's merchandiser, salesperson or a manager may do this."))
-    if event not in PlanEvent.values:
+    if event not in RECORDED_EVENTS:
         raise ValidationError({"event": _("Unknown event.")})
     if on > (today or timezone.localdate()):
         raise ValidationError({"on": _("An event cannot be recorded in the future.")})

@@ -23,7 +23,7 @@ from gendan.core.listing import filtered_list
 from gendan.core.uploads import file_response
 from gendan.core.workdays import WorkCalendar
 from gendan.followup import feeds, services, template_services
-from gendan.followup.choices import MilestoneStatus, PlanEvent, PlanStatus
+from gendan.followup.choices import RECORDED_EVENTS, MilestoneStatus, PlanEvent, PlanStatus
 from gendan.followup.feeds import calendar_for
 from gendan.followup.filters import MilestoneFilter, PlanFilter
 from gendan.followup.forms import (
@@ -417,7 +417,7 @@ def _plan_context(request, order) -> dict:
         "row": _plan_row(),
         "may_set_dates": may_set_shipping_dates(user, order),
         "events": [(PlanEvent(code).label, date.fromisoformat(on)) for code, on in plan.events.items()],
-        "event_choices": PlanEvent.choices,
+        "event_choices": [(event.value, event.label) for event in RECORDED_EVENTS],
         "may_notify": may_notify_customer(user, order),
         **_shipping_outlook(plan, rows, today),
     })

@@ -58,3 +58,56 @@ class ShipmentLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment} · {self.order_line}"
+
+
+class Port(models.Model):
+    """A port by its UN/LOCODE (country + place: CNNGB Ningbo); a bundled list of common ones, more may be added."""
+
+    code = models.CharField(_("UN/LOCODE"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_zh = models.CharField(_("name (Chinese)"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("port")
+        verbose_name_plural = _("ports")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def name_in(self, language: str) -> str:
+        return self.name_zh if language.startswith("zh") and self.name_zh else self.name
+
+
+class Booking(models.Model):
+    """The shipment's space booked with a forwarder: vessel, ports, sailing and arrival dates, and the carrier's
+    cut-offs, each a deadline for the merchandiser."""
+
+    shipment = models.OneToOneField(Shipment, on_delete=models.CASCADE, related_name="booking")
+    forwarder = models.ForeignKey("parties.Supplier", verbose_name=_("forwarder"), on_delete=models.PROTECT,
+                                  related_name="bookings")
+    booking_number = models.CharField(_("booking no."), max_length=40, blank=True)
+    carrier = models.CharField(_("carrier"), max_length=100, blank=True)
+    vessel = models.CharField(_("vessel"), max_length=100, blank=True)
+    voyage = models.CharField(_("voyage"), max_length=40, blank=True)
+    port_of_loading = models.ForeignKey(Port, verbose_name=_("port of loading"), on_delete=models.PROTECT,
+                                        related_name="+")
+    port_of_discharge = models.ForeignKey(Port, verbose_name=_("port of discharge"), on_delete=models.PROTECT,
+                                          related_name="+")
+    etd = models.DateField(_("ETD"))
+    eta = models.DateField(_("ETA"), null=True, blank=True)
+    cargo_cutoff = models.DateTimeField(_("cargo (CY) cut-off"), null=True, blank=True)
+    si_cutoff = models.DateTimeField(_("documents (SI) cut-off"), null=True, blank=True)
+    vgm_cutoff = models.DateTimeField(_("VGM cut-off"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = business_history(indexed=("shipment",))
+
+    CUTOFFS = ("cargo_cutoff", "si_cutoff", "vgm_cutoff")
+
+    class Meta:
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+
+    def __str__(self) -> str:
+        return self.booking_number or str(self.shipment)

@@ -2,11 +2,11 @@
 
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Sum
 
 from gendan.sales.models import SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
-from gendan.shipping.models import Shipment
+from gendan.shipping.models import Shipment, ShipmentLine
 from gendan.shipping.services import READY, quantities_on_shipments
 
 
@@ -29,3 +29,14 @@ def ready_lines(*, user, customer) -> list[SalesOrderLine]:
         line.taken = taken[line.pk]
         line.left = max(line.quantity - line.taken, Decimal(0))
     return [line for line in lines if line.left > 0]
+
+
+def order_shipments(order) -> list[Shipment]:
+    """The order's shipments (newest first), each with `this_order`: how much of the order's goods it carries."""
+    shipments = list(Shipment.objects.filter(lines__order_line__order=order).distinct().select_related(
+        "booking__port_of_loading", "booking__port_of_discharge").order_by("-created_at", "-pk"))
+    carried = dict(ShipmentLine.objects.filter(shipment__in=shipments, order_line__order=order).values(
+        "shipment").annotate(total=Sum("quantity")).values_list("shipment", "total").order_by())
+    for shipment in shipments:
+        shipment.this_order = carried.get(shipment.pk, Decimal(0))
+    return shipments

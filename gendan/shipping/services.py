@@ -17,15 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from gendan.core.bulk import insert_with_history
+from gendan.core.concurrency import save_first_version, take_version
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
+from gendan.core.records import field_errors
 from gendan.core.states import transition
+from gendan.followup.choices import PlanStatus
+from gendan.followup.models import Plan
+from gendan.followup.services import plan_follow_booking
+from gendan.parties.choices import SupplierKind
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
 from gendan.sales.services import order_ship
 from gendan.shipping.choices import ShipmentMode, ShipmentStatus
-from gendan.shipping.models import Shipment, ShipmentLine
+from gendan.shipping.models import Booking, Shipment, ShipmentLine
 
 READY = (OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED)  # goods that may be put on a shipment
 ZERO = Decimal(0)
@@ -122,3 +128,57 @@ def shipment_cancel(*, shipment: Shipment, by, version: int, reason: str) -> Shi
         raise ValidationError({"reason": _("Say why the shipment is cancelled.")})
     transition(shipment, to=ShipmentStatus.CANCELLED, version=version, by=by, reason=reason.strip())
     return shipment
+
+
+BOOKING_FIELDS = ("forwarder", "booking_number", "carrier", "vessel", "voyage", "port_of_loading",
+                  "port_of_discharge", "etd", "eta", *Booking.CUTOFFS)
+
+
+@transaction.atomic
+def booking_save(*, shipment: Shipment, by, version: int, **fields) -> Booking:
+    """Book the shipment with a forwarder, or change its booking: each order's plan follows (ETD, ETA, the
+    cut-offs as dated milestones) and is re-planned. `version` is the booking's as the user saw it (0: none)."""
+    require_perm(by, "shipping.change_shipment")
+    if shipment.status == ShipmentStatus.CANCELLED:
+        raise ValidationError({"shipment": _("The shipment is cancelled.")})
+    booking = Booking.objects.select_for_update().filter(shipment=shipment).first() or Booking(shipment=shipment)
+    for name in BOOKING_FIELDS:
+        setattr(booking, name, fields.get(name, getattr(booking, name, None)))
+    _check_booking(booking)
+    booking._history_user = by
+    if booking.pk:
+        take_version(booking, version)
+        booking.save()
+    else:
+        booking = save_first_version(booking, version, by=by)
+    for plan in _active_plans(shipment):
+        plan_follow_booking(plan=plan, by=by, etd=booking.etd, eta=booking.eta, cutoffs={
+            name: timezone.localtime(getattr(booking, name)).date() if getattr(booking, name) else None
+            for name in Booking.CUTOFFS})
+    return booking
+
+
+def _check_booking(booking: Booking) -> None:
+    errors = field_errors(booking, ("booking_number", "carrier", "vessel", "voyage", "etd", "eta", *Booking.CUTOFFS))
+    if booking.forwarder_id is None:
+        errors["forwarder"] = _("Choose the forwarder.")
+    elif booking.forwarder.kind != SupplierKind.FORWARDER or not booking.forwarder.is_active:
+        errors["forwarder"] = _("%(party)s is not an active forwarder.") % {"party": booking.forwarder}
+    for name in ("port_of_loading", "port_of_discharge"):
+        if getattr(booking, f"{name}_id") is None:
+            errors[name] = _("Choose the port.")
+    if booking.port_of_loading_id and booking.port_of_loading_id == booking.port_of_discharge_id:
+        errors["port_of_discharge"] = _("The goods are discharged at another port than they are loaded.")
+    if booking.etd and booking.eta and booking.eta < booking.etd:
+        errors["eta"] = _("ETA cannot be before ETD.")
+    for name in Booking.CUTOFFS:
+        moment = getattr(booking, name)
+        if moment and booking.etd and timezone.localtime(moment).date() > booking.etd:
+            errors[name] = _("A cut-off comes before the vessel sails (ETD %(etd)s).") % {"etd": booking.etd}
+    if errors:
+        raise ValidationError(errors)
+
+
+def _active_plans(shipment: Shipment):
+    orders = shipment.lines.values("order_line__order")
+    return Plan.objects.filter(order__in=orders, status=PlanStatus.ACTIVE).order_by("pk")

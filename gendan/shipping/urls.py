@@ -9,4 +9,6 @@ urlpatterns = [
     path("<int:pk>/", views.shipment_detail, name="shipment_detail"),
     path("<int:pk>/ship/", views.shipment_ship, name="shipment_ship"),
     path("<int:pk>/cancel/", views.shipment_cancel, name="shipment_cancel"),
+    path("<int:pk>/booking/", views.booking_form, name="booking_form"),
+    path("orders/<int:order_pk>/", views.order_shipments_card, name="order_shipments"),
 ]

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
+from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.finance.gates import may_ship
@@ -22,7 +24,10 @@ from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
 from gendan.shipping.choices import ShipmentMode, ShipmentStatus
 from gendan.shipping.filters import ShipmentFilter
-from gendan.shipping.selectors import ready_lines, shipment_list_visible_to
+from gendan.shipping.forms import BookingForm
+from gendan.shipping.models import Booking
+from gendan.shipping.selectors import order_shipments, ready_lines, shipment_list_visible_to
+from gendan.shipping.services import quantities_on_shipments
 
 SHIPMENT_COLUMNS = [
     (gettext_lazy("Number"), lambda s: s.number),
@@ -107,7 +112,55 @@ def shipment_detail(request, pk):
         "shipment": shipment, "lines": lines,
         "gates": [(order, may_ship(order)) for order in orders] if draft else [],
         "may_change": draft and request.user.has_perm("shipping.change_shipment"),
+        "may_book": shipment.status != ShipmentStatus.CANCELLED and request.user.has_perm("shipping.change_shipment"),
+        "booking": Booking.objects.filter(shipment=shipment).select_related(
+            "forwarder", "port_of_loading", "port_of_discharge").first(),
         "today": timezone.localdate(), "history": history_of(shipment)})
+
+
+@login_required
+def booking_form(request, pk):
+    """Book the shipment with a forwarder, or change its booking (each order's plan follows)."""
+    shipment = get_object_or_404(shipment_list_visible_to(user=request.user), pk=pk)
+    if not request.user.has_perm("shipping.change_shipment") or shipment.status == ShipmentStatus.CANCELLED:
+        raise PermissionDenied
+    booking = Booking.objects.filter(shipment=shipment).first()
+    form = BookingForm(request.POST or None, initial={
+        **(model_to_dict(booking) if booking else {"port_of_loading": _home_port(shipment)}),
+        "version": booking.version if booking else 0})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.booking_save(shipment=shipment, by=request.user, version=form.cleaned_data["version"] or 0,
+                                  **form.values())
+        except (ValidationError, ConcurrentChange, PermissionDenied) as error:
+            apply_service_errors(form, error if isinstance(error, ValidationError) else
+                                 ValidationError(error_text(error)))
+        else:
+            messages.success(request, _("Booking saved: the orders' plans follow its dates."))
+            return redirect("shipping:shipment_detail", pk=pk)
+    return render(request, "shipping/booking_form.html", {"form": form, "shipment": shipment, "booking": booking},
+                  status=400 if form.errors else 200)
+
+
+def _home_port(shipment):
+    """The port of loading of the customer's last booking: usually the same."""
+    last = Booking.objects.filter(shipment__customer=shipment.customer).order_by("-updated_at").first()
+    return last.port_of_loading_id if last else None
+
+
+@login_required
+@permission_required("shipping.view_shipment", raise_exception=True)
+def order_shipments_card(request, order_pk):
+    """The order's shipments, loaded into the order page: what went or goes on which, booked how."""
+    order = get_object_or_404(order_list_visible_to(user=request.user), pk=order_pk)
+    lines = list(order.lines.all())
+    on_shipments, shipped = quantities_on_shipments(lines), quantities_on_shipments(lines, shipped_only=True)
+    ordered = sum((line.quantity for line in lines), Decimal(0))
+    return render(request, "shipping/includes/order_shipments.html", {
+        "order": order, "shipments": order_shipments(order), "ordered": ordered,
+        "shipped": sum(shipped.values(), Decimal(0)),
+        "waiting": sum(on_shipments.values(), Decimal(0)) - sum(shipped.values(), Decimal(0)),
+        "may_ship": order.status in services.READY and request.user.has_perm("shipping.add_shipment")})
 
 
 def _version(request) -> int:

@@ -4,7 +4,7 @@
   function enhance(root) {
     root.querySelectorAll("select.searchable:not(.tomselected)").forEach((el) => {
       new TomSelect(el, {
-        maxOptions: 200, allowEmptyOption: true,
+        maxOptions: 200, allowEmptyOption: true, closeAfterSelect: !el.multiple,
         plugins: el.multiple ? { remove_button: { title: document.body.dataset.removeLabel } } : [],
         render: { no_results: () => `<div class="no-results">${document.body.dataset.noResults}</div>` },
         ...(el.dataset.searchUrl ? remote(el.dataset.searchUrl) : {}),
