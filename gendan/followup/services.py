@@ -451,15 +451,15 @@ def plan_cancel_for_order(*, order: SalesOrder, by) -> None:
 
 
 @transaction.atomic
-def plan_order_shipped(*, order: SalesOrder, by) -> None:
-    """Shipping the order is the ex-factory milestone happening, if nobody has ticked it yet."""
+def plan_order_shipped(*, order: SalesOrder, by, on: date | None = None) -> None:
+    """Shipping (or loading) the order is the ex-factory milestone happening, if nobody has ticked it yet."""
     plan = Plan.objects.select_for_update().filter(order=order).first()
     if plan is None or plan.status != PlanStatus.ACTIVE:
         return
     ex = plan.milestones.filter(is_ex_factory=True, status=MilestoneStatus.OPEN).first()
     if ex is not None:
         transition(ex, to=MilestoneStatus.DONE)
-        ex.actual_date, ex.done_by, ex.done_at = timezone.localdate(), by, timezone.now()
+        ex.actual_date, ex.done_by, ex.done_at = on or timezone.localdate(), by, timezone.now()
         _save(ex, by, claimed=True)
         plan_replan(plan)
 

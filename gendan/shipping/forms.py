@@ -5,6 +5,7 @@ from gendan.core.forms import StyledFormMixin
 from gendan.parties.choices import SupplierKind
 from gendan.parties.models import Supplier
 from gendan.shipping.models import Booking, Port
+from gendan.shipping.services import CONTAINER_TYPES
 
 
 class BookingForm(StyledFormMixin, forms.ModelForm):
@@ -33,3 +34,36 @@ class BookingForm(StyledFormMixin, forms.ModelForm):
 
     def values(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class PhotosInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several photos at once (the container empty, half full, closed with its seal)."""
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, (list, tuple)) else [data] if data else []
+        clean_one = super().clean  # (a comprehension has no zero-argument super)
+        return [clean_one(file, initial) for file in files]
+
+
+class LoadedContainerForm(StyledFormMixin, forms.Form):
+    """The container's papers: number, seal, type and weights. What went in is entered per shipment line."""
+
+    container_number = forms.CharField(label=_("Container no."), max_length=20,
+                                       help_text=_("As on the door, e.g. CSQU 305438 3: the check digit is checked."))
+    seal_number = forms.CharField(label=_("Seal no."), max_length=30)
+    container_type = forms.ChoiceField(label=_("Type"), choices=[(code, code) for code in CONTAINER_TYPES])
+    tare_kg = forms.DecimalField(label=_("Tare (kg)"), min_value=0, max_digits=8, decimal_places=1)
+    loaded_on = forms.DateField(label=_("Loaded on"))
+    cargo_gross_kg = forms.DecimalField(label=_("Cargo gross weight (kg)"), required=False, min_value=0,
+                                        max_digits=10, decimal_places=2,
+                                        help_text=_("Leave empty to take it from the products' gross weight per "
+                                                    "carton."))
+    vgm_kg = forms.DecimalField(label=_("VGM (kg)"), required=False, min_value=0, max_digits=10, decimal_places=2,
+                                help_text=_("Weighed, or left empty for tare + cargo."))
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+    photos = PhotosField(label=_("Photos"), required=False,
+                         widget=PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))

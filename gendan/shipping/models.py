@@ -111,3 +111,72 @@ class Booking(models.Model):
 
     def __str__(self) -> str:
         return self.booking_number or str(self.shipment)
+
+
+def loading_photo_path(photo: "LoadingPhoto", filename: str) -> str:
+    return f"loading/{photo.container.shipment.number}/{photo.container.container_number}/{filename}"
+
+
+class LoadedContainer(models.Model):
+    """A container as it was loaded at the factory or warehouse (装柜): its number and seal, what went in it, the
+    weights declared for the VGM. Loading completes each order's ex-factory milestone once its goods are in."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.PROTECT, related_name="containers")
+    container_number = models.CharField(_("container no."), max_length=11)
+    seal_number = models.CharField(_("seal no."), max_length=30, unique=True)
+    container_type = models.CharField(_("type"), max_length=10)
+    tare_kg = ReadableDecimalField(_("tare (kg)"), max_digits=8, decimal_places=1)
+    cargo_gross_kg = ReadableDecimalField(_("cargo gross weight (kg)"), max_digits=10, decimal_places=2)
+    vgm_kg = ReadableDecimalField(_("VGM (kg)"), max_digits=10, decimal_places=2)
+    loaded_on = models.DateField(_("loaded on"))
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history(indexed=("shipment",))
+
+    class Meta:
+        verbose_name = _("loaded container")
+        verbose_name_plural = _("loaded containers")
+        ordering = ["shipment", "loaded_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["shipment", "container_number"],
+                                               name="container_once_per_shipment")]
+
+    def __str__(self) -> str:
+        return self.container_number
+
+
+class LoadedLine(models.Model):
+    """So many cartons (and units) of one shipment line in the container."""
+
+    container = models.ForeignKey(LoadedContainer, on_delete=models.CASCADE, related_name="lines")
+    shipment_line = models.ForeignKey(ShipmentLine, verbose_name=_("shipment line"), on_delete=models.PROTECT,
+                                      related_name="loaded")
+    cartons = models.PositiveIntegerField(_("cartons"))
+    quantity = ReadableDecimalField(_("quantity"), max_digits=14, decimal_places=3)
+    history = business_history(indexed=("container",))
+
+    class Meta:
+        verbose_name = _("loaded line")
+        verbose_name_plural = _("loaded lines")
+        ordering = ["container", "pk"]
+        constraints = [models.CheckConstraint(condition=models.Q(quantity__gt=0), name="loaded_line_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.container} · {self.shipment_line.order_line}"
+
+
+class LoadingPhoto(models.Model):
+    container = models.ForeignKey(LoadedContainer, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=loading_photo_path)
+    uploaded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("loading photo")
+        verbose_name_plural = _("loading photos")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.image.name

@@ -1,12 +1,14 @@
 """Read queries on shipments, within what the user may see: a shipment is visible to whoever sees its orders."""
 
+import math
+from collections import defaultdict
 from decimal import Decimal
 
 from django.db.models import QuerySet, Sum
 
 from gendan.sales.models import SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
-from gendan.shipping.models import Shipment, ShipmentLine
+from gendan.shipping.models import LoadedLine, Shipment, ShipmentLine
 from gendan.shipping.services import READY, quantities_on_shipments
 
 
@@ -40,3 +42,20 @@ def order_shipments(order) -> list[Shipment]:
     for shipment in shipments:
         shipment.this_order = carried.get(shipment.pk, Decimal(0))
     return shipments
+
+
+def loading_differences(shipment) -> list[dict]:
+    """Per shipment line: what the shipment carries against what the containers hold, units and cartons (the
+    cartons a line needs from its product's units per carton). `differs` flags a line loaded short, or in
+    another number of cartons than its packing gives."""
+    loaded = defaultdict(lambda: [Decimal(0), 0])
+    for row in LoadedLine.objects.filter(container__shipment=shipment).values("shipment_line").annotate(
+            units=Sum("quantity"), cartons=Sum("cartons")).order_by():
+        loaded[row["shipment_line"]] = [row["units"], row["cartons"]]
+    rows = []
+    for line in shipment.lines.select_related("order_line__order", "order_line__product").order_by("pk"):
+        units, cartons = loaded[line.pk]
+        expected = math.ceil(line.quantity / line.order_line.product.units_per_carton)
+        rows.append({"line": line, "units": units, "cartons": cartons, "expected_cartons": expected,
+                     "differs": units != line.quantity or (units == line.quantity and cartons != expected)})
+    return rows

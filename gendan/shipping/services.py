@@ -7,6 +7,7 @@ holds (an exception lets an order through)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -22,19 +23,24 @@ from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.core.records import field_errors
 from gendan.core.states import transition
+from gendan.core.uploads import check_upload
+from gendan.finance.gates import may_ship
 from gendan.followup.choices import PlanStatus
 from gendan.followup.models import Plan
-from gendan.followup.services import plan_follow_booking
+from gendan.followup.services import plan_follow_booking, plan_order_shipped
+from gendan.loadplan.containers import DEFAULT_CONTAINERS
 from gendan.parties.choices import SupplierKind
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
 from gendan.sales.services import order_ship
 from gendan.shipping.choices import ShipmentMode, ShipmentStatus
-from gendan.shipping.models import Booking, Shipment, ShipmentLine
+from gendan.shipping.containers import normalized, validate_container_number
+from gendan.shipping.models import Booking, LoadedContainer, LoadedLine, LoadingPhoto, Shipment, ShipmentLine
 
 READY = (OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED)  # goods that may be put on a shipment
 ZERO = Decimal(0)
+CONTAINER_TYPES = tuple(DEFAULT_CONTAINERS)  # 20GP, 40GP, 40HQ, 45HQ
 
 
 def quantities_on_shipments(order_lines, *, shipped_only: bool = False) -> dict[int, Decimal]:
@@ -182,3 +188,146 @@ def _check_booking(booking: Booking) -> None:
 def _active_plans(shipment: Shipment):
     orders = shipment.lines.values("order_line__order")
     return Plan.objects.filter(order__in=orders, status=PlanStatus.ACTIVE).order_by("pk")
+
+
+# ---------------------------------------------------------------- loading
+
+
+@dataclass(frozen=True)
+class LoadedGoods:
+    """One line of a container as loaded: so many cartons holding so many units of a shipment line."""
+
+    shipment_line: ShipmentLine
+    cartons: int | None
+    quantity: Decimal | None
+
+
+@transaction.atomic
+def container_load(*, shipment: Shipment, by, container_number: str, seal_number: str, container_type: str,
+                   tare_kg: Decimal | None, loaded_on: date | None, goods: list[LoadedGoods],
+                   cargo_gross_kg: Decimal | None = None, vgm_kg: Decimal | None = None, note: str = "",
+                   photos=(), today: date | None = None) -> LoadedContainer:
+    """Record a container as loaded (装柜): number (ISO 6346) and seal (never on another container), what went
+    in, weights. Cargo gross weight defaults to the cartons' from the products' packing data, VGM to tare plus
+    cargo. An order whose goods on the shipment are then all loaded has left the factory: its ex-factory
+    milestone is done, dated the loading day — so the money gate holds here as it does for shipping."""
+    require_perm(by, "shipping.add_loadedcontainer")
+    shipment = Shipment.objects.select_for_update().get(pk=shipment.pk)
+    _require_visible(by, shipment)
+    if shipment.status == ShipmentStatus.CANCELLED:
+        raise ValidationError({"shipment": _("The shipment is cancelled.")})
+    today = today or timezone.localdate()
+    container = LoadedContainer(
+        shipment=shipment, container_number=normalized(container_number), seal_number=seal_number.strip().upper(),
+        container_type=container_type, tare_kg=tare_kg, loaded_on=loaded_on, note=note.strip(), recorded_by=by)
+    errors = {**_container_errors(container, today), **_goods_errors(shipment, goods)}
+    if errors:
+        raise ValidationError(errors)
+    container.cargo_gross_kg = cargo_gross_kg if cargo_gross_kg is not None else sum(
+        (_gross_of(item) for item in goods), Decimal(0))
+    container.vgm_kg = vgm_kg if vgm_kg is not None else container.tare_kg + container.cargo_gross_kg
+    if container.vgm_kg < container.tare_kg:
+        raise ValidationError({"vgm_kg": _("The VGM is the container's tare plus its cargo: it cannot be less than "
+                                           "the tare.")})
+    _hold_gates(shipment, goods)
+    insert_with_history([container], by=by)
+    insert_with_history([LoadedLine(container=container, shipment_line=item.shipment_line, cartons=item.cartons,
+                                    quantity=item.quantity) for item in goods], by=by)
+    for photo in photos:
+        check_upload(photo, field="photos", extensions=["jpg", "jpeg", "png", "webp"])
+        LoadingPhoto.objects.create(container=container, image=photo, uploaded_by=by)
+    for order in _orders_all_loaded(shipment, goods):
+        plan_order_shipped(order=order, by=by, on=container.loaded_on)
+    return container
+
+
+def _require_visible(by, shipment: Shipment) -> None:
+    orders = shipment.lines.values("order_line__order")
+    if order_list_visible_to(user=by).filter(pk__in=orders).count() < orders.distinct().count():
+        raise PermissionDenied(_("You do not have permission to do this."))
+
+
+def _container_errors(container: LoadedContainer, today: date) -> dict:
+    errors = {}
+    try:
+        container.container_number = validate_container_number(container.container_number)
+    except ValidationError as error:
+        errors["container_number"] = error.messages
+    if not container.seal_number:
+        errors["seal_number"] = _("Enter the seal number on the container's door.")
+    elif other := LoadedContainer.objects.filter(seal_number=container.seal_number).select_related(
+            "shipment").first():
+        errors["seal_number"] = _("Seal %(seal)s is already on container %(container)s (%(shipment)s): a seal is "
+                                  "used once.") % {"seal": container.seal_number, "container": other.container_number,
+                                                   "shipment": other.shipment.number}
+    if container.container_type not in CONTAINER_TYPES:
+        errors["container_type"] = _("Choose the container type.")
+    if container.tare_kg is None or container.tare_kg <= 0:
+        errors["tare_kg"] = _("Enter the tare printed on the container's door, in kg.")
+    if container.loaded_on is None:
+        errors["loaded_on"] = _("Enter the day the container was loaded.")
+    elif container.loaded_on > today:
+        errors["loaded_on"] = _("A container cannot be loaded in the future.")
+    if "container_number" not in errors and LoadedContainer.objects.filter(
+            shipment=container.shipment, container_number=container.container_number).exists():
+        errors["container_number"] = _("Container %(number)s is already recorded on this shipment.") % {
+            "number": container.container_number}
+    return errors
+
+
+def _goods_errors(shipment: Shipment, goods: list[LoadedGoods]) -> dict:
+    """Each row names its problem: not this shipment's line, no cartons or units, more than the shipment carries."""
+    if not goods:
+        return {"goods": _("Enter what was loaded: cartons and quantity of at least one line.")}
+    loaded = quantities_loaded(shipment)
+    errors = {}
+    for index, item in enumerate(goods):
+        line = item.shipment_line
+        if line.shipment_id != shipment.pk:
+            errors[f"goods.{index}.quantity"] = _("This line is not on shipment %(number)s.") % {
+                "number": shipment.number}
+        elif not item.cartons or item.cartons < 1:
+            errors[f"goods.{index}.cartons"] = _("Enter how many cartons went in.")
+        elif item.quantity is None or item.quantity <= 0:
+            errors[f"goods.{index}.quantity"] = _("Enter a quantity greater than zero.")
+        elif loaded[line.pk] + item.quantity > line.quantity:
+            errors[f"goods.{index}.quantity"] = _(
+                "%(order)s line %(line)s: the shipment carries %(planned)s, %(loaded)s already loaded.") % {
+                "order": line.order_line.order.number, "line": line.order_line.position,
+                "planned": _plain(line.quantity), "loaded": _plain(loaded[line.pk])}
+        else:
+            loaded[line.pk] += item.quantity
+    return errors
+
+
+def quantities_loaded(shipment: Shipment) -> dict[int, Decimal]:
+    """{shipment line id: units loaded so far}."""
+    rows = LoadedLine.objects.filter(container__shipment=shipment).values("shipment_line").annotate(
+        total=Sum("quantity")).order_by()
+    return defaultdict(lambda: ZERO, {row["shipment_line"]: row["total"] for row in rows})
+
+
+def _gross_of(item: LoadedGoods) -> Decimal:
+    return (item.shipment_line.order_line.product.gross_weight_kg or ZERO) * item.cartons
+
+
+def _hold_gates(shipment: Shipment, goods: list[LoadedGoods]) -> None:
+    """Goods may not leave the factory before the money the terms ask first: the gate names the order."""
+    errors, answers = {}, {}
+    for index, item in enumerate(goods):
+        order = item.shipment_line.order_line.order
+        answer = answers.setdefault(order.pk, may_ship(order))
+        if not answer.allowed:
+            errors[f"goods.{index}.quantity"] = answer.reason
+    if errors:
+        raise ValidationError(errors)
+
+
+def _orders_all_loaded(shipment: Shipment, goods: list[LoadedGoods]):
+    loaded = quantities_loaded(shipment)
+    lines = list(shipment.lines.select_related("order_line__order"))
+    touched = {item.shipment_line.order_line.order_id for item in goods}
+    orders = {line.order_line.order for line in lines if line.order_line.order_id in touched}
+    for order in sorted(orders, key=lambda o: o.number):
+        if all(loaded[line.pk] >= line.quantity for line in lines if line.order_line.order_id == order.pk):
+            yield order

@@ -10,5 +10,7 @@ urlpatterns = [
     path("<int:pk>/ship/", views.shipment_ship, name="shipment_ship"),
     path("<int:pk>/cancel/", views.shipment_cancel, name="shipment_cancel"),
     path("<int:pk>/booking/", views.booking_form, name="booking_form"),
+    path("<int:pk>/containers/new/", views.container_new, name="container_new"),
+    path("<int:pk>/photos/<int:photo_pk>/", views.loading_photo, name="loading_photo"),
     path("orders/<int:order_pk>/", views.order_shipments_card, name="order_shipments"),
 ]

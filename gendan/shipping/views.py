@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
 from django.forms.models import model_to_dict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,15 +19,21 @@ from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
+from gendan.core.uploads import file_response
 from gendan.finance.gates import may_ship
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
 from gendan.shipping.choices import ShipmentMode, ShipmentStatus
 from gendan.shipping.filters import ShipmentFilter
-from gendan.shipping.forms import BookingForm
-from gendan.shipping.models import Booking
-from gendan.shipping.selectors import order_shipments, ready_lines, shipment_list_visible_to
+from gendan.shipping.forms import BookingForm, LoadedContainerForm
+from gendan.shipping.models import Booking, LoadingPhoto
+from gendan.shipping.selectors import (
+    loading_differences,
+    order_shipments,
+    ready_lines,
+    shipment_list_visible_to,
+)
 from gendan.shipping.services import quantities_on_shipments
 
 SHIPMENT_COLUMNS = [
@@ -113,6 +120,10 @@ def shipment_detail(request, pk):
         "gates": [(order, may_ship(order)) for order in orders] if draft else [],
         "may_change": draft and request.user.has_perm("shipping.change_shipment"),
         "may_book": shipment.status != ShipmentStatus.CANCELLED and request.user.has_perm("shipping.change_shipment"),
+        "containers": shipment.containers.annotate(cartons=Sum("lines__cartons")).prefetch_related("photos"),
+        "loading": loading_differences(shipment) if shipment.containers.exists() else [],
+        "may_load": shipment.status != ShipmentStatus.CANCELLED and request.user.has_perm(
+            "shipping.add_loadedcontainer"),
         "booking": Booking.objects.filter(shipment=shipment).select_related(
             "forwarder", "port_of_loading", "port_of_discharge").first(),
         "today": timezone.localdate(), "history": history_of(shipment)})
@@ -161,6 +172,75 @@ def order_shipments_card(request, order_pk):
         "shipped": sum(shipped.values(), Decimal(0)),
         "waiting": sum(on_shipments.values(), Decimal(0)) - sum(shipped.values(), Decimal(0)),
         "may_ship": order.status in services.READY and request.user.has_perm("shipping.add_shipment")})
+
+
+@login_required
+def container_new(request, pk):
+    """Record a loaded container: its papers, and how many cartons and units of each shipment line went in."""
+    shipment = get_object_or_404(shipment_list_visible_to(user=request.user), pk=pk)
+    if not request.user.has_perm("shipping.add_loadedcontainer") or shipment.status == ShipmentStatus.CANCELLED:
+        raise PermissionDenied
+    rows = loading_differences(shipment)
+    form = LoadedContainerForm(request.POST or None, request.FILES or None,
+                               initial={"loaded_on": timezone.localdate()})
+    row_errors, entered = {}, {}
+    if request.method == "POST":
+        goods, row_errors, entered = _loaded_goods(request, rows)
+        if form.is_valid() and not row_errors:
+            try:
+                container = services.container_load(shipment=shipment, by=request.user, goods=goods,
+                                                    **form.cleaned_data)
+            except ValidationError as error:
+                row_errors = _goods_row_errors(error, goods, form)
+            except PermissionDenied as error:
+                form.add_error(None, error_text(error))
+            else:
+                messages.success(request, _("Container %(number)s recorded.") % {
+                    "number": container.container_number})
+                return redirect("shipping:shipment_detail", pk=pk)
+    return render(request, "shipping/container_form.html", {
+        "shipment": shipment, "form": form, "rows": rows, "row_errors": row_errors, "entered": entered},
+        status=400 if form.errors or row_errors else 200)
+
+
+@login_required
+def loading_photo(request, pk, photo_pk):
+    """A loading photo, to people who see the shipment (others get a 404)."""
+    shipment = get_object_or_404(shipment_list_visible_to(user=request.user), pk=pk)
+    photo = get_object_or_404(LoadingPhoto, container__shipment=shipment, pk=photo_pk)
+    return file_response(photo.image, filename=photo.image.name.rsplit("/", 1)[-1])
+
+
+def _loaded_goods(request, rows):
+    """[LoadedGoods] for the rows filled in; {shipment line id: message} for entries that are not numbers."""
+    goods, errors, entered = [], {}, {}
+    for row in rows:
+        line = row["line"]
+        cartons = request.POST.get(f"cartons-{line.pk}", "").strip()
+        quantity = request.POST.get(f"quantity-{line.pk}", "").strip().replace(",", "")
+        if not cartons and not quantity:
+            continue
+        entered[line.pk] = (cartons, quantity)
+        try:
+            goods.append(services.LoadedGoods(line, int(cartons) if cartons else None,
+                                              Decimal(quantity) if quantity else None))
+        except (ValueError, InvalidOperation):
+            errors[line.pk] = _("Enter whole cartons and a quantity, e.g. 40 and 2000.")
+    return goods, errors, entered
+
+
+def _goods_row_errors(error: ValidationError, goods, form) -> dict:
+    """The service's `goods.<i>.…` messages on their shipment line's row; the rest on the form's fields."""
+    rows = {}
+    for key, texts in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "goods" and len(parts) > 1:
+            rows[goods[int(parts[1])].shipment_line.pk] = " ".join(texts)
+        elif parts[0] == "goods":
+            rows[None] = " ".join(texts)
+        else:
+            form.add_error(key if key in form.fields else None, texts)
+    return rows
 
 
 def _version(request) -> int:
