@@ -6,7 +6,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularJSONAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from gendan.api import documents, finance, followup, reports, views
+from gendan.api import documents, finance, followup, reports, shipping, views
 
 app_name = "api"
 
@@ -20,7 +20,9 @@ credit approvals managers approve or reject (`/credit-approvals/`); documents: a
 invoice and sales contract (`/orders/{id}/documents/`), a customer's statement of account
 (`/customers/{id}/statements/`), their PDF and XLSX files, sending and answers; costs: expenses on
 orders (record, void), export VAT refund rates by HS code, and an order's profit in CNY
-(`/orders/{id}/profit/`, for finance, sales managers and the general manager).
+(`/orders/{id}/profit/`, for finance, sales managers and the general manager); shipping: shipments of
+ready goods (make, ship, cancel), their booking with a forwarder (ports by UN/LOCODE; ETD, ETA and
+cut-offs go onto the orders' plans) and their loaded containers (ISO 6346 number, seal, VGM).
 
 **Authentication.** `POST /api/v1/auth/token/` with `username` and `password` returns a token; send it
 on every request as `Authorization: Token <token>`. The token endpoint is throttled per client address.
@@ -71,6 +73,7 @@ router.register("documents", documents.DocumentViewSet, basename="document")
 router.register("expenses", finance.ExpenseViewSet, basename="expense")
 router.register("refund-rates", finance.RefundRateViewSet, basename="refund-rate")
 router.register("credit-approvals", finance.CreditApprovalViewSet, basename="credit-approval")
+router.register("shipments", shipping.ShipmentViewSet, basename="shipment")
 
 urlpatterns = [
     path("auth/token/", views.TokenView.as_view(), name="token"),

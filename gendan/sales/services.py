@@ -29,6 +29,7 @@ from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderAttachment, OrderEvent, OrderRevision, SalesOrder, SalesOrderLine
 from gendan.sales.selectors import customer_may_order, order_editable_by, order_list_visible_to
 from gendan.sales.signals import order_header_changed, order_moving, order_revised, order_status_changed
+from gendan.shipping.choices import ShipmentStatus  # a leaf module: no import cycle
 
 HEADER_FIELDS = [
     "customer_po", "order_date", "requested_ex_factory", "confirmed_ex_factory", "incoterm", "incoterm_place",
@@ -347,6 +348,7 @@ def order_line_update(
             raise ConcurrentChange(order)  # nothing to change, but the user is looking at an old order
         return line
     _claim_for_edit(order, by=by, version=version)
+    _check_shipped(line, changes)
     for name, value in changes.items():
         setattr(line, name, value)
     _check_and_compute(line, order.currency)
@@ -364,6 +366,9 @@ def order_line_delete(*, order: SalesOrder, line: SalesOrderLine, by, version: i
         raise ValidationError({"line": _("This line belongs to another order.")})
     if order.status != OrderStatus.DRAFT and order.lines.count() == 1:
         raise ValidationError({"line": _("A confirmed order keeps at least one line; cancel the order instead.")})
+    if shipments := sorted(set(line.shipment_lines.values_list("shipment__number", flat=True))):
+        raise ValidationError({"line": _("Line %(line)s is on shipment %(shipments)s: it stays on the order.") % {
+            "line": line.position, "shipments": ", ".join(shipments)}})
     description = f"{line.product.code} × {line.quantity:g}"
     line._history_user = by
     line.delete()
@@ -371,6 +376,21 @@ def order_line_delete(*, order: SalesOrder, line: SalesOrderLine, by, version: i
     _revise(order, by=by, reason=reason, changes=[
         {"line": line.position, "field": "", "old": description, "new": None}
     ])
+
+
+def _check_shipped(line: SalesOrderLine, changes: dict) -> None:
+    """Goods on shipments (not cancelled) stay what they are: the product, and at least that quantity."""
+    on_shipments = line.shipment_lines.exclude(shipment__status=ShipmentStatus.CANCELLED).aggregate(
+        total=Sum("quantity"))["total"]
+    if not on_shipments:
+        return
+    if "product" in changes and changes["product"] != line.product:
+        raise ValidationError({"product": _("Line %(line)s is on a shipment: its product stays.") % {
+            "line": line.position}})
+    if "quantity" in changes and changes["quantity"] is not None and changes["quantity"] < on_shipments:
+        raise ValidationError({"quantity": _("%(quantity)s of line %(line)s are on shipments: the line cannot "
+                                             "ask for less.") % {"quantity": _plain(on_shipments),
+                                                                 "line": line.position}})
 
 
 def _change(obj, name: str, old, new) -> dict:

@@ -24,15 +24,17 @@ from schemathesis.checks import not_a_server_error, response_schema_conformance,
 from gendan.catalog.models import Product
 from gendan.followup.models import Milestone, Plan
 from gendan.followup.tests.factories import confirmed_order
+from gendan.parties.choices import SupplierKind
 from gendan.parties.models import Customer, Supplier
 from gendan.parties.tests.factories import CustomerFactory, SupplierFactory
 from gendan.sales.models import SalesOrder, SalesOrderLine
 from gendan.sales.tests.factories import make_order
+from gendan.shipping.models import Shipment, ShipmentLine
 
 EXAMPLES = int(os.environ.get("GENDAN_SCHEMATHESIS_EXAMPLES", 8))
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 RECORDS = {"customers": Customer, "suppliers": Supplier, "products": Product, "orders": SalesOrder,
-           "plans": Plan, "milestones": Milestone}
+           "plans": Plan, "milestones": Milestone, "shipments": Shipment}
 
 
 @pytest.fixture
@@ -41,7 +43,12 @@ def tokens(transactional_db, salesperson, sales_manager, merchandiser):
     SupplierFactory()
     customer = CustomerFactory(owner=salesperson, merchandiser=merchandiser, incoterm_place="Ningbo")
     make_order(by=salesperson, customer=customer, order_date=date(2026, 11, 2), merchandiser=merchandiser)
-    confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser, customer=customer)
+    order = confirmed_order(salesperson=salesperson, manager=sales_manager, merchandiser=merchandiser,
+                            customer=customer)
+    shipment = Shipment.objects.create(number="SH-2026-00001", customer=customer, created_by=merchandiser)
+    for line in order.lines.all():  # a draft of the confirmed order's goods, to book, load and ship
+        ShipmentLine.objects.create(shipment=shipment, order_line=line, quantity=line.quantity)
+    SupplierFactory(kind=SupplierKind.FORWARDER)
     return [Token.objects.create(user=user).key for user in (merchandiser, sales_manager)]
 
 

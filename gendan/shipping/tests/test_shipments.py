@@ -102,3 +102,24 @@ def test_who_may_ship(ready, customer, finance, salesperson):
         with pytest.raises(PermissionDenied), at(DAY):
             shipment_create(by=user, customer=customer, lines=[(line, Decimal(10))])
     assert not Shipment.objects.exists()
+
+
+def test_goods_on_a_shipment_stay_on_the_order(ready, customer, merchandiser):
+    from gendan.sales.services import order_line_delete, order_line_update
+
+    order = ready()
+    line, other = lines_of(order)
+    with at(DAY):
+        shipment_create(by=merchandiser, customer=customer, lines=[(line, Decimal(600))])
+        with pytest.raises(ValidationError) as error:
+            order_line_delete(order=order, line=line, by=merchandiser, version=order.version)
+        assert "is on shipment SH-" in error.value.message_dict["line"][0]
+        order.refresh_from_db()
+        with pytest.raises(ValidationError) as error:
+            order_line_update(order=order, line=line, by=merchandiser, version=order.version, quantity=Decimal(500))
+        assert error.value.message_dict == {
+            "quantity": ["600 of line 1 are on shipments: the line cannot ask for less."]}
+        order.refresh_from_db()
+        order_line_update(order=order, line=line, by=merchandiser, version=order.version, quantity=Decimal(1200))
+    line.refresh_from_db()
+    assert line.quantity == 1200 and order.lines.count() == 2
