@@ -33,6 +33,7 @@ class Gate(models.TextChoices):
 
     PRODUCTION = "production", _("Production before the deposit")
     SHIPMENT = "shipment", _("Shipment before payment")
+    RELEASE = "release", _("Documents released before the balance")
 
 
 class ExpenseKind(models.TextChoices):

@@ -43,6 +43,12 @@ def may_ship(order, today: date | None = None, lines: list | None = None) -> Ans
     return _answer(order, Gate.SHIPMENT, owed, today)
 
 
+def may_release(order, today: date | None = None, lines: list | None = None) -> Answer:
+    """Seed 001: "copy B/L → 余款 → 正本提单" — the originals (or a telex release) only once all is paid."""
+    owed = [line for line in lines or schedule_of(order) if line.open > 0]
+    return _answer(order, Gate.RELEASE, owed, today)
+
+
 def _answer(order, gate: str, owed: list, today: date | None) -> Answer:
     if not owed:
         return Answer(True)

@@ -144,6 +144,16 @@ def _dated(line: ScheduleLine, order: SalesOrder, today: date) -> ScheduleLine:
     return line
 
 
+@transaction.atomic
+def schedule_set_bl_date(*, order: SalesOrder, by, bl_date: date) -> None:
+    """The B/L is issued: the lines counted from the B/L date (against copy B/L, L/C, D/P, D/A, O/A) fall due
+    that many days after it."""
+    for line in order.schedule_lines.select_for_update().filter(due_after=DueAfter.BL_DATE):
+        if line.due_from != bl_date:
+            line.due_from, line.due_date = bl_date, bl_date + timedelta(days=line.due_days)
+            save_record(line, by=by)
+
+
 # ---------------------------------------------------------------- receipts
 
 

@@ -464,6 +464,17 @@ def plan_order_shipped(*, order: SalesOrder, by, on: date | None = None) -> None
         plan_replan(plan)
 
 
+def plan_record_done(*, order: SalesOrder, code: str, by, on: date) -> None:
+    """A record completes the order's milestone (the B/L copy sent, the originals released), if still open."""
+    plan = Plan.objects.select_for_update().filter(order=order, status=PlanStatus.ACTIVE).first()
+    milestone = plan and plan.milestones.filter(code=code, status=MilestoneStatus.OPEN).first()
+    if milestone is not None:
+        transition(milestone, to=MilestoneStatus.DONE)
+        milestone.actual_date, milestone.done_by, milestone.done_at = on, by, timezone.now()
+        _save(milestone, by, claimed=True)
+        plan_replan(plan)
+
+
 # ---------------------------------------------------------------- department owners
 
 # departments whose milestones the order does not give to its own people (salesperson, merchandiser)

@@ -21,3 +21,33 @@ SHIPMENT_MOVES = {
     ShipmentStatus.SHIPPED: set(),
     ShipmentStatus.CANCELLED: set(),
 }
+
+
+class BLStatus(models.TextChoices):
+    DRAFT_RECEIVED = "draft_received", _("Draft received")
+    DRAFT_CONFIRMED = "draft_confirmed", _("Draft confirmed")
+    ISSUED = "issued", _("Issued")
+    COPY_SENT = "copy_sent", _("Copy sent to the customer")
+    RELEASED = "released", _("Released")
+
+
+BL_MOVES = {
+    BLStatus.DRAFT_RECEIVED: {BLStatus.DRAFT_CONFIRMED},
+    BLStatus.DRAFT_CONFIRMED: {BLStatus.ISSUED},
+    BLStatus.ISSUED: {BLStatus.COPY_SENT},
+    BLStatus.COPY_SENT: {BLStatus.RELEASED},
+    BLStatus.RELEASED: set(),
+}
+
+
+class BLType(models.TextChoices):
+    ORIGINAL = "original", _("Original B/L (3/3)")
+    TELEX = "telex", _("Telex release")
+    SEA_WAYBILL = "sea_waybill", _("Sea waybill")
+
+
+class ReleaseMethod(models.TextChoices):
+    COURIER = "courier", _("Originals couriered")
+    TELEX = "telex", _("Telex release instructed")
+    BANK = "bank", _("Documents presented to the bank")
+    WAYBILL = "waybill", _("Sea waybill: release to the consignee instructed")

@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from gendan.accounts.models import User
 from gendan.core.history import business_history
 from gendan.sales.models import ReadableDecimalField
-from gendan.shipping.choices import SHIPMENT_MOVES, ShipmentMode, ShipmentStatus
+from gendan.shipping.choices import (
+    BL_MOVES,
+    SHIPMENT_MOVES,
+    BLStatus,
+    BLType,
+    ReleaseMethod,
+    ShipmentMode,
+    ShipmentStatus,
+)
 
 
 class Shipment(models.Model):
@@ -180,3 +188,39 @@ class LoadingPhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+
+class BillOfLading(models.Model):
+    """The shipment's B/L from the carrier's draft to the release of the goods: draft received → confirmed →
+    issued (its date starts the terms counted from the B/L date) → copy sent to the customer → released,
+    with who instructed the release, to whom, and how the instruction was verified (forged telex-release
+    requests are a known fraud)."""
+
+    shipment = models.OneToOneField(Shipment, on_delete=models.PROTECT, related_name="bill_of_lading")
+    status = models.CharField(_("status"), max_length=20, choices=BLStatus.choices, default=BLStatus.DRAFT_RECEIVED)
+    bl_type = models.CharField(_("B/L type"), max_length=12, choices=BLType.choices, default=BLType.ORIGINAL)
+    number = models.CharField(_("B/L no."), max_length=40, blank=True)
+    issued_on = models.DateField(_("B/L date"), null=True, blank=True, help_text=_("The on-board date."))
+    draft_note = models.TextField(_("corrections asked"), blank=True)
+    copy_sent_on = models.DateField(_("copy sent on"), null=True, blank=True)
+    release_method = models.CharField(_("released by"), max_length=10, choices=ReleaseMethod.choices, blank=True)
+    released_on = models.DateField(_("released on"), null=True, blank=True)
+    released_to = models.CharField(_("released to"), max_length=200, blank=True)
+    courier = models.CharField(_("courier"), max_length=60, blank=True)
+    tracking_number = models.CharField(_("tracking no."), max_length=60, blank=True)
+    verification = models.TextField(_("how the instruction was verified"), blank=True)
+    released_by = models.ForeignKey(User, verbose_name=_("release instructed by"), on_delete=models.PROTECT,
+                                    related_name="+", null=True, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history(indexed=("shipment",))
+
+    status_moves = BL_MOVES
+
+    class Meta:
+        verbose_name = _("bill of lading")
+        verbose_name_plural = _("bills of lading")
+        permissions = [("release_documents", _("Can release the documents (originals, telex release)"))]
+
+    def __str__(self) -> str:
+        return self.number or _("B/L of %(shipment)s") % {"shipment": self.shipment}

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,19 +24,28 @@ from gendan.core.permissions import require_perm
 from gendan.core.records import field_errors
 from gendan.core.states import transition
 from gendan.core.uploads import check_upload
-from gendan.finance.gates import may_ship
+from gendan.finance.gates import may_release, may_ship
+from gendan.finance.services import schedule_set_bl_date
 from gendan.followup.choices import PlanStatus
 from gendan.followup.models import Plan
-from gendan.followup.services import plan_follow_booking, plan_order_shipped
+from gendan.followup.services import plan_follow_booking, plan_order_shipped, plan_record_done
 from gendan.loadplan.containers import DEFAULT_CONTAINERS
-from gendan.parties.choices import SupplierKind
+from gendan.parties.choices import BalanceCondition, SupplierKind
 from gendan.sales.choices import OrderStatus
-from gendan.sales.models import SalesOrderLine
+from gendan.sales.models import SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
 from gendan.sales.services import order_ship
-from gendan.shipping.choices import ShipmentMode, ShipmentStatus
+from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus
 from gendan.shipping.containers import normalized, validate_container_number
-from gendan.shipping.models import Booking, LoadedContainer, LoadedLine, LoadingPhoto, Shipment, ShipmentLine
+from gendan.shipping.models import (
+    BillOfLading,
+    Booking,
+    LoadedContainer,
+    LoadedLine,
+    LoadingPhoto,
+    Shipment,
+    ShipmentLine,
+)
 
 READY = (OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED)  # goods that may be put on a shipment
 ZERO = Decimal(0)
@@ -331,3 +340,121 @@ def _orders_all_loaded(shipment: Shipment, goods: list[LoadedGoods]):
     for order in sorted(orders, key=lambda o: o.number):
         if all(loaded[line.pk] >= line.quantity for line in lines if line.order_line.order_id == order.pk):
             yield order
+
+
+# ---------------------------------------------------------------- the bill of lading
+
+LC_OR_COLLECTION = {BalanceCondition.LC_AT_SIGHT, BalanceCondition.LC_USANCE, BalanceCondition.DP_AT_SIGHT,
+                    BalanceCondition.DA}  # the documents go through the banks, not to the customer
+
+
+@transaction.atomic
+def bl_draft_received(*, shipment: Shipment, by, note: str = "") -> BillOfLading:
+    """The carrier's (or forwarder's) draft B/L is in: to be checked against the booking and the packing list."""
+    require_perm(by, "shipping.change_shipment")
+    _require_visible(by, shipment)
+    if shipment.status == ShipmentStatus.CANCELLED:
+        raise ValidationError({"shipment": _("The shipment is cancelled.")})
+    if BillOfLading.objects.filter(shipment=shipment).exists():
+        raise ValidationError({"shipment": _("The shipment has its B/L already.")})
+    bl = BillOfLading(shipment=shipment, draft_note=note.strip())
+    insert_with_history([bl], by=by)
+    return bl
+
+
+@transaction.atomic
+def bl_draft_confirm(*, bl: BillOfLading, by, version: int) -> BillOfLading:
+    require_perm(by, "shipping.change_shipment")
+    transition(bl, to=BLStatus.DRAFT_CONFIRMED, version=version, by=by)
+    return bl
+
+
+@transaction.atomic
+def bl_issue(*, bl: BillOfLading, by, version: int, number: str, issued_on: date | None, bl_type: str,
+             today: date | None = None) -> BillOfLading:
+    """The carrier issued it: number, type and the B/L (on-board) date, which starts the terms counted from it."""
+    require_perm(by, "shipping.change_shipment")
+    today = today or timezone.localdate()
+    errors = {}
+    if not number.strip():
+        errors["number"] = _("Enter the B/L number.")
+    if bl_type not in BLType.values:
+        errors["bl_type"] = _("Choose the type of B/L.")
+    loaded = bl.shipment.containers.aggregate(last=Max("loaded_on"))["last"]
+    if issued_on is None:
+        errors["issued_on"] = _("Enter the B/L date (the on-board date).")
+    elif issued_on > today:
+        errors["issued_on"] = _("The B/L date cannot be in the future.")
+    elif loaded and issued_on < loaded:
+        errors["issued_on"] = _("The goods were loaded on %(loaded)s: the B/L date cannot be before that.") % {
+            "loaded": loaded}
+    if bl.shipment.status != ShipmentStatus.SHIPPED:
+        errors["shipment"] = _("Mark the shipment as shipped first.")
+    if errors:
+        raise ValidationError(errors)
+    transition(bl, to=BLStatus.ISSUED, version=version, by=by,
+               extra={"number": number.strip(), "issued_on": issued_on, "bl_type": bl_type})
+    for order in _orders_of(bl.shipment):
+        schedule_set_bl_date(order=order, by=by, bl_date=issued_on)
+    return bl
+
+
+@transaction.atomic
+def bl_copy_sent(*, bl: BillOfLading, by, version: int, on: date | None = None) -> BillOfLading:
+    """The copy went to the customer (who pays the balance against it): the plans' `bl_copy` is done."""
+    require_perm(by, "shipping.change_shipment")
+    on = on or timezone.localdate()
+    if on > timezone.localdate() or (bl.issued_on and on < bl.issued_on):
+        raise ValidationError({"on": _("The copy goes out between the B/L date and today.")})
+    transition(bl, to=BLStatus.COPY_SENT, version=version, by=by, extra={"copy_sent_on": on})
+    for order in _orders_of(bl.shipment):
+        plan_record_done(order=order, code="bl_copy", by=by, on=on)
+    return bl
+
+
+@transaction.atomic
+def bl_release(*, bl: BillOfLading, by, version: int, method: str, released_to: str, verification: str = "",
+               courier: str = "", tracking_number: str = "", on: date | None = None) -> BillOfLading:
+    """Release the goods: originals couriered, a telex release or a waybill release instructed, or (L/C, D/P,
+    D/A) the documents presented to the bank. Refused while an order's money is open, unless finance granted
+    an exception; every release records who instructed it, to whom, and how the request was verified."""
+    require_perm(by, "shipping.release_documents")
+    on = on or timezone.localdate()
+    orders = _orders_of(bl.shipment)
+    errors = _release_errors(bl, orders, method, released_to, verification, courier, tracking_number, on)
+    if errors:
+        raise ValidationError(errors)
+    transition(bl, to=BLStatus.RELEASED, version=version, by=by, extra={
+        "release_method": method, "released_to": released_to.strip(), "verification": verification.strip(),
+        "courier": courier.strip(), "tracking_number": tracking_number.strip(), "released_on": on,
+        "released_by": by})
+    for order in orders:
+        plan_record_done(order=order, code="originals_released", by=by, on=on)
+    return bl
+
+
+def _release_errors(bl, orders, method, released_to, verification, courier, tracking_number, on) -> dict:
+    errors = {}
+    if method not in ReleaseMethod.values:
+        errors["method"] = _("Choose how the goods are released.")
+    elif method == ReleaseMethod.COURIER and not (courier.strip() and tracking_number.strip()):
+        errors["tracking_number"] = _("Enter the courier and its tracking number.")
+    elif method == ReleaseMethod.BANK and not all(o.balance_condition in LC_OR_COLLECTION for o in orders):
+        errors["method"] = _("Documents go to the bank under an L/C or a collection (D/P, D/A) only.")
+    elif method in (ReleaseMethod.TELEX, ReleaseMethod.WAYBILL) and not verification.strip():
+        errors["verification"] = _("Say how the release request was verified (e.g. a call back on the number "
+                                   "you already had for the customer): forged release requests are a known fraud.")
+    if not released_to.strip():
+        errors["released_to"] = _("Say to whom: the customer, the carrier or forwarder, or the bank.")
+    if on > timezone.localdate() or (bl.copy_sent_on and on < bl.copy_sent_on):
+        errors["on"] = _("The release is dated between the copy and today.")
+    if method != ReleaseMethod.BANK:
+        for order in orders:
+            answer = may_release(order)
+            if not answer.allowed:
+                errors.setdefault("method", []).append(f"{order.number}: {answer.reason}")
+    return errors
+
+
+def _orders_of(shipment: Shipment):
+    return list(SalesOrder.objects.filter(lines__shipment_lines__shipment=shipment).distinct().order_by("number"))

@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/booking/", views.booking_form, name="booking_form"),
     path("<int:pk>/containers/new/", views.container_new, name="container_new"),
     path("<int:pk>/photos/<int:photo_pk>/", views.loading_photo, name="loading_photo"),
+    path("<int:pk>/bl/<slug:step>/", views.bl_step, name="bl_step"),
     path("orders/<int:order_pk>/", views.order_shipments_card, name="order_shipments"),
 ]

@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.forms.models import model_to_dict
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,14 +21,14 @@ from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.core.uploads import file_response
-from gendan.finance.gates import may_ship
+from gendan.finance.gates import may_release, may_ship
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
-from gendan.shipping.choices import ShipmentMode, ShipmentStatus
+from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus
 from gendan.shipping.filters import ShipmentFilter
 from gendan.shipping.forms import BookingForm, LoadedContainerForm
-from gendan.shipping.models import Booking, LoadingPhoto
+from gendan.shipping.models import BillOfLading, Booking, LoadingPhoto
 from gendan.shipping.selectors import (
     loading_differences,
     order_shipments,
@@ -124,6 +125,7 @@ def shipment_detail(request, pk):
         "loading": loading_differences(shipment) if shipment.containers.exists() else [],
         "may_load": shipment.status != ShipmentStatus.CANCELLED and request.user.has_perm(
             "shipping.add_loadedcontainer"),
+        **_bl_context(request.user, shipment, orders),
         "booking": Booking.objects.filter(shipment=shipment).select_related(
             "forwarder", "port_of_loading", "port_of_discharge").first(),
         "today": timezone.localdate(), "history": history_of(shipment)})
@@ -241,6 +243,55 @@ def _goods_row_errors(error: ValidationError, goods, form) -> dict:
         else:
             form.add_error(key if key in form.fields else None, texts)
     return rows
+
+
+def _bl_context(user, shipment, orders) -> dict:
+    bl = BillOfLading.objects.filter(shipment=shipment).select_related("released_by").first()
+    releasing = bl is not None and bl.status == BLStatus.COPY_SENT
+    return {"bl": bl, "bl_types": BLType.choices, "release_methods": ReleaseMethod.choices,
+            "may_bl": shipment.status != ShipmentStatus.CANCELLED and user.has_perm("shipping.change_shipment"),
+            "may_release": releasing and user.has_perm("shipping.release_documents"),
+            "release_gates": [(order, may_release(order)) for order in orders] if releasing else []}
+
+
+@login_required
+@require_POST
+def bl_step(request, pk, step):
+    """One step of the shipment's B/L: draft received, draft confirmed, issued, copy sent, released."""
+    shipment = get_object_or_404(shipment_list_visible_to(user=request.user), pk=pk)
+    bl = BillOfLading.objects.filter(shipment=shipment).first()
+    data = request.POST
+    try:
+        if step == "draft":
+            services.bl_draft_received(shipment=shipment, by=request.user, note=data.get("note", ""))
+        elif bl is None:
+            raise Http404
+        elif step == "confirm":
+            services.bl_draft_confirm(bl=bl, by=request.user, version=_version(request))
+        elif step == "issue":
+            services.bl_issue(bl=bl, by=request.user, version=_version(request), number=data.get("number", ""),
+                              issued_on=_date(data, "issued_on"), bl_type=data.get("bl_type", ""))
+        elif step == "copy":
+            services.bl_copy_sent(bl=bl, by=request.user, version=_version(request), on=_date(data, "on"))
+        elif step == "release":
+            services.bl_release(bl=bl, by=request.user, version=_version(request), on=_date(data, "on"), **{
+                name: data.get(name, "") for name in ("method", "released_to", "verification", "courier",
+                                                      "tracking_number")})
+        else:
+            raise Http404
+    except (ValidationError, ConcurrentChange, InvalidTransition, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("B/L updated."))
+    return redirect(f"{shipment.get_absolute_url()}#bl")
+
+
+def _date(data, name: str) -> date | None:
+    text = data.get(name, "")
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        raise ValidationError({name: _("Enter a date like 2026-11-30.")}) from None
 
 
 def _version(request) -> int:
