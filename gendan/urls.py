@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from gendan.accounts import views as accounts_views
 from gendan.api.errors import not_found as api_not_found
 from gendan.followup import views as followup_views
+from gendan.shipping import tracking_views
 
 urlpatterns = [
     path("", followup_views.cockpit, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("finance/", include("gendan.finance.urls")),
     path("documents/", include("gendan.documents.urls")),
     path("shipping/", include("gendan.shipping.urls")),
+    path("t/<str:token>/", tracking_views.tracking_page, name="tracking_page"),  # the customer's, no login
     path("api/v1/", include("gendan.api.urls")),
     path("", include("gendan.core.urls")),  # /calendar/…, /company/…
     re_path(r"^api/(?:.*/)?$", api_not_found),  # JSON, not the HTML page; unslashed paths still get APPEND_SLASH

@@ -224,3 +224,28 @@ class BillOfLading(models.Model):
 
     def __str__(self) -> str:
         return self.number or _("B/L of %(shipment)s") % {"shipment": self.shipment}
+
+
+class TrackingLink(models.Model):
+    """A read-only link for the customer to follow an order without logging in: its key steps and shipments,
+    nothing internal. The URL carries a signed token of the link and its nonce; revoking ends it, issuing
+    another gives a new nonce, and it expires."""
+
+    order = models.ForeignKey("sales.SalesOrder", verbose_name=_("order"), on_delete=models.CASCADE,
+                              related_name="tracking_links")
+    nonce = models.CharField(max_length=32, editable=False)
+    expires_on = models.DateField(_("expires on"))
+    created_by = models.ForeignKey(User, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(User, verbose_name=_("revoked by"), on_delete=models.PROTECT, related_name="+",
+                                   null=True, blank=True)
+    history = business_history(indexed=("order",))
+
+    class Meta:
+        verbose_name = _("tracking link")
+        verbose_name_plural = _("tracking links")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.expires_on}"

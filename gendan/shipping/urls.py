@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.shipping import views
+from gendan.shipping import tracking_views, views
 
 app_name = "shipping"
 urlpatterns = [
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<int:pk>/photos/<int:photo_pk>/", views.loading_photo, name="loading_photo"),
     path("<int:pk>/bl/<slug:step>/", views.bl_step, name="bl_step"),
     path("orders/<int:order_pk>/", views.order_shipments_card, name="order_shipments"),
+    path("orders/<int:order_pk>/tracking/", tracking_views.tracking_card, name="tracking_card"),
+    path("orders/<int:order_pk>/tracking/issue/", tracking_views.tracking_issue, name="tracking_issue"),
+    path("orders/<int:order_pk>/tracking/revoke/", tracking_views.tracking_revoke, name="tracking_revoke"),
 ]
