@@ -51,3 +51,10 @@ class ReleaseMethod(models.TextChoices):
     TELEX = "telex", _("Telex release instructed")
     BANK = "bank", _("Documents presented to the bank")
     WAYBILL = "waybill", _("Sea waybill: release to the consignee instructed")
+
+
+class TrackingStatus(models.TextChoices):
+    DEPARTED = "departed", _("Departed")
+    TRANSHIPPED = "transhipped", _("Transhipped")
+    ARRIVED = "arrived", _("Arrived at the port of discharge")
+    DELIVERED = "delivered", _("Delivered to the customer")

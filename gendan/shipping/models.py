@@ -17,6 +17,7 @@ from gendan.shipping.choices import (
     ReleaseMethod,
     ShipmentMode,
     ShipmentStatus,
+    TrackingStatus,
 )
 
 
@@ -249,3 +250,24 @@ class TrackingLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} · {self.expires_on}"
+
+
+class TrackingEvent(models.Model):
+    """Where the goods are: entered by hand or imported from a forwarder's sheet."""
+
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="tracking_events")
+    status = models.CharField(_("status"), max_length=12, choices=TrackingStatus.choices)
+    happened_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    recorded_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = business_history(indexed=("shipment",))
+
+    class Meta:
+        verbose_name = _("tracking event")
+        verbose_name_plural = _("tracking events")
+        ordering = ["shipment", "happened_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.shipment} · {self.get_status_display()} {self.happened_on}"

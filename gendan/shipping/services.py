@@ -26,16 +26,22 @@ from gendan.core.states import transition
 from gendan.core.uploads import check_upload
 from gendan.finance.gates import may_release, may_ship
 from gendan.finance.services import schedule_set_bl_date
-from gendan.followup.choices import PlanStatus
+from gendan.followup.choices import PlanEvent, PlanStatus
 from gendan.followup.models import Plan
-from gendan.followup.services import plan_follow_booking, plan_order_shipped, plan_record_done
+from gendan.followup.services import (
+    plan_follow_booking,
+    plan_order_shipped,
+    plan_record_done,
+    plan_record_event,
+    plan_set_shipping_dates,
+)
 from gendan.loadplan.containers import DEFAULT_CONTAINERS
 from gendan.parties.choices import BalanceCondition, SupplierKind
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
 from gendan.sales.services import order_ship
-from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus
+from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus, TrackingStatus
 from gendan.shipping.containers import normalized, validate_container_number
 from gendan.shipping.models import (
     BillOfLading,
@@ -45,6 +51,7 @@ from gendan.shipping.models import (
     LoadingPhoto,
     Shipment,
     ShipmentLine,
+    TrackingEvent,
 )
 
 READY = (OrderStatus.READY_TO_SHIP, OrderStatus.PARTIALLY_SHIPPED)  # goods that may be put on a shipment
@@ -458,3 +465,39 @@ def _release_errors(bl, orders, method, released_to, verification, courier, trac
 
 def _orders_of(shipment: Shipment):
     return list(SalesOrder.objects.filter(lines__shipment_lines__shipment=shipment).distinct().order_by("number"))
+
+
+# ---------------------------------------------------------------- tracking
+
+
+@transaction.atomic
+def tracking_record(*, shipment: Shipment, by, status: str, happened_on: date | None, place: str = "",
+                    note: str = "", today: date | None = None) -> TrackingEvent:
+    """Where the goods are. Arrival is each order's actual ETA (its plan re-planned); delivery is the customer
+    receiving the goods, which starts the follow-ups after it (quality, reorder)."""
+    require_perm(by, "shipping.change_shipment")
+    _require_visible(by, shipment)
+    today = today or timezone.localdate()
+    errors = {}
+    if status not in TrackingStatus.values:
+        errors["status"] = _("Choose what happened.")
+    if shipment.status != ShipmentStatus.SHIPPED:
+        errors["shipment"] = _("Only goods that have left are tracked.")
+    if happened_on is None:
+        errors["happened_on"] = _("Enter the date.")
+    elif happened_on > today:
+        errors["happened_on"] = _("It cannot have happened in the future.")
+    elif shipment.shipped_on and happened_on < shipment.shipped_on:
+        errors["happened_on"] = _("The goods left on %(day)s: it cannot have happened before.") % {
+            "day": shipment.shipped_on}
+    if errors:
+        raise ValidationError(errors)
+    event = TrackingEvent(shipment=shipment, status=status, happened_on=happened_on, place=place.strip()[:100],
+                          note=note.strip()[:300], recorded_by=by)
+    insert_with_history([event], by=by)
+    for plan in _active_plans(shipment):
+        if status == TrackingStatus.ARRIVED:
+            plan_set_shipping_dates(plan=plan, by=by, etd=plan.etd, eta=happened_on, version=plan.version)
+        elif status == TrackingStatus.DELIVERED:
+            plan_record_event(plan=plan, by=by, event=PlanEvent.GOODS_RECEIVED, on=happened_on, today=today)
+    return event

@@ -19,8 +19,8 @@ from gendan.followup.selectors import may_notify_customer
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderEvent, SalesOrder
 from gendan.sales.selectors import order_list_visible_to
-from gendan.shipping.choices import ShipmentStatus
-from gendan.shipping.models import Shipment, TrackingLink
+from gendan.shipping.choices import ShipmentStatus, TrackingStatus
+from gendan.shipping.models import Shipment, TrackingEvent, TrackingLink
 
 SALT = "gendan.shipping.tracking"
 LONGEST_DAYS = 365
@@ -90,8 +90,8 @@ def customer_view(order: SalesOrder) -> dict:
     shipments = list(Shipment.objects.filter(lines__order_line__order=order, status=ShipmentStatus.SHIPPED)
                      .distinct().select_related("booking__port_of_loading", "booking__port_of_discharge")
                      .order_by("shipped_on", "pk"))
-    plan = getattr(order, "plan", None)
-    arrived = plan.events.get("goods_received") if plan else None
+    arrived = TrackingEvent.objects.filter(shipment__in=shipments, status=TrackingStatus.ARRIVED).order_by(
+        "happened_on").values_list("happened_on", flat=True).first()
 
     def when(status):
         moment = events.get(status)
@@ -104,7 +104,7 @@ def customer_view(order: SalesOrder) -> dict:
              when(OrderStatus.IN_PRODUCTION) is not None),
         Node("ready", _("Goods ready"), when(OrderStatus.READY_TO_SHIP), when(OrderStatus.READY_TO_SHIP) is not None),
         Node("shipped", _("Shipped"), shipped_on, shipped_on is not None),
-        Node("arrived", _("Arrived"), date.fromisoformat(arrived) if arrived else None, arrived is not None),
+        Node("arrived", _("Arrived"), arrived, arrived is not None),
     ]
     return {
         "order": {"number": order.number, "customer_po": order.customer_po, "incoterm": order.incoterm,
@@ -123,4 +123,6 @@ def _shipment_row(shipment: Shipment) -> dict:
             "route": booking and f"{booking.port_of_loading.name} → {booking.port_of_discharge.name}",
             "etd": booking and booking.etd, "eta": booking and booking.eta,
             "bl_number": bl.number if bl else "",
-            "containers": [c.container_number for c in shipment.containers.all()]}
+            "containers": [c.container_number for c in shipment.containers.all()],
+            "events": [(event.get_status_display(), event.happened_on, event.place)  # never the internal note
+                       for event in shipment.tracking_events.all()]}

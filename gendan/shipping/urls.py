@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/containers/new/", views.container_new, name="container_new"),
     path("<int:pk>/photos/<int:photo_pk>/", views.loading_photo, name="loading_photo"),
     path("<int:pk>/bl/<slug:step>/", views.bl_step, name="bl_step"),
+    path("<int:pk>/tracking/", views.tracking_record, name="tracking_record"),
     path("orders/<int:order_pk>/", views.order_shipments_card, name="order_shipments"),
     path("orders/<int:order_pk>/tracking/", tracking_views.tracking_card, name="tracking_card"),
     path("orders/<int:order_pk>/tracking/issue/", tracking_views.tracking_issue, name="tracking_issue"),

@@ -25,7 +25,7 @@ from gendan.finance.gates import may_release, may_ship
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
-from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus
+from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus, TrackingStatus
 from gendan.shipping.filters import ShipmentFilter
 from gendan.shipping.forms import BookingForm, LoadedContainerForm
 from gendan.shipping.models import BillOfLading, Booking, LoadingPhoto
@@ -126,6 +126,9 @@ def shipment_detail(request, pk):
         "may_load": shipment.status != ShipmentStatus.CANCELLED and request.user.has_perm(
             "shipping.add_loadedcontainer"),
         **_bl_context(request.user, shipment, orders),
+        "tracking_events": shipment.tracking_events.select_related("recorded_by"),
+        "tracking_statuses": TrackingStatus.choices,
+        "may_track": shipment.status == ShipmentStatus.SHIPPED and request.user.has_perm("shipping.change_shipment"),
         "booking": Booking.objects.filter(shipment=shipment).select_related(
             "forwarder", "port_of_loading", "port_of_discharge").first(),
         "today": timezone.localdate(), "history": history_of(shipment)})
@@ -284,6 +287,21 @@ def bl_step(request, pk, step):
     else:
         messages.success(request, _("B/L updated."))
     return redirect(f"{shipment.get_absolute_url()}#bl")
+
+
+@login_required
+@require_POST
+def tracking_record(request, pk):
+    shipment = get_object_or_404(shipment_list_visible_to(user=request.user), pk=pk)
+    try:
+        services.tracking_record(shipment=shipment, by=request.user, status=request.POST.get("status", ""),
+                                 happened_on=_date(request.POST, "happened_on"),
+                                 place=request.POST.get("place", ""), note=request.POST.get("note", ""))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("Recorded: the orders' plans follow."))
+    return redirect(f"{shipment.get_absolute_url()}#tracking-events")
 
 
 def _date(data, name: str) -> date | None:

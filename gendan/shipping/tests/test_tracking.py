@@ -83,3 +83,30 @@ def test_who_may_give_the_customer_a_link(shipped_order, finance, other_salesper
         tracking_link_issue(order=order, by=merchandiser, days=0)
     assert list(error.value.message_dict) == ["days"]
     assert not TrackingLink.objects.exists()
+
+
+def test_arrival_and_delivery_move_the_orders_plans(shipped_order, merchandiser):
+    from gendan.shipping.choices import TrackingStatus
+    from gendan.shipping.models import Shipment, TrackingEvent
+    from gendan.shipping.services import tracking_record
+
+    order, _other = shipped_order
+    shipment = Shipment.objects.get()
+    with at(date(2026, 12, 20)):
+        with pytest.raises(ValidationError) as error:
+            tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.ARRIVED,
+                            happened_on=date(2026, 11, 19))
+        assert list(error.value.message_dict) == ["happened_on"]
+        tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.DEPARTED,
+                        happened_on=date(2026, 11, 22), place="Ningbo")
+        tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.ARRIVED,
+                        happened_on=date(2026, 12, 18), place="Rotterdam", note="INTERNAL: demurrage risk")
+        tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.DELIVERED,
+                        happened_on=date(2026, 12, 20))
+        link = tracking_link_issue(order=order, by=merchandiser)
+        html = page(token_of(link)).content.decode()
+    order.plan.refresh_from_db()
+    assert (order.plan.eta, order.plan.events["goods_received"]) == (date(2026, 12, 18), "2026-12-20")
+    assert order.plan.milestones.get(code="reorder_followup").due_date == date(2026, 12, 30)  # 10 days on
+    assert TrackingEvent.objects.count() == 3
+    assert 'data-testid="node-arrived" data-done' in html and "Rotterdam" in html and "INTERNAL" not in html

@@ -24,6 +24,15 @@ def test_the_customer_follows_the_order_through_its_link(page, live_server, read
             (line, line.quantity) for line in order.lines.all()])
         shipment_ship(shipment=shipment, by=merchandiser, version=shipment.version)
     problems = log_in(page, live_server, merchandiser, width)  # in Chinese, her language
+    page.goto(f"{live_server.url}{shipment.get_absolute_url()}")  # the forwarder says the goods arrived
+    page.select_option("#tracking-status", "arrived")
+    page.fill("#tracking-place", "Rotterdam")
+    page.click("[data-testid=tracking-save]")
+    expect(page.locator("[data-testid=tracking-arrived]")).to_contain_text("Rotterdam")
+    arrival = shipment.tracking_events.get()
+    assert (arrival.recorded_by, arrival.history.get().history_user) == (merchandiser, merchandiser)
+    order.plan.refresh_from_db()
+    assert order.plan.eta == arrival.happened_on
     page.goto(f"{live_server.url}{order.get_absolute_url()}")
     card = page.locator("[data-testid=tracking-card]")
     card.locator("[data-testid=tracking-issue]").click()
@@ -37,6 +46,8 @@ def test_the_customer_follows_the_order_through_its_link(page, live_server, read
     visitor.goto(url)
     expect(visitor.locator("html")).to_have_attribute("lang", "en")  # the customer's document language
     expect(visitor.locator("[data-testid=node-shipped]")).to_have_attribute("data-done", "")
+    expect(visitor.locator("[data-testid=node-arrived]")).to_have_attribute("data-done", "")
+    expect(visitor.locator("[data-testid=tracking-events]")).to_contain_text("Rotterdam")
     expect(visitor.locator("[data-testid=tracking-shipment]")).to_contain_text(shipment.number)
     expect(visitor.locator("form")).to_have_count(0)
     assert visitor.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
@@ -53,4 +64,7 @@ def test_the_customer_follows_the_order_through_its_link(page, live_server, read
     page.goto(f"{live_server.url}{order.get_absolute_url()}")
     expect(page.locator("[data-testid=tracking-card]")).to_be_visible()
     expect(page.locator("[data-testid=tracking-issue]")).to_have_count(0)
+    page.goto(f"{live_server.url}{shipment.get_absolute_url()}")
+    expect(page.locator("[data-testid=tracking-arrived]")).to_be_visible()
+    expect(page.locator("[data-testid=tracking-form]")).to_have_count(0)
     assert not problems, problems
