@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from gendan.core.errors import ConcurrentChange, InvalidTransition, error_text
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
+from gendan.documents.selectors import shipment_documents_of
 from gendan.finance.gates import may_ship
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.selectors import order_list_visible_to
@@ -107,7 +108,8 @@ def shipment_detail(request, pk):
         "shipment": shipment, "lines": lines,
         "gates": [(order, may_ship(order)) for order in orders] if draft else [],
         "may_change": draft and request.user.has_perm("shipping.change_shipment"),
-        "today": timezone.localdate(), "history": history_of(shipment)})
+        "today": timezone.localdate(), "history": history_of(shipment),
+        "shipment_documents": shipment_documents_of(shipment=shipment, user=request.user)})
 
 
 def _version(request) -> int:
