@@ -30,8 +30,8 @@ _DEPARTMENT = [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_active_order
 _DOCUMENTS = ["documents.view_document", "documents.add_document", "documents.send_document",
               "documents.record_response"]
 _LOADING = ["shipping.view_loadedcontainer", "shipping.add_loadedcontainer"]
-_SHIPPING = ["shipping.view_shipment", "shipping.add_shipment", "shipping.change_shipment", "shipping.release_documents",
-             *_LOADING]
+_SHIPPING = ["shipping.view_shipment", "shipping.add_shipment", "shipping.change_shipment",
+             "shipping.release_documents", *_LOADING]
 _MANAGEMENT = [
     *_OWN_SALES, *_DOCUMENTS, *_SHIPPING, *_VIEW_CATALOG, *_EDIT_CATALOG,
     "parties.view_all_customers", "parties.import_customers",

@@ -29,5 +29,6 @@ class DocumentFilter(StyledFilterSet):
     def search(self, queryset, name, value):
         value = value.strip()
         return queryset.filter(Q(number__icontains=value) | Q(order__number__icontains=value)
+                               | Q(shipment__number__icontains=value)
                                | Q(order__customer_po__icontains=value) | Q(customer__code__icontains=value)
                                | Q(customer__name_en__icontains=value) | Q(customer__name_zh__icontains=value))

@@ -1,6 +1,7 @@
-"""Documents that left (or may leave) the company: each version of a proforma invoice, sales contract or
-statement as the file that was made, never regenerated in place. A change makes version n+1 under the same
-number; earlier versions stay downloadable."""
+"""Documents that left (or may leave) the company: each version of a proforma invoice, sales contract,
+statement or a shipment's export document (commercial invoice, packing list, marks, warehouse notice) as the
+file that was made, never regenerated in place. A change makes version n+1 under the same number; earlier
+versions stay downloadable."""
 
 from pathlib import PurePosixPath
 
@@ -16,8 +17,12 @@ from gendan.sales.models import ReadableDecimalField
 
 
 def archive_path(document: "Document", filename: str) -> str:
-    """Archived by year-month and order number (or customer code): documents/2026-11/SO-2026-00012/…"""
-    folder = document.order.number if document.order_id else document.customer.code
+    """Archived by year-month and order number (shipment number, or customer code):
+    documents/2026-11/SO-2026-00012/…"""
+    if document.shipment_id:
+        folder = document.shipment.number
+    else:
+        folder = document.order.number if document.order_id else document.customer.code
     made = document.generated_at or timezone.now()
     return str(PurePosixPath("documents", made.strftime("%Y-%m"), folder,
                              f"{document.number}-v{document.version}{PurePosixPath(filename).suffix}"))
@@ -32,6 +37,8 @@ class Document(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=DocumentLanguage.choices)
     order = models.ForeignKey("sales.SalesOrder", verbose_name=_("order"), on_delete=models.PROTECT,
                               related_name="documents", null=True, blank=True)
+    shipment = models.ForeignKey("shipping.Shipment", verbose_name=_("shipment"), on_delete=models.PROTECT,
+                                 related_name="documents", null=True, blank=True)
     customer = models.ForeignKey("parties.Customer", verbose_name=_("customer"), on_delete=models.PROTECT,
                                  related_name="documents")
     as_of = models.DateField(_("as of"), null=True, blank=True)  # a statement's closing date

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
-from gendan.documents import render, sales_documents, statements
+from gendan.documents import render, sales_documents, shipping_documents, statements
 from gendan.documents.choices import DocumentKind, Response
 from gendan.documents.models import Document
 from gendan.finance.statements import statement_of
@@ -27,10 +27,20 @@ from gendan.followup.choices import ActivityKind
 from gendan.followup.services import activity_add, validate_email_address
 from gendan.sales.choices import OrderStatus
 from gendan.sales.selectors import order_list_visible_to
+from gendan.shipping.choices import ShipmentStatus
 
-PREFIX = {DocumentKind.PROFORMA_INVOICE: "PI", DocumentKind.SALES_CONTRACT: "SC", DocumentKind.STATEMENT: "ST"}
+PREFIX = {DocumentKind.PROFORMA_INVOICE: "PI", DocumentKind.SALES_CONTRACT: "SC", DocumentKind.STATEMENT: "ST",
+          DocumentKind.COMMERCIAL_INVOICE: "CI", DocumentKind.PACKING_LIST: "PL", DocumentKind.SHIPPING_MARKS: "SM",
+          DocumentKind.SHIPPING_NOTICE: "SN"}
 VERSION_MARK = "@@version@@"
 SALES_DOCUMENTS = (DocumentKind.PROFORMA_INVOICE, DocumentKind.SALES_CONTRACT)
+SHIPMENT_DOCUMENTS = (DocumentKind.COMMERCIAL_INVOICE, DocumentKind.PACKING_LIST, DocumentKind.SHIPPING_MARKS,
+                      DocumentKind.SHIPPING_NOTICE)
+SHIPMENT_TEMPLATES = {DocumentKind.COMMERCIAL_INVOICE: "documents/commercial_invoice.html",
+                      DocumentKind.PACKING_LIST: "documents/packing_list.html",
+                      DocumentKind.SHIPPING_MARKS: "documents/shipping_marks.html",
+                      DocumentKind.SHIPPING_NOTICE: "documents/shipping_notice.html"}
+WAREHOUSE_LANGUAGE = "zh-hans"
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,48 @@ def sales_document_generate(*, kind: str, order, by, language: str = "") -> tupl
     series = Document.objects.filter(kind=kind, order=order)
     return _issue(series, Document(kind=kind, order=order, customer=order.customer, language=language),
                   draft, by)
+
+
+def shipment_document_generate(*, kind: str, shipment, by, language: str = "") -> tuple[Document, bool]:
+    """A shipment's commercial invoice, packing list or marks sheet (PDF, and XLSX for the invoice and the
+    list) in the customer's document language unless another is asked; the notice to the warehouse
+    (出货通知) is always in Chinese. One series per kind and shipment."""
+    require_perm(by, "documents.add_document")
+    require_perm(by, "shipping.change_shipment")  # shipment papers are shipping's work, not finance's
+    if kind not in SHIPMENT_DOCUMENTS:
+        raise ValidationError({"kind": _("Choose a commercial invoice, packing list, shipping marks or the "
+                                         "shipping notice.")})
+    goods = shipping_documents.goods_of(shipment)
+    orders = {order_line.order_id for order_line, _quantity in goods}
+    if len(order_list_visible_to(user=by).filter(pk__in=orders)) < len(orders):
+        raise PermissionDenied(_("You do not have permission to do this."))
+    if shipment.status == ShipmentStatus.CANCELLED:
+        raise ValidationError({"status": _("The shipment is cancelled: it gets no more documents.")})
+    if not goods:
+        raise ValidationError({"lines": _("The shipment has no goods to print.")})
+    shipping_documents.check_packaging(goods)
+    currency = shipping_documents.currency_of(goods) if kind == DocumentKind.COMMERCIAL_INVOICE else ""
+    if kind == DocumentKind.SHIPPING_NOTICE:
+        language = WAREHOUSE_LANGUAGE
+    language = language or shipment.customer.document_language
+
+    def draft() -> Draft:
+        packing = shipping_documents.packing(goods)
+        template = SHIPMENT_TEMPLATES[kind]
+        if kind == DocumentKind.COMMERCIAL_INVOICE:
+            context = shipping_documents.invoice_context(shipment, packing, language, currency)
+            return Draft(template, context, context["total_value"], currency,
+                         shipping_documents.invoice_workbook(shipment, packing, language, currency))
+        if kind == DocumentKind.PACKING_LIST:
+            return Draft(template, shipping_documents.packing_list_context(shipment, packing, language),
+                         xlsx=shipping_documents.packing_list_workbook(shipment, packing, language))
+        if kind == DocumentKind.SHIPPING_MARKS:
+            return Draft(template, shipping_documents.marks_context(shipment, packing, language))
+        return Draft(template, shipping_documents.notice_context(shipment, packing))
+
+    series = Document.objects.filter(kind=kind, shipment=shipment)
+    document = Document(kind=kind, shipment=shipment, customer=shipment.customer, language=language)
+    return _issue(series, document, draft, by)
 
 
 def _issue(series, document: Document, draft, by) -> tuple[Document, bool]:

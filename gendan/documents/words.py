@@ -31,5 +31,15 @@ def in_chinese_capitals(amount: Decimal) -> str:
     return f"人民币{sign}{cn2an.an2cn(format(abs(amount), 'f'), 'rmb')}"
 
 
+def cartons_in_english(cartons: int) -> str:
+    """`SAY TOTAL FOUR HUNDRED AND TWENTY (420) CARTONS ONLY`."""
+    return f"SAY TOTAL {_spelt(cartons)} ({cartons}) CARTON{'S' if cartons != 1 else ''} ONLY"
+
+
+def cartons_in_chinese(cartons: int) -> str:
+    """`共计肆佰贰拾箱整（420箱）`: the count in capitals, as a packing list in Chinese writes it."""
+    return f"共计{cn2an.an2cn(cartons, 'up')}箱整（{cartons}箱）"
+
+
 def _spelt(number: int) -> str:
     return num2words(number, lang="en").replace(",", "").upper()

@@ -21,6 +21,7 @@ from gendan.core.forms import apply_service_errors
 from gendan.core.history import history_of
 from gendan.core.listing import filtered_list
 from gendan.core.uploads import file_response
+from gendan.documents.selectors import shipment_documents_of
 from gendan.finance.gates import may_release, may_ship
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.selectors import order_list_visible_to
@@ -131,7 +132,8 @@ def shipment_detail(request, pk):
         "may_track": shipment.status == ShipmentStatus.SHIPPED and request.user.has_perm("shipping.change_shipment"),
         "booking": Booking.objects.filter(shipment=shipment).select_related(
             "forwarder", "port_of_loading", "port_of_discharge").first(),
-        "today": timezone.localdate(), "history": history_of(shipment)})
+        "today": timezone.localdate(), "history": history_of(shipment),
+        "shipment_documents": shipment_documents_of(shipment=shipment, user=request.user)})
 
 
 @login_required
