@@ -35,6 +35,7 @@ from gendan.core.money import round_amount
 from gendan.core.services import company_profile_update
 from gendan.demo import data
 from gendan.demo import followup as demo_followup
+from gendan.demo import shipping as demo_shipping
 from gendan.demo.clock import at as _at
 from gendan.demo.clock import clock as _clock
 from gendan.demo.logo import demo_logo
@@ -206,6 +207,9 @@ class _Builder:
             self.make_costs()
             self.make_documents()
             self.make_credit_request()
+        self.made.update(demo_shipping.make_shipments(
+            self.users, self.today, random.Random(SEED + 5),
+            lambda order, kinds, day: self._pay(order, kinds, day), self.log))
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
 
     # ------------------------------------------------------------ people and master data
