@@ -21,3 +21,10 @@ SHIPMENT_MOVES = {
     ShipmentStatus.SHIPPED: set(),
     ShipmentStatus.CANCELLED: set(),
 }
+
+
+class LoadPlanStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Planning")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

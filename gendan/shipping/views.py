@@ -22,6 +22,7 @@ from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
 from gendan.shipping.choices import ShipmentMode, ShipmentStatus
 from gendan.shipping.filters import ShipmentFilter
+from gendan.shipping.loading_views import load_plan_context
 from gendan.shipping.selectors import ready_lines, shipment_list_visible_to
 
 SHIPMENT_COLUMNS = [
@@ -107,7 +108,8 @@ def shipment_detail(request, pk):
         "shipment": shipment, "lines": lines,
         "gates": [(order, may_ship(order)) for order in orders] if draft else [],
         "may_change": draft and request.user.has_perm("shipping.change_shipment"),
-        "today": timezone.localdate(), "history": history_of(shipment)})
+        "today": timezone.localdate(), "history": history_of(shipment),
+        **load_plan_context(request, shipment, lines)})
 
 
 def _version(request) -> int:
