@@ -31,9 +31,11 @@ _DOCUMENTS = ["documents.view_document", "documents.add_document", "documents.se
               "documents.record_response"]
 _LOADING = ["shipping.view_loadedcontainer", "shipping.add_loadedcontainer"]
 _SHIPPING = ["shipping.view_shipment", "shipping.add_shipment", "shipping.change_shipment",
-             "shipping.release_documents", *_LOADING]
+             "shipping.release_documents", "shipping.view_containertype", *_LOADING]
+# container types, freight rates and the LCL price: managers edit them, whoever ships sees them
+_FREIGHT_RATES = ["shipping.add_containertype", "shipping.change_containertype", "shipping.change_lclrate"]
 _MANAGEMENT = [
-    *_OWN_SALES, *_DOCUMENTS, *_SHIPPING, *_VIEW_CATALOG, *_EDIT_CATALOG,
+    *_OWN_SALES, *_DOCUMENTS, *_SHIPPING, *_FREIGHT_RATES, *_VIEW_CATALOG, *_EDIT_CATALOG,
     "parties.view_all_customers", "parties.import_customers",
     "parties.add_supplier", "parties.change_supplier",
     "sales.view_all_orders", "sales.change_any_order", "sales.review_order", "sales.progress_order",
@@ -68,10 +70,12 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     Role.PURCHASING: [*_DEPARTMENT, "parties.add_supplier", "parties.change_supplier"],
     Role.PRODUCTION: [*_DEPARTMENT, "sales.progress_order"],
     Role.QC: _DEPARTMENT,
-    Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order", "shipping.view_shipment", *_LOADING],  # 装柜 records
+    Role.WAREHOUSE: [*_DEPARTMENT, "sales.progress_order", "shipping.view_shipment", "shipping.view_containertype",
+                     *_LOADING],  # 装柜 records
     Role.FINANCE: [*_VIEW_CATALOG, "sales.view_salesorder", "sales.view_all_orders", "parties.view_customer",
                    "parties.view_all_customers", "sales.complete_order", *_FINANCE, *_PROFIT, *_DOCUMENTS,
-                   "finance.view_creditapproval", "shipping.view_shipment", "shipping.view_loadedcontainer"],
+                   "finance.view_creditapproval", "shipping.view_shipment", "shipping.view_loadedcontainer",
+                   "shipping.view_containertype"],
     Role.GENERAL_MANAGER: [*_MANAGEMENT, *_FINANCE, *_PROFIT, *_CREDIT],
     Role.ADMINISTRATOR: [*_MANAGEMENT, "accounts.add_user", "accounts.change_user", "accounts.view_user",
                          "core.change_calendaryear", "core.change_companyprofile"],

@@ -14,7 +14,8 @@ class ProductForm(StyledFormMixin, forms.ModelForm):
         fields = [
             "code", "name_en", "name_zh", "specification", "material", "surface_finish", "hs_code", "unit",
             "default_supplier", "cost", "cost_currency", "units_per_inner", "units_per_carton", "carton_length_cm",
-            "carton_width_cm", "carton_height_cm", "net_weight_kg", "gross_weight_kg", "image", "is_active",
+            "carton_width_cm", "carton_height_cm", "net_weight_kg", "gross_weight_kg", "this_side_up", "stackable",
+            "max_load_kg", "image", "is_active",
         ]
 
     def __init__(self, *args, **kwargs):

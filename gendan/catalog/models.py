@@ -59,6 +59,12 @@ class Product(NormalizedCodeMixin, models.Model):
     gross_weight_kg = models.DecimalField(
         _("gross weight per carton (kg)"), max_digits=8, decimal_places=2, validators=positive
     )
+    this_side_up = models.BooleanField(_("this side up"), default=False,
+                                       help_text=_("The carton must travel upright: it may only turn on the floor."))
+    stackable = models.BooleanField(_("stackable"), default=True, help_text=_("Other cartons may stand on it."))
+    max_load_kg = models.DecimalField(
+        _("max. load on a carton (kg)"), max_digits=8, decimal_places=2, null=True, blank=True, validators=positive,
+        help_text=_("The most weight that may rest on one carton; empty for no limit."))
     is_active = models.BooleanField(_("active"), default=True)
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import time
 
 from .containers import DEFAULT_CONTAINERS, container_types
 from .model import CargoLine, ContainerPlan, ContainerType, LoadPlanError, NotFitted, Plan
@@ -12,6 +13,8 @@ from .planner import PlanOptions, fits_in, pack_container, validate_lines
 # a container is hardly ever filled beyond this share of its volume; mixes below it are not tried
 MAX_FILL = 0.95
 MAX_TRIALS = 6
+GREEDY_RESERVE = 0.25  # seconds kept for each later container of a mix: its blocks and greedy plan
+MIX_SHARE = 0.6  # of the time left, for a mix when another could still be tried after it
 
 
 def parse_rates(text: str | None) -> dict[str, float]:
@@ -69,6 +72,23 @@ def candidate_mixes(types: list[ContainerType], cost: dict[str, float], volume: 
     return mixes
 
 
+def _share(deadline: float, containers_left: int, part: float | None = None) -> float:
+    """When the search of the next container must stop, `containers_left` of its mix (itself included) still to
+    fill: the earlier containers get the larger share, since they take most of the cargo, and the last one
+    usually holds what is left at its greedy plan, so its search stops early once every carton is placed. The
+    containers after it keep GREEDY_RESERVE seconds each for their blocks and greedy plan."""
+    left = max(0.0, deadline - time.monotonic() - GREEDY_RESERVE * (containers_left - 1))
+    if part is None:
+        part = 1.0 if containers_left == 1 else 2.0 / (containers_left + 1)
+    return time.monotonic() + left * part
+
+
+def _may_hold(mix, reached: dict[str, float], volume: float) -> bool:
+    """Whether the mix may hold the cargo, filled as well as the mixes tried so far filled each container type
+    (with some slack: more search time fills better); a type not tried yet counts at MAX_FILL."""
+    return sum(c.volume * min(MAX_FILL, reached.get(c.code, MAX_FILL) * 1.03) for c in mix) >= volume
+
+
 def plan(lines: list[CargoLine], containers=None, rates: dict[str, float] | str | None = None,
          currency: str = "USD", options: PlanOptions | None = None,
          known_containers: dict[str, ContainerType] | None = None) -> Plan:
@@ -76,6 +96,11 @@ def plan(lines: list[CargoLine], containers=None, rates: dict[str, float] | str 
 
     `containers`: codes ("20GP,40HQ") or ContainerType objects; default 20GP, 40GP, 40HQ.
     `rates`: freight per container type, and optionally "LCL" per W/M (max of m³ and tonnes).
+    `options.time_limit` bounds the whole call: the search of each container gets a share of what is left;
+    a mix gets MIX_SHARE of the time left when another may follow; a mix that, filled as well as the mixes that
+    did not take everything filled each container type, could not hold the cargo either is skipped, and past
+    the deadline no further mix is tried (each container tried still gets its greedy plan, so a plan always
+    comes back).
     """
     opts = options or PlanOptions()
     if isinstance(rates, str):
@@ -94,14 +119,15 @@ def plan(lines: list[CargoLine], containers=None, rates: dict[str, float] | str 
     weight = sum(ln.weight * ln.count for ln in lines)
     mixes = candidate_mixes(types, cost, volume, weight)
     memo: dict[tuple, tuple[ContainerPlan, list[int]]] = {}
+    deadline = time.monotonic() + opts.time_limit  # for the whole call, not per container
 
-    def fill(mix):
+    def fill(mix, until):
         remaining = [ln.count for ln in lines]
         out = []
         for k in range(len(mix)):
             key = tuple(c.code for c in mix[: k + 1])
             if key not in memo:
-                cp = pack_container(lines, remaining, mix[k], opts)
+                cp = pack_container(lines, remaining, mix[k], opts, until=_share(until, len(mix) - k))
                 rem = list(remaining)
                 for p in cp.placements:
                     rem[p.line] -= 1
@@ -113,12 +139,20 @@ def plan(lines: list[CargoLine], containers=None, rates: dict[str, float] | str 
         return out, remaining
 
     chosen, left = None, None
-    for mix in mixes[:MAX_TRIALS]:
-        cps, rem = fill(mix)
+    reached: dict[str, float] = {}  # the best volume utilisation per container type in mixes that failed
+    trials = mixes[:MAX_TRIALS]
+    for k, mix in enumerate(trials):
+        if chosen is not None and (time.monotonic() >= deadline or not _may_hold(mix, reached, volume)):
+            continue
+        # keep time for a later mix in case this one does not take everything
+        later = any(_may_hold(m, reached, volume) for m in trials[k + 1:])
+        cps, rem = fill(mix, _share(deadline, 1, MIX_SHARE if later else 1.0))
         if chosen is None or sum(rem) < sum(left):
             chosen, left = cps, rem
         if sum(rem) == 0:
             break
+        for cp in cps:
+            reached[cp.container.code] = max(reached.get(cp.container.code, 0.0), cp.volume_utilisation)
     if chosen is None:  # no cargo, or more than max_total containers would be needed
         chosen, left = [], [ln.count for ln in lines]
     chosen = [cp for cp in chosen if cp.placements]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import time
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,7 +16,7 @@ from .search import SearchConfig, solve
 
 @dataclass
 class PlanOptions:
-    time_limit: float = 5.0  # seconds of search per container
+    time_limit: float = 5.0  # seconds for the whole plan() call (pack_container alone: for that container)
     seed: int = 0
     max_iterations: int | None = None  # beam iterations: set it for exactly reproducible plans
     min_support: float = 1.0  # the engine always gives full support; the validator checks this ratio
@@ -81,8 +82,10 @@ def fits_in(line: CargoLine, c: ContainerType) -> bool:
 
 
 def pack_container(lines: list[CargoLine], counts: list[int], container: ContainerType,
-                   opts: PlanOptions) -> ContainerPlan:
-    """Fill one container with up to counts[i] cartons of lines[i]."""
+                   opts: PlanOptions, until: float | None = None) -> ContainerPlan:
+    """Fill one container with up to counts[i] cartons of lines[i], searching `opts.time_limit` seconds, or until
+    the monotonic clock reads `until` when given (then no beam iteration runs into the overrun beyond it: the
+    greedy plan is always made, even when `until` has passed)."""
     ranks = _group_ranks(lines)
     items = []
     index = []
@@ -95,9 +98,12 @@ def pack_container(lines: list[CargoLine], counts: list[int], container: Contain
                               bottom_only=ln.bottom_only, group=ranks[ln.unloading_group]))
         index.append(i)
     payload = container.max_payload if container.max_payload > 0 else INF
-    cfg = SearchConfig(time_limit=opts.time_limit, max_iterations=opts.max_iterations, seed=opts.seed,
+    limit = opts.time_limit if until is None else max(0.0, until - time.monotonic())
+    cfg = SearchConfig(time_limit=limit, max_iterations=opts.max_iterations, seed=opts.seed,
                        max_blocks=opts.max_blocks, min_fill=opts.min_fill, back_anchor_only=True,
                        payload=payload)
+    if until is not None:
+        cfg.overrun = 0.0  # the beam iteration running at `until` stops there, its best complete plan kept
     boxes, stats = solve(items, (container.length, container.width, container.height), cfg) if items else ([], {})
     rank_of = {index[it.index]: it.group for it in items}
     placements = [Placement(index[t], lines[index[t]].reference, x, y, z, dx, dy, dz)

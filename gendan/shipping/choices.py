@@ -58,3 +58,8 @@ class TrackingStatus(models.TextChoices):
     TRANSHIPPED = "transhipped", _("Transhipped")
     ARRIVED = "arrived", _("Arrived at the port of discharge")
     DELIVERED = "delivered", _("Delivered to the customer")
+class LoadPlanStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Planning")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

@@ -43,12 +43,16 @@ from gendan.sales.selectors import order_list_visible_to
 from gendan.sales.services import order_ship
 from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus, TrackingStatus
 from gendan.shipping.containers import normalized, validate_container_number
+from gendan.shipping.loading import cargo_of, check_doors, planner_container
 from gendan.shipping.models import (
     BillOfLading,
     Booking,
+    ContainerType,
+    LclRate,
     LoadedContainer,
     LoadedLine,
     LoadingPhoto,
+    LoadPlan,
     Shipment,
     ShipmentLine,
     TrackingEvent,
@@ -501,3 +505,81 @@ def tracking_record(*, shipment: Shipment, by, status: str, happened_on: date | 
         elif status == TrackingStatus.DELIVERED:
             plan_record_event(plan=plan, by=by, event=PlanEvent.GOODS_RECEIVED, on=happened_on, today=today)
     return event
+# ---------------------------------------------------------------------------------------------- load plans
+
+@transaction.atomic
+def load_plan_request(*, shipment: Shipment, by, container_types: list[str], time_limit, stops=None) -> LoadPlan:
+    """Ask the worker to plan how the shipment's cartons go into containers of these types (codes of active
+    container types), searching at most `time_limit` seconds (1–60) in all; `stops` {order id: stop number} puts
+    each order's cartons in the unloading group of its stop. Nothing is saved when anything is wrong."""
+    require_perm(by, "shipping.change_shipment")
+    errors = {}
+    limit = _whole(time_limit)
+    if limit is None or not 1 <= limit <= 60:
+        errors["time_limit"] = _("Give the planner 1 to 60 seconds.")
+    offered = list(ContainerType.objects.filter(is_active=True, code__in=container_types or []))
+    if not offered:
+        errors["container_types"] = _("Choose at least one container type.")
+    elif len({c.currency for c in offered}) > 1:
+        errors["container_types"] = _("The container types chosen have rates in different currencies.")
+    lines = list(shipment.lines.select_related("order_line__order", "order_line__product"))
+    stops_by_order = _stops(lines, stops or {}, errors)
+    if errors:
+        raise ValidationError(errors)
+    cargo = cargo_of(lines, stops_by_order)
+    check_doors(lines, cargo, [planner_container(c) for c in offered])
+    load_plan = LoadPlan(shipment=shipment, requested_by=by, time_limit=limit,
+                         container_types=[c.code for c in offered],
+                         stops={str(order): stop for order, stop in stops_by_order.items()},
+                         currency=offered[0].currency)
+    insert_with_history([load_plan], by=by)
+    from gendan.shipping.tasks import plan_load
+
+    transaction.on_commit(lambda: plan_load.enqueue(load_plan.pk))
+    return load_plan
+
+
+def _whole(value) -> int | None:
+    try:
+        number = Decimal(str(value).strip())
+    except (ArithmeticError, ValueError):
+        return None
+    return int(number) if number == number.to_integral_value() else None
+
+
+def _stops(lines, stops: dict, errors: dict) -> dict[int, int]:
+    """{order id: stop} for the shipment's orders, 1 where none is given; errors under `stops.<order number>`."""
+    out = {}
+    for order in sorted({line.order_line.order for line in lines}, key=lambda o: o.number):
+        given = stops.get(order.pk, stops.get(str(order.pk), 1))
+        stop = _whole(given if given not in (None, "") else 1)
+        if stop is None or not 1 <= stop <= 99:
+            errors[f"stops.{order.number}"] = _("%(order)s: the stop is a whole number from 1 (unloaded first) "
+                                                "to 99.") % {"order": order.number}
+        else:
+            out[order.pk] = stop
+    return out
+
+
+@transaction.atomic
+def container_type_save(*, container_type: ContainerType, by, version: int | None = None) -> ContainerType:
+    """A new or changed container type (validated by the caller's form); managers only."""
+    require_perm(by, "shipping.change_containertype" if container_type.pk else "shipping.add_containertype")
+    container_type.code = container_type.code.strip().upper()
+    container_type.currency = container_type.currency.strip().upper()
+    container_type._history_user = by
+    if container_type.pk:
+        take_version(container_type, version)
+    container_type.save()
+    return container_type
+
+
+@transaction.atomic
+def lcl_rate_save(*, lcl_rate: LclRate, by, version: int | None = None) -> LclRate:
+    require_perm(by, "shipping.change_lclrate")
+    lcl_rate.currency = lcl_rate.currency.strip().upper()
+    lcl_rate._history_user = by
+    if lcl_rate.pk:
+        take_version(lcl_rate, version)
+    lcl_rate.save()
+    return lcl_rate

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.shipping import tracking_views, views
+from gendan.shipping import loading_views, tracking_views, views
 
 app_name = "shipping"
 urlpatterns = [
@@ -18,4 +18,12 @@ urlpatterns = [
     path("orders/<int:order_pk>/tracking/", tracking_views.tracking_card, name="tracking_card"),
     path("orders/<int:order_pk>/tracking/issue/", tracking_views.tracking_issue, name="tracking_issue"),
     path("orders/<int:order_pk>/tracking/revoke/", tracking_views.tracking_revoke, name="tracking_revoke"),
+    path("<int:pk>/load-plan/", loading_views.load_plan_card, name="load_plan_card"),
+    path("<int:pk>/load-plan/request/", loading_views.load_plan_request, name="load_plan_request"),
+    path("load-plans/<int:pk>/<int:index>.svg", loading_views.load_plan_svg, name="load_plan_svg"),
+    path("load-plans/<int:pk>/instructions.pdf", loading_views.load_plan_pdf, name="load_plan_pdf"),
+    path("container-types/", loading_views.container_type_list, name="container_type_list"),
+    path("container-types/new/", loading_views.container_type_edit, name="container_type_new"),
+    path("container-types/<int:pk>/", loading_views.container_type_edit, name="container_type_edit"),
+    path("container-types/lcl/", loading_views.lcl_rate_edit, name="lcl_rate_edit"),
 ]

@@ -29,6 +29,7 @@ from gendan.shipping import services
 from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus, TrackingStatus
 from gendan.shipping.filters import ShipmentFilter
 from gendan.shipping.forms import BookingForm, LoadedContainerForm
+from gendan.shipping.loading_views import load_plan_context
 from gendan.shipping.models import BillOfLading, Booking, LoadingPhoto
 from gendan.shipping.selectors import (
     loading_differences,
@@ -133,7 +134,8 @@ def shipment_detail(request, pk):
         "booking": Booking.objects.filter(shipment=shipment).select_related(
             "forwarder", "port_of_loading", "port_of_discharge").first(),
         "today": timezone.localdate(), "history": history_of(shipment),
-        "shipment_documents": shipment_documents_of(shipment=shipment, user=request.user)})
+        "shipment_documents": shipment_documents_of(shipment=shipment, user=request.user),
+        **load_plan_context(request, shipment, lines)})
 
 
 @login_required
