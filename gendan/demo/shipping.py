@@ -25,6 +25,7 @@ from gendan.shipping import services
 from gendan.shipping.choices import BLType, ReleaseMethod, TrackingStatus
 from gendan.shipping.containers import check_digit
 from gendan.shipping.models import Port
+from gendan.shipping.tasks import plan_load
 from gendan.shipping.tracking import tracking_link_issue
 
 OWNERS = ["CSQU", "MSKU", "TGHU", "OOLU", "CMAU", "EGHU"]
@@ -108,6 +109,9 @@ def _play(story: Story, order: SalesOrder, users: dict, today: date, rng: random
             cargo_cutoff=at(etd - timedelta(days=2), 12, 0), si_cutoff=at(etd - timedelta(days=3), 17, 0),
             vgm_cutoff=at(etd - timedelta(days=2), 12, 0))
         tracking_link_issue(order=order, by=merchandiser, days=story.start + 60)
+        load_plan = services.load_plan_request(shipment=shipment, by=merchandiser, time_limit=5,
+                                               container_types=["20GP", "40GP", "40HQ"])
+        plan_load.call(load_plan.pk)  # the worker's job, done here: the demo is built in one transaction
     if story.loaded is None:
         return
     with clock(_day(today, story.loaded, 16)):

@@ -20,6 +20,8 @@ def english():
 
 
 def test_loading_data_is_entered_on_the_form_and_shown_on_the_page(client, engineer):
+    engineer.language = "en"  # the page is in the user's language
+    engineer.save(update_fields=["language"])
     client.force_login(engineer)
     response = client.post(reverse("catalog:product_create"), product_form(
         this_side_up="on", stackable="on", max_load_kg="120.5"))

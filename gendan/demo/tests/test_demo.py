@@ -217,7 +217,15 @@ def test_demo_runs_only_once(demo_output):
 def test_demo_has_a_shipment_in_every_state(demo_output):
     from gendan.documents.models import Document
     from gendan.shipping.choices import BLStatus, ShipmentStatus, TrackingStatus
-    from gendan.shipping.models import Booking, LoadedContainer, Shipment, TrackingEvent, TrackingLink
+    from gendan.shipping.models import (
+        Booking,
+        LoadedContainer,
+        LoadPlan,
+        LoadPlanContainer,
+        Shipment,
+        TrackingEvent,
+        TrackingLink,
+    )
 
     assert Shipment.objects.count() == 5 and Booking.objects.count() == 5
     assert Shipment.objects.filter(status=ShipmentStatus.DRAFT).count() == 2  # booked; booked and loaded
@@ -227,6 +235,7 @@ def test_demo_has_a_shipment_in_every_state(demo_output):
     assert TrackingEvent.objects.filter(status=TrackingStatus.ARRIVED).count() == 1
     assert Document.objects.filter(shipment__isnull=False, kind="packing_list").count() == 4
     assert TrackingLink.objects.filter(revoked_at__isnull=True).count() == 5
+    assert LoadPlan.objects.filter(status="done").count() == 5 and LoadPlanContainer.objects.exists()
     for shipment in Shipment.objects.filter(status=ShipmentStatus.SHIPPED):
         assert all(order.status == OrderStatus.SHIPPED for order in SalesOrder.objects.filter(
             lines__shipment_lines__shipment=shipment))

@@ -26,7 +26,7 @@ def container_types(db):
 
     from django.apps import apps
 
-    importlib.import_module("gendan.shipping.migrations.0003_seed_container_types").seed(apps, None)
+    importlib.import_module("gendan.shipping.migrations.0008_seed_container_types").seed(apps, None)
 
 
 def packed(line, *, per_carton=24, size=("52.5", "38", "41.2"), gross="9.8", **loading):
