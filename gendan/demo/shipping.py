@@ -3,12 +3,10 @@ arrived — made through the shipping services on the days they happened, with t
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from django.utils import timezone
 
@@ -24,7 +22,8 @@ from gendan.sales.models import OrderEvent, SalesOrder
 from gendan.shipping import services
 from gendan.shipping.choices import BLType, ReleaseMethod, TrackingStatus
 from gendan.shipping.containers import check_digit
-from gendan.shipping.models import Port
+from gendan.shipping.models import ContainerType, Port
+from gendan.shipping.seeds import reference_data_loaded
 from gendan.shipping.tasks import plan_load
 from gendan.shipping.tracking import tracking_link_issue
 
@@ -62,6 +61,7 @@ STORIES = [
 def make_shipments(users: dict, today: date, rng: random.Random, pay: Callable, log) -> dict[str, int]:
     """`pay(order, kinds, day)`: the demo's customer remitting what is open on those schedule lines."""
     made = {"shipments": 0}
+    reference_data_loaded()  # a test database flushed by an earlier test has lost what the migrations loaded
     candidates = _ready_orders()
     forwarders = list(Supplier.objects.filter(kind=SupplierKind.FORWARDER).order_by("code"))
     for story in STORIES:
@@ -146,11 +146,20 @@ def _play(story: Story, order: SalesOrder, users: dict, today: date, rng: random
 
 
 def _load(shipment, by, day: date, rng: random.Random) -> None:
-    lines = list(shipment.lines.select_related("order_line__product", "order_line__order"))
-    goods = [services.LoadedGoods(line, math.ceil(line.quantity / line.order_line.product.units_per_carton),
-                                  line.quantity) for line in lines]
-    owner = rng.choice(OWNERS)
-    serial = f"{owner}{rng.randint(100000, 999999)}"
-    services.container_load(shipment=shipment, by=by, container_number=f"{serial}{check_digit(serial)}",
-                            seal_number=f"CN{rng.randint(10**6, 10**7 - 1)}", container_type="40HQ",
-                            tare_kg=Decimal(3900), loaded_on=day, goods=goods)
+    """Each container of the shipment's load plan as the warehouse loaded it: the cartons the plan put in it."""
+    lines = list(shipment.lines.select_related("order_line__product", "order_line__order").order_by("pk"))
+    plan = shipment.load_plans.order_by("-pk").first()
+    left = {line.pk: line.quantity for line in lines}
+    for planned in plan.result["containers"]:
+        goods = []
+        for index, cartons in planned["cartons_per_line"].items():
+            line = lines[int(index)]
+            quantity = min(left[line.pk], cartons * line.order_line.product.units_per_carton)
+            if cartons and quantity:
+                left[line.pk] -= quantity
+                goods.append(services.LoadedGoods(line, cartons, quantity))
+        code = planned["container"]["code"]
+        serial = f"{rng.choice(OWNERS)}{rng.randint(100000, 999999)}"
+        services.container_load(shipment=shipment, by=by, container_number=f"{serial}{check_digit(serial)}",
+                                seal_number=f"CN{rng.randint(10**6, 10**7 - 1)}", container_type=code,
+                                tare_kg=ContainerType.objects.get(code=code).tare_kg, loaded_on=day, goods=goods)

@@ -107,6 +107,7 @@ def customer_view(order: SalesOrder) -> dict:
         Node("arrived", _("Arrived"), arrived, arrived is not None),
     ]
     return {
+        "current": next((node.code for node in reversed(nodes) if node.done), ""),  # steps before it read as done
         "order": {"number": order.number, "customer_po": order.customer_po, "incoterm": order.incoterm,
                   "incoterm_place": order.incoterm_place, "customer": order.customer.name_en,
                   "ex_factory": order.confirmed_ex_factory},

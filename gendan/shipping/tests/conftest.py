@@ -9,6 +9,7 @@ from gendan.finance.tests.factories import pay
 from gendan.followup.tests.factories import at, confirmed_order
 from gendan.parties.tests.factories import CustomerFactory
 from gendan.sales.services import order_mark_ready, order_start_production
+from gendan.shipping.seeds import reference_data_loaded
 
 DAY = date(2026, 11, 20)
 
@@ -18,6 +19,16 @@ def english():
     """Service messages are asserted in English here (the Chinese ones are the catalogue's)."""
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request):
+    """The ports and container types the migrations loaded, again after a transactional test flushed them."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None:
+        return
+    request.getfixturevalue("transactional_db" if marker.kwargs.get("transaction") else "db")
+    reference_data_loaded()
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from playwright.sync_api import expect
 from gendan.followup.tests.test_browser_actions import log_in, switch_user
 from gendan.shipping.choices import LoadPlanStatus
 from gendan.shipping.models import LoadPlan
-from gendan.shipping.tests.test_load_plans import container_types, packed, shipment_of, worker
+from gendan.shipping.tests.test_load_plans import packed, shipment_of, worker
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures(
-    container_types.__name__)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.mark.parametrize("width", [1366, 390])

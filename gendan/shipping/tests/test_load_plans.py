@@ -19,15 +19,6 @@ pytestmark = pytest.mark.django_db
 DAY = date(2026, 11, 20)
 
 
-@pytest.fixture(autouse=True)
-def container_types(db):
-    """The seeded container types and LCL rate, again after a transactional test flushed them."""
-    import importlib
-
-    from django.apps import apps
-
-    importlib.import_module("gendan.shipping.migrations.0008_seed_container_types").seed(apps, None)
-
 
 def packed(line, *, per_carton=24, size=("52.5", "38", "41.2"), gross="9.8", **loading):
     product = line.product
