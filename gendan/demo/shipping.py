@@ -22,6 +22,7 @@ from gendan.sales.models import OrderEvent, SalesOrder
 from gendan.shipping import services
 from gendan.shipping.choices import BLType, ReleaseMethod, TrackingStatus
 from gendan.shipping.containers import check_digit
+from gendan.shipping.loading import line_reference
 from gendan.shipping.models import ContainerType, Port
 from gendan.shipping.seeds import reference_data_loaded
 from gendan.shipping.tasks import plan_load
@@ -150,10 +151,11 @@ def _load(shipment, by, day: date, rng: random.Random) -> None:
     lines = list(shipment.lines.select_related("order_line__product", "order_line__order").order_by("pk"))
     plan = shipment.load_plans.order_by("-pk").first()
     left = {line.pk: line.quantity for line in lines}
+    by_reference = {line_reference(line.order_line): line for line in lines}
     for planned in plan.result["containers"]:
         goods = []
-        for index, cartons in planned["cartons_per_line"].items():
-            line = lines[int(index)]
+        for reference, cartons in planned["cartons_per_line"].items():
+            line = by_reference[reference]
             quantity = min(left[line.pk], cartons * line.order_line.product.units_per_carton)
             if cartons and quantity:
                 left[line.pk] -= quantity

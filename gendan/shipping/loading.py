@@ -31,6 +31,11 @@ def line_name(order_line) -> str:
         "order": order_line.order.number, "line": order_line.position, "product": order_line.product.code}
 
 
+def line_reference(order_line) -> str:
+    """How the planner (its pictures, instructions and results) names an order line's cartons."""
+    return f"{order_line.order.number}-{order_line.position} {order_line.product.code}"
+
+
 def cargo_of(shipment_lines, stops: dict[int, int] | None = None) -> Cargo:
     """The planner's cargo lines for these shipment lines (with `order_line__order` and `order_line__product`),
     each order's cartons in the unloading group of its stop (default 1). A product without carton size, units
@@ -54,7 +59,7 @@ def cargo_of(shipment_lines, stops: dict[int, int] | None = None) -> Cargo:
                 "line": line_name(order_line), "cartons": cartons, "loose": f"{loose.normalize():f}",
                 "full": per_carton})
         cargo.lines.append(CargoLine(
-            f"{order_line.order.number}-{order_line.position} {product.code}", *size, cartons,
+            line_reference(order_line), *size, cartons,
             weight=float(product.gross_weight_kg),
             orientation=OrientationRule("this_side_up" if product.this_side_up else "any"),
             stackable=product.stackable,
