@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -117,8 +118,9 @@ def send(request, pk):
         else:
             messages.success(request, _("%(number)s version %(version)s sent to %(to)s.") % {
                 "number": document.number, "version": document.version, "to": document.sent_to})
-            return redirect(_back(document))
-    return render(request, "documents/send.html", {"document": document, "form": form, "back": _back(document)})
+            return redirect(_back(document, request.user))
+    return render(request, "documents/send.html", {"document": document, "form": form,
+                                                   "back": _back(document, request.user)})
 
 
 @login_required
@@ -133,13 +135,15 @@ def respond(request, pk):
             apply_service_errors(form, error)
         else:
             messages.success(request, _("The customer's answer is recorded."))
-            return redirect(_back(document))
-    return render(request, "documents/respond.html", {"document": document, "form": form, "back": _back(document)})
+            return redirect(_back(document, request.user))
+    return render(request, "documents/respond.html", {"document": document, "form": form,
+                                                      "back": _back(document, request.user)})
 
 
-def _back(document: Document) -> str:
-    if document.shipment_id:
-        return document.shipment.get_absolute_url()
+def _back(document: Document, user) -> str:
+    if document.shipment_id:  # a salesperson sees the shipment's papers, not its page
+        return (document.shipment.get_absolute_url() if user.has_perm("shipping.view_shipment")
+                else reverse("documents:document_list"))
     return document.order.get_absolute_url() if document.order_id else document.customer.get_absolute_url()
 
 
