@@ -1,6 +1,8 @@
 """Shipments in the API: list and read them, make one from ready goods, ship or cancel it, book it with a
 forwarder, record its loaded containers — on the same services, selectors and permissions as the pages."""
 
+import re
+
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -17,6 +19,7 @@ from gendan.shipping.filters import ShipmentFilter
 from gendan.shipping.models import Booking, LoadedContainer, LoadedLine, Port, Shipment, ShipmentLine
 from gendan.shipping.selectors import shipment_list_visible_to
 
+LOCODE = re.compile(r"[A-Za-z]{2}[A-Za-z0-9]{3}")
 QUANTITY = {"max_digits": 14, "decimal_places": 3, "coerce_to_string": True}
 WEIGHT = {"max_digits": 10, "decimal_places": 2, "coerce_to_string": True}
 
@@ -31,11 +34,22 @@ class ShipmentLineSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class PortField(serializers.SlugRelatedField):
+    """A port by its UN/LOCODE; anything not shaped like one is unknown before the database is asked (PostgreSQL
+    refuses a NUL in a query)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="code", queryset=Port.objects.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not LOCODE.fullmatch(data):
+            self.fail("does_not_exist", slug_name=self.slug_field, value=str(data)[:20])
+        return super().to_internal_value(data.upper())
+
+
 class BookingSerializer(serializers.ModelSerializer):
-    port_of_loading = serializers.SlugRelatedField(slug_field="code", queryset=Port.objects.all(),
-                                                   help_text="UN/LOCODE, e.g. CNNGB")
-    port_of_discharge = serializers.SlugRelatedField(slug_field="code", queryset=Port.objects.all(),
-                                                     help_text="UN/LOCODE, e.g. USLAX")
+    port_of_loading = PortField(help_text="UN/LOCODE, e.g. CNNGB")
+    port_of_discharge = PortField(help_text="UN/LOCODE, e.g. USLAX")
     version = serializers.IntegerField(min_value=0, help_text="The booking's version you read; 0 for a new one.")
 
     class Meta:
