@@ -93,7 +93,7 @@ class ShipmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(BookingSerializer(allow_null=True))
     def get_booking(self, shipment) -> dict | None:
-        booking = Booking.objects.filter(shipment=shipment).first()
+        booking = getattr(shipment, "booking", None)  # read with the shipment (the view's select_related)
         return BookingSerializer(booking).data if booking else None
 
 
@@ -157,7 +157,8 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseView
                       "containers": "shipping.add_loadedcontainer"}
 
     def get_queryset(self):
-        return shipment_list_visible_to(user=self.request.user).prefetch_related(
+        return shipment_list_visible_to(user=self.request.user).select_related(
+            "booking__port_of_loading", "booking__port_of_discharge").prefetch_related(
             "lines__order_line__order", "containers__lines")
 
     @extend_schema(summary="Make a draft shipment of ready goods of one customer's orders (partial quantities "

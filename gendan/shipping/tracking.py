@@ -88,8 +88,9 @@ def customer_view(order: SalesOrder) -> dict:
     ETD/ETA, arrived) and its shipments' sailing details — read here field by field, so nothing else leaks."""
     events = dict(OrderEvent.objects.filter(order=order, kind="status").values_list("new_status", "at"))
     shipments = list(Shipment.objects.filter(lines__order_line__order=order, status=ShipmentStatus.SHIPPED)
-                     .distinct().select_related("booking__port_of_loading", "booking__port_of_discharge")
-                     .order_by("shipped_on", "pk"))
+                     .distinct().select_related("booking__port_of_loading", "booking__port_of_discharge",
+                                                "bill_of_lading")
+                     .prefetch_related("containers", "tracking_events").order_by("shipped_on", "pk"))
     arrived = TrackingEvent.objects.filter(shipment__in=shipments, status=TrackingStatus.ARRIVED).order_by(
         "happened_on").values_list("happened_on", flat=True).first()
 
@@ -118,7 +119,7 @@ def customer_view(order: SalesOrder) -> dict:
 
 def _shipment_row(shipment: Shipment) -> dict:
     booking = getattr(shipment, "booking", None)
-    bl = shipment.bill_of_lading if hasattr(shipment, "bill_of_lading") else None
+    bl = getattr(shipment, "bill_of_lading", None)
     return {"number": shipment.number, "mode": shipment.get_mode_display(), "shipped_on": shipment.shipped_on,
             "vessel": booking and " / ".join(filter(None, [booking.vessel, booking.voyage])),
             "route": booking and f"{booking.port_of_loading.name} → {booking.port_of_discharge.name}",

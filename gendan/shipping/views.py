@@ -328,12 +328,8 @@ def _version(request) -> int:
 def shipment_ship(request, pk):
     shipment = get_object_or_404(shipment_list_visible_to(user=request.user), pk=pk)
     try:
-        day = request.POST.get("shipped_on", "")
-        try:
-            shipped_on = date.fromisoformat(day) if day else None
-        except ValueError:
-            raise ValidationError({"shipped_on": _("Enter a date like 2026-11-30.")}) from None
-        services.shipment_ship(shipment=shipment, by=request.user, version=_version(request), shipped_on=shipped_on)
+        services.shipment_ship(shipment=shipment, by=request.user, version=_version(request),
+                               shipped_on=_date(request.POST, "shipped_on"))
     except (ValidationError, ConcurrentChange, InvalidTransition, PermissionDenied) as error:
         messages.error(request, error_text(error))
     else:
