@@ -550,7 +550,7 @@ def activity_follow_up_done(*, activity: Activity, by) -> Activity:
 # ---------------------------------------------------------------- delay notices
 
 
-def _signature(language: str) -> dict:
+def company_signature(language: str) -> dict:
     company = company_profile()
     return {"company_name": company.name_in(language), "company_address": company.address_in(language),
             "company_phone": company.phone}
@@ -578,7 +578,7 @@ def delay_notice_draft(*, order: SalesOrder, by, today: date | None = None) -> D
         )
         context = {"order": order, "plan": plan, "reason": reason, "new_date": plan.projected_ex_factory,
                    "contact": contacts[0].name if contacts else "", "sender": by,
-                   **_signature(language)}
+                   **company_signature(language)}
         subject = render_to_string("followup/delay_notice_subject.txt", context).strip()
         body = render_to_string("followup/delay_notice_body.txt", context).strip() + "\n"
     notice = DelayNotice(

@@ -58,6 +58,28 @@ class TrackingStatus(models.TextChoices):
     TRANSHIPPED = "transhipped", _("Transhipped")
     ARRIVED = "arrived", _("Arrived at the port of discharge")
     DELIVERED = "delivered", _("Delivered to the customer")
+
+
+class NoticeNode(models.TextChoices):
+    """The key steps of an order the customer hears about (seed 004): the first three per order, the last two per
+    shipment. "Shipped" is the shipping advice, with the documents attached."""
+
+    CONFIRMED = "confirmed", _("Order confirmed")
+    PRODUCTION_STARTED = "production_started", _("Production started")
+    GOODS_READY = "goods_ready", _("Goods ready")
+    SHIPPED = "shipped", _("Shipping advice")
+    ARRIVED = "arrived", _("Goods arrived")
+
+
+ORDER_NODES = (NoticeNode.CONFIRMED, NoticeNode.PRODUCTION_STARTED, NoticeNode.GOODS_READY)
+SHIPMENT_NODES = (NoticeNode.SHIPPED, NoticeNode.ARRIVED)
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SENT = "sent", _("Sent by email")
+    RECORDED = "recorded", _("Sent outside Gendan")
+
 class LoadPlanStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Planning")

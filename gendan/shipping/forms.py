@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gendan.core.forms import StyledFormMixin
+from gendan.followup.forms import VersionField
 from gendan.parties.choices import SupplierKind
 from gendan.parties.models import Supplier
 from gendan.shipping.models import Booking, Port
@@ -67,3 +68,13 @@ class LoadedContainerForm(StyledFormMixin, forms.Form):
     note = forms.CharField(label=_("Note"), max_length=500, required=False)
     photos = PhotosField(label=_("Photos"), required=False,
                          widget=PhotosInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+
+
+class CustomerNoticeForm(StyledFormMixin, forms.Form):
+    recipients = forms.CharField(label=_("to"), max_length=500, required=False,
+                                 help_text=_("Email addresses, comma-separated."))
+    subject = forms.CharField(label=_("subject"), max_length=200)
+    body = forms.CharField(label=_("text"), widget=forms.Textarea(attrs={"rows": 18, "class": "font-monospace"}))
+    version = VersionField()
+
+    wide_fields = ("recipients", "subject", "body")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.models import User
 from gendan.core.history import business_history
+from gendan.core.trade import DocumentLanguage
 from gendan.sales.models import ReadableDecimalField
 from gendan.shipping.choices import (
     BL_MOVES,
@@ -16,6 +17,8 @@ from gendan.shipping.choices import (
     BLStatus,
     BLType,
     LoadPlanStatus,
+    NoticeNode,
+    NoticeStatus,
     ReleaseMethod,
     ShipmentMode,
     ShipmentStatus,
@@ -273,6 +276,46 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.shipment} · {self.get_status_display()} {self.happened_on}"
+class CustomerNotice(models.Model):
+    """A key-step message to the customer (order confirmed … goods arrived), drafted in the customer's document
+    language, edited by the merchandiser, then emailed or recorded as sent another way; logged on the orders.
+    Per order for the first steps, per shipment for the shipping advice and the arrival."""
+
+    node = models.CharField(_("step"), max_length=20, choices=NoticeNode.choices)
+    customer = models.ForeignKey("parties.Customer", on_delete=models.PROTECT, related_name="notices")
+    order = models.ForeignKey("sales.SalesOrder", on_delete=models.CASCADE, related_name="customer_notices",
+                              null=True, blank=True)
+    shipment = models.ForeignKey(Shipment, on_delete=models.CASCADE, related_name="notices", null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT)
+    language = models.CharField(_("language"), max_length=10, choices=DocumentLanguage.choices)
+    recipients = models.CharField(_("to"), max_length=500, blank=True, help_text=_("Email addresses, comma-separated."))
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    documents = models.ManyToManyField("documents.Document", verbose_name=_("attached documents"), blank=True,
+                                       related_name="+")
+    version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(User, verbose_name=_("drafted by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    sent_by = models.ForeignKey(User, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+",
+                                null=True, blank=True)
+    history = business_history(indexed=("customer",))
+
+    class Meta:
+        verbose_name = _("customer notice")
+        verbose_name_plural = _("customer notices")
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.CheckConstraint(
+            condition=models.Q(order__isnull=False, shipment__isnull=True)
+            | models.Q(order__isnull=True, shipment__isnull=False), name="notice_order_or_shipment")]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    def get_absolute_url(self) -> str:
+        return reverse("shipping:notice", args=[self.pk])
+
+
 class ContainerType(models.Model):
     """A container type the company books, with its inner size, door, payload and freight rate: data a manager
     edits. Seeded with the planner's defaults (20GP, 40GP, 40HQ, 45HQ)."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.shipping import loading_views, tracking_views, views
+from gendan.shipping import loading_views, notice_views, tracking_views, views
 
 app_name = "shipping"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("orders/<int:order_pk>/tracking/", tracking_views.tracking_card, name="tracking_card"),
     path("orders/<int:order_pk>/tracking/issue/", tracking_views.tracking_issue, name="tracking_issue"),
     path("orders/<int:order_pk>/tracking/revoke/", tracking_views.tracking_revoke, name="tracking_revoke"),
+    path("orders/<int:order_pk>/notices/", notice_views.order_notices_card, name="order_notices"),
+    path("notices/draft/", notice_views.notice_draft, name="notice_draft"),
+    path("notices/<int:pk>/", notice_views.notice, name="notice"),
     path("<int:pk>/load-plan/", loading_views.load_plan_card, name="load_plan_card"),
     path("<int:pk>/load-plan/request/", loading_views.load_plan_request, name="load_plan_request"),
     path("load-plans/<int:pk>/<int:index>.svg", loading_views.load_plan_svg, name="load_plan_svg"),

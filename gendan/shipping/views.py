@@ -31,6 +31,7 @@ from gendan.shipping.filters import ShipmentFilter
 from gendan.shipping.forms import BookingForm, LoadedContainerForm
 from gendan.shipping.loading_views import load_plan_context
 from gendan.shipping.models import BillOfLading, Booking, LoadingPhoto
+from gendan.shipping.notices import notice_rows
 from gendan.shipping.selectors import (
     loading_differences,
     order_shipments,
@@ -134,6 +135,7 @@ def shipment_detail(request, pk):
         "booking": Booking.objects.filter(shipment=shipment).select_related(
             "forwarder", "port_of_loading", "port_of_discharge").first(),
         "today": timezone.localdate(), "history": history_of(shipment),
+        "notice_rows": notice_rows(request.user, shipment=shipment) if not draft else [],
         "shipment_documents": shipment_documents_of(shipment=shipment, user=request.user),
         **load_plan_context(request, shipment, lines)})
 
