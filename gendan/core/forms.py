@@ -60,8 +60,8 @@ class StyledFormMixin:
             if isinstance(widget, forms.DateInput):
                 widget.input_type = "date"
                 widget.format = "%Y-%m-%d"
-            if isinstance(widget, forms.Textarea):
-                widget.attrs["rows"] = 3
+            if isinstance(widget, forms.Textarea) and widget.attrs.get("rows") in (None, "10"):  # Django's default
+                widget.attrs["rows"] = 3  # a form's own choice (a letter's text) stays
             if name in self.wide_fields or isinstance(widget, forms.Textarea):
                 widget.attrs.setdefault("col", "col-12")
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
