@@ -20,12 +20,13 @@ from gendan.parties.models import Supplier
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderEvent, SalesOrder
 from gendan.shipping import services
-from gendan.shipping.choices import BLType, ReleaseMethod, TrackingStatus
+from gendan.shipping.choices import BLType, NoticeNode, ReleaseMethod, TrackingStatus
 from gendan.shipping.containers import check_digit
 from gendan.shipping.loading import line_reference
 from gendan.shipping.models import ContainerType, Port
 from gendan.shipping.seeds import reference_data_loaded
 from gendan.shipping.tasks import plan_load
+from gendan.shipping.notices import notice_draft, notice_record
 from gendan.shipping.tracking import tracking_link_issue
 
 OWNERS = ["CSQU", "MSKU", "TGHU", "OOLU", "CMAU", "EGHU"]
@@ -131,6 +132,8 @@ def _play(story: Story, order: SalesOrder, users: dict, today: date, rng: random
         services.bl_draft_confirm(bl=bl, by=merchandiser, version=bl.version)
         services.bl_issue(bl=bl, by=merchandiser, version=bl.version, issued_on=shipped_on, bl_type=BLType.ORIGINAL,
                           number=f"NGB{rng.randint(10**9, 10**10 - 1)}")
+        advice = notice_draft(by=merchandiser, node=NoticeNode.SHIPPED, shipment=shipment)
+        notice_record(notice=advice, by=merchandiser)  # the demo's customers read their mail elsewhere
     with clock(_day(today, story.copy)):
         services.bl_copy_sent(bl=bl, by=merchandiser, version=bl.version)
     if story.paid is not None:
@@ -144,6 +147,7 @@ def _play(story: Story, order: SalesOrder, users: dict, today: date, rng: random
         with clock(_day(today, story.arrived)):
             services.tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.ARRIVED,
                                      happened_on=today - timedelta(days=story.arrived))
+            notice_draft(by=merchandiser, node=NoticeNode.ARRIVED, shipment=shipment)  # waiting to be sent
 
 
 def _load(shipment, by, day: date, rng: random.Random) -> None:

@@ -219,6 +219,7 @@ def test_demo_has_a_shipment_in_every_state(demo_output):
     from gendan.shipping.choices import BLStatus, ShipmentStatus, TrackingStatus
     from gendan.shipping.models import (
         Booking,
+        CustomerNotice,
         LoadedContainer,
         LoadPlan,
         LoadPlanContainer,
@@ -236,6 +237,8 @@ def test_demo_has_a_shipment_in_every_state(demo_output):
     assert Document.objects.filter(shipment__isnull=False, kind="packing_list").count() == 4
     assert TrackingLink.objects.filter(revoked_at__isnull=True).count() == 5
     assert LoadPlan.objects.filter(status="done").count() == 5 and LoadPlanContainer.objects.exists()
+    assert sorted(CustomerNotice.objects.values_list("node", "status")) == [
+        ("arrived", "draft"), *[("shipped", "recorded")] * 3]  # advices logged, the arrival waiting to be sent
     for shipment in Shipment.objects.filter(status=ShipmentStatus.SHIPPED):
         assert all(order.status == OrderStatus.SHIPPED for order in SalesOrder.objects.filter(
             lines__shipment_lines__shipment=shipment))
