@@ -24,9 +24,9 @@ from gendan.shipping.choices import BLType, NoticeNode, ReleaseMethod, TrackingS
 from gendan.shipping.containers import check_digit
 from gendan.shipping.loading import line_reference
 from gendan.shipping.models import ContainerType, Port
+from gendan.shipping.notices import notice_draft, notice_record
 from gendan.shipping.seeds import reference_data_loaded
 from gendan.shipping.tasks import plan_load
-from gendan.shipping.notices import notice_draft, notice_record
 from gendan.shipping.tracking import tracking_link_issue
 
 OWNERS = ["CSQU", "MSKU", "TGHU", "OOLU", "CMAU", "EGHU"]

@@ -6,7 +6,6 @@ the customer updates but cannot write one."""
 
 import subprocess
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 from django.utils import timezone
