@@ -4,6 +4,7 @@ notice page where it is edited, then emailed or recorded as sent another way."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -52,9 +53,9 @@ def _visible_notice(request, pk) -> CustomerNotice:
     shipments = shipment_list_visible_to(user=request.user)
     notice = get_object_or_404(CustomerNotice.objects.select_related("customer", "order", "shipment"), pk=pk)
     if notice.order_id and not orders.filter(pk=notice.order_id).exists():
-        raise PermissionDenied
+        raise Http404
     if notice.shipment_id and not shipments.filter(pk=notice.shipment_id).exists():
-        raise PermissionDenied
+        raise Http404
     return notice
 
 

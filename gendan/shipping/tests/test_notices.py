@@ -163,3 +163,15 @@ def test_a_chinese_reading_customer_gets_the_notice_in_chinese(sailed, customer,
     notice = notice_draft(by=merchandiser, node=NoticeNode.SHIPPED, shipment=shipment)
     assert notice.language == "zh-hans"
     assert "装船通知" in notice.subject and "宁波" in notice.body and "洛杉矶" in notice.body
+
+
+def test_the_salesperson_sees_the_advice_went_but_no_link_to_a_shipment_they_may_not_open(
+        sailed, client, salesperson, merchandiser):
+    shipment, first, _ = sailed
+    notice_record(notice=notice_draft(by=merchandiser, node=NoticeNode.SHIPPED, shipment=shipment), by=merchandiser)
+    client.force_login(salesperson)
+    card = client.get(f"/shipping/orders/{first.pk}/notices/").content.decode()
+    assert shipment.number in card and "已在系统外发送" in card  # the salesperson works in Chinese
+    assert 'href="/shipping/notices/' not in card and shipment.get_absolute_url() not in card
+    assert 'data-testid="draft-confirmed"' in card  # their own order's steps they may write
+    assert client.get(f"/shipping/notices/{CustomerNotice.objects.get().pk}/").status_code == 404
