@@ -249,6 +249,8 @@ def container_load(*, shipment: Shipment, by, container_number: str, seal_number
     if container.vgm_kg < container.tare_kg:
         raise ValidationError({"vgm_kg": _("The VGM is the container's tare plus its cargo: it cannot be less than "
                                            "the tare.")})
+    if errors := _capacity_errors(container, goods):
+        raise ValidationError(errors)
     _hold_gates(shipment, goods)
     insert_with_history([container], by=by)
     insert_with_history([LoadedLine(container=container, shipment_line=item.shipment_line, cartons=item.cartons,
@@ -318,6 +320,29 @@ def _goods_errors(shipment: Shipment, goods: list[LoadedGoods]) -> dict:
         else:
             loaded[line.pk] += item.quantity
     return errors
+
+
+def _capacity_errors(container: LoadedContainer, goods: list[LoadedGoods]) -> dict:
+    """More than the container holds is a typing mistake (cartons, or the container type): the cartons' volume
+    against its inside, their gross weight against its payload."""
+    kind = ContainerType.objects.filter(code=container.container_type).first()
+    if kind is None:
+        return {}
+    volume = sum((_carton_m3(item.shipment_line.order_line.product) * item.cartons for item in goods), ZERO)
+    errors = {}
+    if volume > Decimal(str(kind.volume_m3)):
+        errors["goods"] = _("These cartons take %(volume)s m³; a %(type)s holds %(inside)s m³ inside. Check the "
+                            "cartons or the container type.") % {
+            "volume": f"{volume:.1f}", "type": kind.code, "inside": f"{kind.volume_m3:.1f}"}
+    if container.cargo_gross_kg > kind.max_payload_kg:
+        errors["cargo_gross_kg"] = _("%(weight)s kg of cargo is more than a %(type)s may carry (%(payload)s kg).") % {
+            "weight": _plain(container.cargo_gross_kg), "type": kind.code, "payload": kind.max_payload_kg}
+    return errors
+
+
+def _carton_m3(product) -> Decimal:
+    sides = (product.carton_length_cm, product.carton_width_cm, product.carton_height_cm)
+    return ZERO if not all(sides) else sides[0] * sides[1] * sides[2] / Decimal(1_000_000)
 
 
 def quantities_loaded(shipment: Shipment) -> dict[int, Decimal]:

@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.tests.factories import at
-from gendan.shipping.models import LoadedContainer, LoadedLine
+from gendan.shipping.models import ContainerType, LoadedContainer, LoadedLine
 from gendan.shipping.services import LoadedGoods, container_load, shipment_create
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +106,24 @@ def test_who_records_loading(shipment, finance, salesperson):
         with pytest.raises(PermissionDenied):
             load(shipment, user, [LoadedGoods(a1, 10, Decimal(1000))])
     assert not LoadedContainer.objects.exists()
+
+
+def test_more_than_the_container_holds_is_refused_naming_the_field(shipment, warehouse):
+    """A typing slip (300 cartons for 30, a weight with a zero too many) or the wrong container type."""
+    a1, *_rest = rows(shipment)
+    product = a1.order_line.product
+    product.carton_length_cm, product.carton_width_cm, product.carton_height_cm = Decimal(60), Decimal(40), Decimal(50)
+    product.save()
+    twenty = ContainerType.objects.get(code="20GP")
+    inside = twenty.inner_length_mm * twenty.inner_width_mm * twenty.inner_height_mm / 1e9  # about 33 m³
+    with pytest.raises(ValidationError) as error:  # 300 × 0.12 m³ = 36 m³
+        load(shipment, warehouse, [LoadedGoods(a1, 300, Decimal(1000))], container_type="20GP")
+    assert error.value.message_dict["goods"] == [
+        f"These cartons take 36.0 m³; a 20GP holds {inside:.1f} m³ inside. Check the cartons or the container type."]
+    with pytest.raises(ValidationError) as error:
+        load(shipment, warehouse, [LoadedGoods(a1, 10, Decimal(1000))], container_type="20GP",
+             cargo_gross_kg=Decimal(twenty.max_payload_kg + 1))
+    assert list(error.value.message_dict) == ["cargo_gross_kg"]
+    assert f"more than a 20GP may carry ({twenty.max_payload_kg} kg)" in error.value.message_dict["cargo_gross_kg"][0]
+    assert not LoadedContainer.objects.exists()
+    assert load(shipment, warehouse, [LoadedGoods(a1, 300, Decimal(1000))], container_type="40HQ")  # 76 m³ inside
