@@ -41,6 +41,8 @@ class RowResult:
     instance: object = None
     form: forms.ModelForm | None = None
     problems: list[tuple[str, str]] = field(default_factory=list)  # (column as the user sees it, message)
+    key: str = ""  # the row's key value, as the preview lists it
+    skip: bool = False  # already recorded: the import leaves it
 
     @property
     def is_update(self) -> bool:
@@ -82,6 +84,7 @@ class Importer:
 
     form_class: type[forms.ModelForm]
     key_field = "code"
+    unique_key = True  # False: several rows may share a key (events of one shipment)
     code_fields: tuple[str, ...] = ("code",)  # typed codes: full-width characters become ASCII
 
     def __init__(self, *, user):
@@ -215,8 +218,8 @@ class Importer:
         results, seen = [], {}
         for number, values in data.rows:
             result = self.check_row(number, values)
-            key = values.get(self.key_field, "")
-            if key and key in seen:
+            key = result.key = values.get(self.key_field, "")
+            if self.unique_key and key and key in seen:
                 result.errors.setdefault(self.key_field, []).append(
                     _("The same %(key)s is already on row %(row)s.") % {"key": key, "row": seen[key]}
                 )

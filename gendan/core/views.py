@@ -20,7 +20,7 @@ from gendan.core.workdays import estimated_holidays
 from gendan.core.xlsx import XLSX_TYPE, workbook_bytes
 
 
-def import_page(request, importer, *, title: str, template_url: str, success_url: str):
+def import_page(request, importer, *, title: str, template_url: str, success_url: str, intro: str = ""):
     """Upload → preview listing every bad row and field → commit all rows or none."""
     form, preview = ImportForm(), None
     if request.method == "POST" and "token" in request.POST:
@@ -37,7 +37,8 @@ def import_page(request, importer, *, title: str, template_url: str, success_url
         if form.is_valid():
             preview = importer.preview(importer.store(form.cleaned_data["file"]))
     return render(request, "core/import.html", {
-        "form": form, "preview": preview, "title": title, "template_url": template_url,
+        "form": form, "preview": preview, "title": title, "template_url": template_url, "intro": intro,
+        "key_title": importer.label(importer.key_field),
     })
 
 

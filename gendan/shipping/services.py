@@ -507,6 +507,20 @@ def tracking_record(*, shipment: Shipment, by, status: str, happened_on: date | 
     require_perm(by, "shipping.change_shipment")
     _require_visible(by, shipment)
     today = today or timezone.localdate()
+    if errors := tracking_errors(shipment, status, happened_on, today):
+        raise ValidationError(errors)
+    event = TrackingEvent(shipment=shipment, status=status, happened_on=happened_on, place=place.strip()[:100],
+                          note=note.strip()[:300], recorded_by=by)
+    insert_with_history([event], by=by)
+    for plan in _active_plans(shipment):
+        if status == TrackingStatus.ARRIVED:
+            plan_set_shipping_dates(plan=plan, by=by, etd=plan.etd, eta=happened_on, version=plan.version)
+        elif status == TrackingStatus.DELIVERED:
+            plan_record_event(plan=plan, by=by, event=PlanEvent.GOODS_RECEIVED, on=happened_on, today=today)
+    return event
+
+
+def tracking_errors(shipment: Shipment, status: str, happened_on: date | None, today: date) -> dict:
     errors = {}
     if status not in TrackingStatus.values:
         errors["status"] = _("Choose what happened.")
@@ -519,17 +533,9 @@ def tracking_record(*, shipment: Shipment, by, status: str, happened_on: date | 
     elif shipment.shipped_on and happened_on < shipment.shipped_on:
         errors["happened_on"] = _("The goods left on %(day)s: it cannot have happened before.") % {
             "day": shipment.shipped_on}
-    if errors:
-        raise ValidationError(errors)
-    event = TrackingEvent(shipment=shipment, status=status, happened_on=happened_on, place=place.strip()[:100],
-                          note=note.strip()[:300], recorded_by=by)
-    insert_with_history([event], by=by)
-    for plan in _active_plans(shipment):
-        if status == TrackingStatus.ARRIVED:
-            plan_set_shipping_dates(plan=plan, by=by, etd=plan.etd, eta=happened_on, version=plan.version)
-        elif status == TrackingStatus.DELIVERED:
-            plan_record_event(plan=plan, by=by, event=PlanEvent.GOODS_RECEIVED, on=happened_on, today=today)
-    return event
+    return errors
+
+
 # ---------------------------------------------------------------------------------------------- load plans
 
 @transaction.atomic

@@ -1,7 +1,8 @@
-"""The customer's tracking page (no login) and the order page's card that issues and revokes its link."""
+"""The customer's tracking page (no login), the order page's card that issues and revokes its link, and the
+import of the forwarder's tracking sheet."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from gendan.core.errors import error_text
 from gendan.core.selectors import company_profile
+from gendan.core.views import import_page, import_template
 from gendan.followup.selectors import may_notify_customer
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import tracking
+from gendan.shipping.imports import TrackingImporter
 from gendan.shipping.models import TrackingLink
 
 
@@ -69,3 +72,22 @@ def tracking_revoke(request, order_pk):
     else:
         messages.success(request, _("The tracking link no longer works."))
     return redirect(f"{order.get_absolute_url()}#tracking")
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+def tracking_import(request):
+    """The forwarder's tracking sheet: checked row by row, then recorded all together or not at all."""
+    return import_page(request, TrackingImporter(user=request.user), title=_("Import the forwarder's tracking"),
+                       template_url="shipping:tracking_import_template", success_url="shipping:shipment_list",
+                       intro=_("Upload the forwarder's .xlsx: one row per event with the booking, B/L or container "
+                               "number, what happened (departed, transhipped, arrived, delivered — or ATD, T/S, ATA, "
+                               "POD, 已开船, 到港 …), the date and the place. Other columns are left unread. Every "
+                               "row is checked first and nothing is recorded until the whole file is right; events "
+                               "already recorded are left as they are."))
+
+
+@login_required
+@permission_required("shipping.change_shipment", raise_exception=True)
+def tracking_import_template(request):
+    return import_template(TrackingImporter(user=request.user), "tracking")
