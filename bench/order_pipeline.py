@@ -1,6 +1,6 @@
 """Benchmark of the order pipeline, on a throw-away database it sets up itself.
 
-    python -m bench.order_pipeline --orders 2000 [--database-url URL] [--repeat 1] [--edits 5]
+    python -m bench.order_pipeline --orders 2000 [--chain 200] [--database-url URL] [--repeat 1] [--edits 5]
         [--products 200] [--long-lines 1000] [--profile] [--keep]
 
 Phase 1 creates N orders of 5 lines each and confirms them (order_create, order_submit,
@@ -10,10 +10,14 @@ the follow-up engine's receiver (no time-and-action plans): `spine_only_orders_p
 headline, which is the product as it runs. Phase 2 builds one 1,000-line order, confirms it, then opens
 it and changes one line the way the browser does: Django's test Client, logged in as the salesperson, GETs the
 order page and POSTs the line form to `sales:line_edit`; each save must create a new revision.
+The chain phase (`--chain N`, 0 to skip; issue 16) runs N orders of 5 lines through the whole chain, one order
+per shipment: create → submit → confirm → deposit received → production → shipment → booking → load plan →
+container loaded → CI and PL → shipped → B/L issued and copy sent → balance received → originals released (see
+bench/chain.py), with `chain_orders_per_second` and the milliseconds per order of each step.
 
 SQLite (a file in a temp directory) by default. With --database-url postgres://…/db the
 benchmark creates a database `gendan_bench` on that server, migrates it and drops it afterwards.
-The last output line is JSON: orders, seconds, orders_per_second, long_order_edit_ms, ….
+The last output line is JSON: orders, seconds, orders_per_second, chain_orders_per_second, long_order_edit_ms, ….
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "gendan_bench"
 WARM_UP_ORDERS = 20
+WARM_UP_CHAIN = 3  # the first chain orders load WeasyPrint's fonts and the document templates
 
 
 def say(message: str) -> None:
@@ -252,6 +257,7 @@ def profile(title: str, func, *args, **kwargs):
     result = profiler.runcall(func, *args, **kwargs)
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(30)
+    pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(15)
     say(f"---- profile: {title}\n{out.getvalue()}")
     return result
 
@@ -265,7 +271,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--edits", type=int, default=5, help="opens and saves of the long order (median)")
     parser.add_argument("--long-lines", type=int, default=1000, help="lines on the long order")
     parser.add_argument("--products", type=int, default=200, help="products in the catalogue")
-    parser.add_argument("--profile", action="store_true", help="print cProfile output of both phases")
+    parser.add_argument("--chain", type=int, default=200,
+                        help="orders through the whole chain, one per shipment (default 200; 0: no chain phase)")
+    parser.add_argument("--profile", action="store_true", help="print cProfile output of the phases")
     parser.add_argument("--keep", action="store_true", help="keep the throw-away database")
     args = parser.parse_args(argv)
 
@@ -325,6 +333,9 @@ def main(argv: list[str] | None = None) -> dict:
             htmx_saves.append(htmx_saved)
             say(f"edit {round_no}: open {opened:.0f} ms, save {saved:.0f} ms, save via htmx {htmx_saved:.0f} ms")
 
+        # last, so that phases 1 and 2 measure what they measured before the chain existed
+        chain = whole_chain(args, company) if args.chain > 0 else {}
+
         result = {
             "database": label,
             "database_version": _version(connection),
@@ -338,6 +349,7 @@ def main(argv: list[str] | None = None) -> dict:
             "statements_per_order": statements,
             "spine_only_orders_per_second": round(args.orders / spine_seconds, 1),
             "spine_only_statements_per_order": spine_statements,
+            **chain,
             "long_order_lines": args.long_lines,
             "long_order_open_ms": round(statistics.median(opens), 1),
             "long_order_edit_ms": round(statistics.median(saves), 1),
@@ -348,6 +360,51 @@ def main(argv: list[str] | None = None) -> dict:
         }
     print(json.dumps(result), flush=True)
     return result
+
+
+def whole_chain(args, company: dict) -> dict:
+    """The chain phase (bench/chain.py): warm-up orders, then `args.chain` orders timed (profiled with --profile)."""
+    from bench.chain import (
+        CHAIN_TIME_LIMIT,
+        CHAIN_TYPES,
+        STEPS,
+        chain_company,
+        run_chain,
+        statements_per_chain_order,
+    )
+    from gendan.core.runtime import freeze_startup_objects
+    from gendan.shipping.choices import BLStatus
+    from gendan.shipping.models import BillOfLading
+
+    people = chain_company(manager=company["manager"], customer=company["customer"], products=company["products"])
+    started = time.perf_counter()
+    run_chain(WARM_UP_CHAIN, people=people, run=0)
+    say(f"chain warm-up: {WARM_UP_CHAIN} orders in {time.perf_counter() - started:.1f} s (fonts, templates)")
+    freeze_startup_objects()  # as the web and worker processes do once started
+    released_before = BillOfLading.objects.filter(status=BLStatus.RELEASED).count()
+    if args.profile:
+        seconds, cpu, steps = profile("whole chain", run_chain, args.chain, people=people, run=1)
+    else:
+        seconds, cpu, steps = run_chain(args.chain, people=people, run=1)
+    released = BillOfLading.objects.filter(status=BLStatus.RELEASED).count() - released_before
+    assert released == args.chain, f"{released} of {args.chain} chain orders reached the originals' release"
+    statements, step_statements = statements_per_chain_order(people=people)
+    per_step = {name: round(steps.seconds[name] / args.chain * 1000, 2) for name in STEPS}
+    say(f"chain: {args.chain} orders from creation to originals released in {seconds:.2f} s "
+        f"({args.chain / seconds:.2f} orders/s; {args.chain / cpu:.2f} per CPU second of this process; "
+        f"{statements} SQL statements per order)")
+    for name, ms in per_step.items():
+        say(f"  {name:<20} {ms:9.1f} ms per order, {step_statements[name]:4d} statements")
+    return {
+        "chain_orders": args.chain,
+        "chain_seconds": round(seconds, 3),
+        "chain_orders_per_second": round(args.chain / seconds, 2),
+        "chain_orders_per_cpu_second": round(args.chain / cpu, 2),
+        "chain_statements_per_order": statements,
+        "chain_step_ms_per_order": per_step,
+        "chain_step_statements_per_order": step_statements,
+        "chain_load_plan": {"container_types": CHAIN_TYPES, "time_limit_s": CHAIN_TIME_LIMIT},
+    }
 
 
 def _version(connection) -> str:
