@@ -90,7 +90,8 @@ def shipment_document_generate(*, kind: str, shipment, by, language: str = "") -
     if kind not in SHIPMENT_DOCUMENTS:
         raise ValidationError({"kind": _("Choose a commercial invoice, packing list, shipping marks or the "
                                          "shipping notice.")})
-    goods = shipping_documents.goods_of(shipment)
+    loaded = shipping_documents.loaded_rows(shipment)
+    goods = shipping_documents.goods_of(shipment, loaded)
     orders = {order_line.order_id for order_line, _quantity in goods}
     if len(order_list_visible_to(user=by).filter(pk__in=orders)) < len(orders):
         raise PermissionDenied(_("You do not have permission to do this."))
@@ -99,6 +100,8 @@ def shipment_document_generate(*, kind: str, shipment, by, language: str = "") -
     if not goods:
         raise ValidationError({"lines": _("The shipment has no goods to print.")})
     shipping_documents.check_packaging(goods)
+    if kind in (DocumentKind.COMMERCIAL_INVOICE, DocumentKind.PACKING_LIST):
+        shipping_documents.check_loaded_cartons(loaded)
     currency = shipping_documents.currency_of(goods) if kind == DocumentKind.COMMERCIAL_INVOICE else ""
     if kind == DocumentKind.SHIPPING_NOTICE:
         language = WAREHOUSE_LANGUAGE
@@ -112,7 +115,8 @@ def shipment_document_generate(*, kind: str, shipment, by, language: str = "") -
             return Draft(template, context, context["total_value"], currency,
                          shipping_documents.invoice_workbook(shipment, packing, language, currency))
         if kind == DocumentKind.PACKING_LIST:
-            return Draft(template, shipping_documents.packing_list_context(shipment, packing, language),
+            groups = shipping_documents.container_groups(loaded, packing) if loaded else None
+            return Draft(template, shipping_documents.packing_list_context(shipment, packing, language, groups),
                          xlsx=shipping_documents.packing_list_workbook(shipment, packing, language))
         if kind == DocumentKind.SHIPPING_MARKS:
             return Draft(template, shipping_documents.marks_context(shipment, packing, language))

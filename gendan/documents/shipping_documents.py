@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import groupby
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -78,10 +79,77 @@ class Packing:
     cbm: Decimal
 
 
-def goods_of(shipment) -> list[tuple[object, Decimal]]:
-    """The shipment's goods in line order, with their order lines, orders and products read at once."""
-    return [(line.order_line, line.quantity) for line in shipment.lines.select_related(
-        "order_line__order__customer", "order_line__order__payment_term", "order_line__product").order_by("pk")]
+def goods_of(shipment, loaded: list) -> list[tuple[object, Decimal]]:
+    """The shipment's goods in line order, with their order lines, orders and products read at once: once
+    containers are loaded (`loaded_rows`), what went into them — the documents then agree with the loading
+    records."""
+    if not loaded:
+        return [(line.order_line, line.quantity) for line in shipment.lines.select_related(
+            "order_line__order__customer", "order_line__order__payment_term", "order_line__product").order_by("pk")]
+    totals: dict[int, list] = {}
+    for row in sorted(loaded, key=lambda r: r.shipment_line_id):
+        totals.setdefault(row.shipment_line_id, [row.shipment_line.order_line, ZERO])[1] += row.quantity
+    return [(order_line, quantity) for order_line, quantity in totals.values()]
+
+
+def loaded_rows(shipment) -> list:
+    """What went into each container (LoadedLine rows), container by container in loading order."""
+    from gendan.shipping.models import LoadedLine
+
+    return list(LoadedLine.objects.filter(container__shipment=shipment).select_related(
+        "container", "shipment_line__order_line__order__customer", "shipment_line__order_line__order__payment_term",
+        "shipment_line__order_line__product").order_by("container__loaded_on", "container__pk", "shipment_line__pk"))
+
+
+def check_loaded_cartons(loaded: list) -> None:
+    """The loading records must agree with the cartons the documents number: each container's cartons hold its
+    quantity, and a line has at most one part-filled carton in all its containers. Refused naming the line."""
+    errors, lines = [], {}
+    for row in loaded:
+        lines.setdefault(row.shipment_line_id, []).append(row)
+    for rows in lines.values():
+        order_line = rows[0].shipment_line.order_line
+        per_carton = order_line.product.units_per_carton
+        if not per_carton:
+            continue  # check_packaging names the product
+        quantity, cartons = sum((r.quantity for r in rows), ZERO), sum(r.cartons for r in rows)
+        if cartons != math.ceil(quantity / per_carton) or any(r.quantity > r.cartons * per_carton for r in rows):
+            errors.append(_(
+                "%(order)s line %(line)s: the containers hold %(quantity)s in %(cartons)s cartons, but at %(per)s a "
+                "carton that is %(needed)s cartons. Correct the loading records (%(containers)s) or the product's "
+                "units per carton.") % {
+                "order": order_line.order.number, "line": order_line.position, "quantity": plain(quantity),
+                "cartons": cartons, "per": per_carton, "needed": math.ceil(quantity / per_carton),
+                "containers": ", ".join(r.container.container_number for r in rows)})
+    if errors:
+        raise ValidationError({"containers": errors})
+
+
+def container_groups(loaded: list, packing_: Packing) -> list[dict]:
+    """The packing list per container: each line's cartons keep the numbers the shipment gives them (as printed on
+    the cartons), each container taking the next of them in loading order; subtotals per container."""
+    by_line = {packed.order_line.pk: packed for packed in packing_.lines}
+    next_carton = {pk: packed.first for pk, packed in by_line.items()}
+    groups = []
+    for container, rows in groupby(loaded, key=lambda r: r.container):
+        lines = [_part(by_line[row.shipment_line.order_line_id], row, next_carton) for row in rows]
+        groups.append({"container": container, "lines": lines, "cartons": sum(p.cartons for p in lines),
+                       "quantity": sum((p.quantity for p in lines), ZERO),
+                       "net_kg": sum((p.net_kg for p in lines), ZERO),
+                       "gross_kg": sum((p.gross_kg for p in lines), ZERO), "cbm": sum((p.cbm for p in lines), ZERO)})
+    return groups
+
+
+def _part(line: Packed, row, next_carton: dict) -> Packed:
+    first = next_carton[line.order_line.pk]
+    next_carton[line.order_line.pk] = first + row.cartons
+    product = line.product
+    volume = product.carton_length_cm * product.carton_width_cm * product.carton_height_cm / 1_000_000
+    return Packed(order_line=line.order_line, quantity=row.quantity, per_carton=line.per_carton, cartons=row.cartons,
+                  first=first, last=first + row.cartons - 1,
+                  last_carton=row.quantity - line.per_carton * (row.cartons - 1),
+                  net_kg=product.net_weight_kg * row.cartons, gross_kg=product.gross_weight_kg * row.cartons,
+                  cbm=(volume * row.cartons).quantize(CBM, ROUND_HALF_UP))
 
 
 def check_packaging(goods: Iterable[tuple[object, Decimal]]) -> None:
@@ -185,20 +253,22 @@ def _header(shipment, packed: list[Packed], language: str) -> dict:
 # ---------------------------------------------------------------- packing list
 
 
-def packing_list_context(shipment, packing_: Packing, language: str) -> dict:
-    rows = [{
-        "range": line.carton_range, "order": line.order.number, "code": line.product.code,
-        "item_no": line.order_line.customer_item_no, "description": line.order_line.description or _name(
-            line.product, language),
-        "per_carton": line.per_carton, "cartons": line.cartons, "quantity": plain(line.quantity),
-        "unit": line.order_line.get_unit_display(),
-        "last_carton": plain(line.last_carton) if line.part_filled else "",
-        "net": weight(line.net_kg), "gross": weight(line.gross_kg), "cbm": f"{line.cbm:,.3f}",
-        "size": line.product.carton_size, "net_each": weight(line.product.net_weight_kg),
-        "gross_each": weight(line.product.gross_weight_kg)} for line in packing_.lines]
-    totals = {"range": _("Total"), "order": "", "code": "", "description": "", "per_carton": "",
-              "cartons": packing_.cartons, "quantity": plain(packing_.quantity), "unit": "",
-              "net": weight(packing_.net_kg), "gross": weight(packing_.gross_kg), "cbm": f"{packing_.cbm:,.3f}"}
+def packing_list_context(shipment, packing_: Packing, language: str, groups: list[dict] | None = None) -> dict:
+    """The list per line; once containers are loaded, per container (its number, seal and type above its lines,
+    its subtotal below), the carton numbers running on across containers."""
+    if groups:
+        rows = []
+        for group in groups:
+            box = group["container"]
+            rows.append({"heading": _("Container %(number)s · seal %(seal)s · %(type)s") % {
+                "number": box.container_number, "seal": box.seal_number, "type": box.container_type}})
+            rows += [_pl_row(line, language) for line in group["lines"]]
+            rows.append(_pl_total(_("Subtotal"), group["cartons"], group["quantity"], group["net_kg"],
+                                  group["gross_kg"], group["cbm"]))
+    else:
+        rows = [_pl_row(line, language) for line in packing_.lines]
+    totals = _pl_total(_("Total"), packing_.cartons, packing_.quantity, packing_.net_kg, packing_.gross_kg,
+                       packing_.cbm)
     long_list = _text_table(rows, totals) if len(rows) > LONG_LIST else None
     return {**_header(shipment, packing_.lines, language), "title": _("PACKING LIST"), "subtitle": "装箱单",
             "rows": [] if long_list else rows, "long_list": long_list,
@@ -208,6 +278,25 @@ def packing_list_context(shipment, packing_: Packing, language: str) -> dict:
             "total_cbm": f"{packing_.cbm:,.3f}",
             "words": cartons_in_chinese(packing_.cartons) if language.startswith("zh")
             else cartons_in_english(packing_.cartons)}
+
+
+def _pl_row(line: Packed, language: str) -> dict:
+    return {
+        "range": line.carton_range, "order": line.order.number, "code": line.product.code,
+        "item_no": line.order_line.customer_item_no, "description": line.order_line.description or _name(
+            line.product, language),
+        "per_carton": line.per_carton, "cartons": line.cartons, "quantity": plain(line.quantity),
+        "unit": line.order_line.get_unit_display(),
+        "last_carton": plain(line.last_carton) if line.part_filled else "",
+        "net": weight(line.net_kg), "gross": weight(line.gross_kg), "cbm": f"{line.cbm:,.3f}",
+        "size": line.product.carton_size, "net_each": weight(line.product.net_weight_kg),
+        "gross_each": weight(line.product.gross_weight_kg)}
+
+
+def _pl_total(label: str, cartons: int, quantity: Decimal, net: Decimal, gross: Decimal, cbm: Decimal) -> dict:
+    return {"range": label, "order": "", "code": "", "description": "", "per_carton": "", "cartons": cartons,
+            "quantity": plain(quantity), "unit": "", "net": weight(net), "gross": weight(gross),
+            "cbm": f"{cbm:,.3f}", "subtotal": True}
 
 
 def _text_table(rows: list[dict], totals: dict) -> dict:
@@ -223,6 +312,10 @@ def _text_table(rows: list[dict], totals: dict) -> dict:
                          for text, (_h, _k, width, align) in zip(cells, columns, strict=True)).rstrip()
 
     def lines_of(row: dict) -> list[str]:
+        if row.get("heading"):
+            return ["", row["heading"]]
+        if row.get("subtotal"):
+            return [line([str(row[key]) for _h, key, _w, _a in columns])]
         description = row["description"] + (f" ({_('last carton %(quantity)s') % {'quantity': row['last_carton']}})"
                                              if row.get("last_carton") else "")
         wrapped = _wrap(description, columns[3][2]) or [""]
