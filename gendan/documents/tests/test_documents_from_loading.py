@@ -1,3 +1,4 @@
+# ruff: noqa: F811 (the fixtures imported below are parameters here)
 """Once containers are loaded, the CI and PL say what went into them (issue 16: "totals on the CI and PL always
 agree with the loading records"): the packing list per container, each line's carton numbers kept and shared out
 over its containers in loading order; every figure recomputed here from the loading records themselves. A
