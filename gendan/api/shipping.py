@@ -1,8 +1,10 @@
 """Shipments in the API: list and read them, make one from ready goods, ship or cancel it, book it with a
-forwarder, record its loaded containers — on the same services, selectors and permissions as the pages."""
+forwarder, record its loaded containers, its inspection and certificates of origin — on the same services,
+selectors and permissions as the pages."""
 
 import re
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -14,9 +16,10 @@ from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.models import SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
-from gendan.shipping.choices import ShipmentMode
+from gendan.shipping.certificates import certificate_add
+from gendan.shipping.choices import CertificateKind, InspectionResult, ShipmentMode
 from gendan.shipping.filters import ShipmentFilter
-from gendan.shipping.models import Booking, LoadedContainer, LoadedLine, Port, Shipment, ShipmentLine
+from gendan.shipping.models import Booking, Certificate, LoadedContainer, LoadedLine, Port, Shipment, ShipmentLine
 from gendan.shipping.selectors import shipment_list_visible_to
 
 LOCODE = re.compile(r"[A-Za-z]{2}[A-Za-z0-9]{3}")
@@ -80,15 +83,29 @@ class LoadedContainerSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CertificateSerializer(serializers.ModelSerializer):
+    file_url = serializers.SerializerMethodField(help_text="Where the scan is downloaded; null without one.")
+
+    class Meta:
+        model = Certificate
+        fields = ["id", "kind", "form_name", "number", "issuer", "issued_on", "inspected_on", "result", "note",
+                  "file_url", "created_by", "created_at", "version"]
+        read_only_fields = fields
+
+    def get_file_url(self, certificate) -> str | None:
+        return reverse("shipping:certificate_file", args=[certificate.pk]) if certificate.file else None
+
+
 class ShipmentSerializer(serializers.ModelSerializer):
     lines = ShipmentLineSerializer(many=True, read_only=True)
     booking = serializers.SerializerMethodField()
     containers = LoadedContainerSerializer(many=True, read_only=True)
+    certificates = CertificateSerializer(many=True, read_only=True)
 
     class Meta:
         model = Shipment
         fields = ["id", "number", "customer", "mode", "status", "shipped_on", "note", "created_by", "created_at",
-                  "lines", "booking", "containers", "version"]
+                  "lines", "booking", "containers", "certificates", "version"]
         read_only_fields = fields
 
     @extend_schema_field(BookingSerializer(allow_null=True))
@@ -139,6 +156,20 @@ class NewContainerSerializer(serializers.Serializer):
     goods = GoodsSerializer(many=True, allow_empty=False, max_length=500)
 
 
+class NewCertificateSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=CertificateKind.choices)
+    form_name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True,
+                                      help_text="The form's name when `kind` is `other`, e.g. China–Australia FTA.")
+    number = serializers.CharField(max_length=60, help_text="Unique per kind: certificate numbers are national.")
+    issuer = serializers.CharField(max_length=200, help_text="e.g. CCPIT Ningbo, Ningbo Customs, SGS")
+    issued_on = serializers.DateField(help_text="Not in the future.")
+    inspected_on = serializers.DateField(required=False, allow_null=True, default=None,
+                                         help_text="Inspections only (required for them).")
+    result = serializers.ChoiceField(choices=InspectionResult.choices, required=False, default="", allow_blank=True,
+                                     help_text="Inspections only (required for them).")
+    note = serializers.CharField(max_length=500, required=False, default="", allow_blank=True)
+
+
 CHANGE = {200: ShipmentSerializer, **errors(400, 401, 403, 404, 409)}
 
 
@@ -154,12 +185,12 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseView
     required_perms = {"list": "shipping.view_shipment", "retrieve": "shipping.view_shipment",
                       "create": "shipping.add_shipment", "ship": "shipping.change_shipment",
                       "cancel": "shipping.change_shipment", "booking": "shipping.change_shipment",
-                      "containers": "shipping.add_loadedcontainer"}
+                      "containers": "shipping.add_loadedcontainer", "certificates": "shipping.change_shipment"}
 
     def get_queryset(self):
         return shipment_list_visible_to(user=self.request.user).select_related(
             "booking__port_of_loading", "booking__port_of_discharge").prefetch_related(
-            "lines__order_line__order", "containers__lines")
+            "lines__order_line__order", "containers__lines", "certificates")
 
     @extend_schema(summary="Make a draft shipment of ready goods of one customer's orders (partial quantities "
                            "allowed, never more than is left)", request=NewShipmentSerializer,
@@ -223,4 +254,14 @@ class ShipmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseView
         goods = [services.LoadedGoods(lines[item["shipment_line"]], item["cartons"], item["quantity"])
                  for item in data.pop("goods")]
         services.container_load(shipment=shipment, by=request.user, goods=goods, **data)
+        return self.respond(shipment, status.HTTP_201_CREATED)
+
+    @extend_schema(summary="Record a commodity inspection or a certificate of origin (no scan through the API); a "
+                           "C/O completes each order's `certificate_of_origin` milestone, a passed inspection "
+                           "`commodity_inspection`", request=NewCertificateSerializer,
+                   responses={201: ShipmentSerializer, **errors(400, 401, 403, 404)})
+    @action(detail=True, methods=["post"])
+    def certificates(self, request, pk=None):
+        shipment = self.get_object()
+        certificate_add(shipment=shipment, by=request.user, **self.parse(NewCertificateSerializer))
         return self.respond(shipment, status.HTTP_201_CREATED)

@@ -1,5 +1,6 @@
 """The demo's shipments, one in each state a merchandiser meets in a week: booked, loaded, B/L copy sent, released,
-arrived — made through the shipping services on the days they happened, with their documents."""
+arrived — made through the shipping services on the days they happened, with their documents (a shipped one
+has its certificate of origin)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ from gendan.parties.models import Supplier
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import OrderEvent, SalesOrder
 from gendan.shipping import services
-from gendan.shipping.choices import BLType, NoticeNode, ReleaseMethod, TrackingStatus
+from gendan.shipping.certificates import certificate_add
+from gendan.shipping.choices import BLType, CertificateKind, NoticeNode, ReleaseMethod, TrackingStatus
 from gendan.shipping.containers import check_digit
 from gendan.shipping.loading import line_reference
 from gendan.shipping.models import ContainerType, Port
@@ -124,6 +126,7 @@ def _play(story: Story, order: SalesOrder, users: dict, today: date, rng: random
         return
     shipped_on = today - timedelta(days=story.shipped)
     with clock(_day(today, story.shipped)):
+        _certify(shipment, merchandiser, order.customer.country.code, shipped_on - timedelta(days=2))
         shipment.refresh_from_db()
         services.shipment_ship(shipment=shipment, by=merchandiser, version=shipment.version, shipped_on=shipped_on)
         services.tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.DEPARTED,
@@ -148,6 +151,17 @@ def _play(story: Story, order: SalesOrder, users: dict, today: date, rng: random
             services.tracking_record(shipment=shipment, by=merchandiser, status=TrackingStatus.ARRIVED,
                                      happened_on=today - timedelta(days=story.arrived))
             notice_draft(by=merchandiser, node=NoticeNode.ARRIVED, shipment=shipment)  # waiting to be sent
+
+
+ASEAN = {"BN", "KH", "ID", "LA", "MY", "MM", "PH", "SG", "TH", "VN"}
+
+
+def _certify(shipment, by, country: str, day: date) -> None:
+    """The certificate of origin: Form E from the customs for an ASEAN customer, else a general C/O from CCPIT."""
+    kind, issuer = ((CertificateKind.FORM_E, "宁波海关 Ningbo Customs") if country in ASEAN else
+                    (CertificateKind.GENERAL_CO, "中国国际贸易促进委员会宁波分会"))
+    certificate_add(shipment=shipment, by=by, kind=kind, issuer=issuer, issued_on=day,
+                    number=f"{'E' if kind == CertificateKind.FORM_E else 'C'}{day:%y}3302{shipment.pk:09d}")
 
 
 def _load(shipment, by, day: date, rng: random.Random) -> None:

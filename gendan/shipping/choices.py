@@ -85,3 +85,21 @@ class LoadPlanStatus(models.TextChoices):
     RUNNING = "running", _("Planning")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+class CertificateKind(models.TextChoices):
+    INSPECTION = "inspection", _("Commodity inspection")
+    GENERAL_CO = "general_co", _("Certificate of origin (general)")
+    FORM_E = "form_e", _("Form E (China–ASEAN)")
+    RCEP = "rcep", _("RCEP certificate of origin")
+    FORM_A = "form_a", _("Form A (GSP)")
+    OTHER = "other", _("Other preferential certificate of origin")
+
+
+CERTIFICATES_OF_ORIGIN = (CertificateKind.GENERAL_CO, CertificateKind.FORM_E, CertificateKind.RCEP,
+                          CertificateKind.FORM_A, CertificateKind.OTHER)
+
+
+class InspectionResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    FAILED = "failed", _("Not passed")

@@ -5,6 +5,7 @@ sales services and so through the money gate."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gendan.accounts.models import User
@@ -13,9 +14,12 @@ from gendan.core.trade import DocumentLanguage
 from gendan.sales.models import ReadableDecimalField
 from gendan.shipping.choices import (
     BL_MOVES,
+    CERTIFICATES_OF_ORIGIN,
     SHIPMENT_MOVES,
     BLStatus,
     BLType,
+    CertificateKind,
+    InspectionResult,
     LoadPlanStatus,
     NoticeNode,
     NoticeStatus,
@@ -427,3 +431,52 @@ class LoadPlanContainer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.index}. {self.code}"
+
+
+def certificate_path(certificate: "Certificate", filename: str) -> str:
+    return timezone.localdate().strftime("certificates/%Y/%m/") + filename
+
+
+class Certificate(models.Model):
+    """A commodity inspection (商检) or a certificate of origin (产地证) obtained for the shipment: its number (unique
+    per kind nationwide), who issued it and when, the scan, and for an inspection its result. A certificate of
+    origin completes the orders' `certificate_of_origin` milestone, a passed inspection `commodity_inspection`."""
+
+    shipment = models.ForeignKey(Shipment, verbose_name=_("shipment"), on_delete=models.PROTECT,
+                                 related_name="certificates")
+    kind = models.CharField(_("kind"), max_length=12, choices=CertificateKind.choices)
+    form_name = models.CharField(_("form"), max_length=100, blank=True,
+                                 help_text=_("For another preferential form, its name, e.g. China–Australia FTA."))
+    number = models.CharField(_("certificate no."), max_length=60)
+    issuer = models.CharField(_("issued by"), max_length=200)
+    issued_on = models.DateField(_("issued on"))
+    inspected_on = models.DateField(_("inspected on"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=10, choices=InspectionResult.choices, blank=True)
+    file = models.FileField(_("scan"), upload_to=certificate_path, max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    version = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(User, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = business_history(indexed=("shipment",))
+
+    class Meta:
+        verbose_name = _("certificate")
+        verbose_name_plural = _("certificates")
+        ordering = ["shipment", "issued_on", "pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "number"], name="certificate_number_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind_label} {self.number}"
+
+    @property
+    def kind_label(self) -> str:
+        return self.form_name if self.kind == CertificateKind.OTHER and self.form_name else self.get_kind_display()
+
+    @property
+    def is_origin(self) -> bool:
+        return self.kind in CERTIFICATES_OF_ORIGIN
+
+    @property
+    def failed(self) -> bool:
+        return self.kind == CertificateKind.INSPECTION and self.result == InspectionResult.FAILED

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from gendan.shipping import loading_views, notice_views, tracking_views, views
+from gendan.shipping import certificate_views, loading_views, notice_views, tracking_views, views
 
 app_name = "shipping"
 urlpatterns = [
@@ -31,4 +31,8 @@ urlpatterns = [
     path("container-types/new/", loading_views.container_type_edit, name="container_type_new"),
     path("container-types/<int:pk>/", loading_views.container_type_edit, name="container_type_edit"),
     path("container-types/lcl/", loading_views.lcl_rate_edit, name="lcl_rate_edit"),
+    path("<int:pk>/certificates/new/", certificate_views.certificate_new, name="certificate_new"),
+    path("certificates/<int:pk>/edit/", certificate_views.certificate_edit, name="certificate_edit"),
+    path("certificates/<int:pk>/remove/", certificate_views.certificate_remove, name="certificate_remove"),
+    path("certificates/<int:pk>/file/", certificate_views.certificate_file, name="certificate_file"),
 ]

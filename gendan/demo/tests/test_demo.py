@@ -219,6 +219,7 @@ def test_demo_has_a_shipment_in_every_state(demo_output):
     from gendan.shipping.choices import BLStatus, ShipmentStatus, TrackingStatus
     from gendan.shipping.models import (
         Booking,
+        Certificate,
         CustomerNotice,
         LoadedContainer,
         LoadPlan,
@@ -234,6 +235,8 @@ def test_demo_has_a_shipment_in_every_state(demo_output):
     assert sorted(Shipment.objects.filter(bill_of_lading__isnull=False).values_list(
         "bill_of_lading__status", flat=True)) == sorted([BLStatus.RELEASED, BLStatus.RELEASED, BLStatus.COPY_SENT])
     assert TrackingEvent.objects.filter(status=TrackingStatus.ARRIVED).count() == 1
+    assert sorted(Certificate.objects.values_list("shipment__status", flat=True)) == [ShipmentStatus.SHIPPED] * 3
+    assert set(Certificate.objects.values_list("kind", flat=True)) <= {"form_e", "general_co"}
     assert Document.objects.filter(shipment__isnull=False, kind="packing_list").count() == 4
     assert TrackingLink.objects.filter(revoked_at__isnull=True).count() == 5
     assert LoadPlan.objects.filter(status="done").count() == 5 and LoadPlanContainer.objects.exists()
