@@ -53,6 +53,17 @@ class ReleaseMethod(models.TextChoices):
     WAYBILL = "waybill", _("Sea waybill: release to the consignee instructed")
 
 
+class BankAnswer(models.TextChoices):
+    """What the bank said of the documents presented under an L/C or for collection."""
+
+    ACCEPTED = "accepted", _("Accepted (complying, or discrepancies waived)")
+    DISCREPANT = "discrepant", _("Discrepancies notified")
+    REFUSED = "refused", _("Refused")
+
+
+PRESENTATION_DAYS = 21  # UCP 600 art. 14(c): presented within 21 days after the date of shipment
+
+
 class TrackingStatus(models.TextChoices):
     DEPARTED = "departed", _("Departed")
     TRANSHIPPED = "transhipped", _("Transhipped")

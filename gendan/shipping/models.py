@@ -16,6 +16,7 @@ from gendan.shipping.choices import (
     BL_MOVES,
     CERTIFICATES_OF_ORIGIN,
     SHIPMENT_MOVES,
+    BankAnswer,
     BLStatus,
     BLType,
     CertificateKind,
@@ -219,6 +220,12 @@ class BillOfLading(models.Model):
     courier = models.CharField(_("courier"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking no."), max_length=60, blank=True)
     verification = models.TextField(_("how the instruction was verified"), blank=True)
+    lc_number = models.CharField(_("L/C no."), max_length=40, blank=True)
+    bank_answer = models.CharField(_("bank's answer"), max_length=12, choices=BankAnswer.choices, blank=True)
+    discrepancies = models.TextField(_("discrepancies"), blank=True)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    maturity_on = models.DateField(_("maturity date"), null=True, blank=True,
+                                   help_text=_("Usance L/C or D/A: the day the bank pays the accepted draft."))
     released_by = models.ForeignKey(User, verbose_name=_("release instructed by"), on_delete=models.PROTECT,
                                     related_name="+", null=True, blank=True)
     version = models.PositiveIntegerField(default=0)

@@ -41,7 +41,16 @@ from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrder, SalesOrderLine
 from gendan.sales.selectors import order_list_visible_to
 from gendan.sales.services import order_ship
-from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus, TrackingStatus
+from gendan.shipping.choices import (
+    PRESENTATION_DAYS,
+    BankAnswer,
+    BLStatus,
+    BLType,
+    ReleaseMethod,
+    ShipmentMode,
+    ShipmentStatus,
+    TrackingStatus,
+)
 from gendan.shipping.containers import normalized, validate_container_number
 from gendan.shipping.loading import cargo_of, check_doors, planner_container
 from gendan.shipping.models import (
@@ -450,7 +459,8 @@ def bl_copy_sent(*, bl: BillOfLading, by, version: int, on: date | None = None) 
 
 @transaction.atomic
 def bl_release(*, bl: BillOfLading, by, version: int, method: str, released_to: str, verification: str = "",
-               courier: str = "", tracking_number: str = "", on: date | None = None) -> BillOfLading:
+               courier: str = "", tracking_number: str = "", lc_number: str = "",
+               on: date | None = None) -> BillOfLading:
     """Release the goods: originals couriered, a telex release or a waybill release instructed, or (L/C, D/P,
     D/A) the documents presented to the bank. Refused while an order's money is open, unless finance granted
     an exception; every release records who instructed it, to whom, and how the request was verified."""
@@ -458,15 +468,55 @@ def bl_release(*, bl: BillOfLading, by, version: int, method: str, released_to: 
     on = on or timezone.localdate()
     orders = _orders_of(bl.shipment)
     errors = _release_errors(bl, orders, method, released_to, verification, courier, tracking_number, on)
+    if method == ReleaseMethod.BANK and not lc_number.strip() and any(
+            o.balance_condition in (BalanceCondition.LC_AT_SIGHT, BalanceCondition.LC_USANCE) for o in orders):
+        errors["lc_number"] = _("Enter the L/C number the documents are presented under.")
     if errors:
         raise ValidationError(errors)
     transition(bl, to=BLStatus.RELEASED, version=version, by=by, extra={
         "release_method": method, "released_to": released_to.strip(), "verification": verification.strip(),
         "courier": courier.strip(), "tracking_number": tracking_number.strip(), "released_on": on,
-        "released_by": by})
+        "released_by": by, "lc_number": lc_number.strip()[:40] if method == ReleaseMethod.BANK else ""})
     for order in orders:
         plan_record_done(order=order, code="originals_released", by=by, on=on)
     return bl
+
+
+@transaction.atomic
+def bl_bank_answer(*, bl: BillOfLading, by, version: int, answer: str, on: date | None = None,
+                   discrepancies: str = "", maturity_on: date | None = None) -> BillOfLading:
+    """The bank's answer on documents presented to it: accepted (complying, or the buyer waived the
+    discrepancies), discrepancies notified (which, required), or refused. A usance L/C or D/A names the day the
+    accepted draft matures. Recorded again as the answer changes; every answer is in the B/L's history."""
+    require_perm(by, "shipping.release_documents")
+    bl = BillOfLading.objects.select_for_update().get(pk=bl.pk)
+    on = on or timezone.localdate()
+    errors = {}
+    if bl.status != BLStatus.RELEASED or bl.release_method != ReleaseMethod.BANK:
+        errors["answer"] = _("Only documents presented to the bank get the bank's answer.")
+    elif answer not in BankAnswer.values:
+        errors["answer"] = _("Choose the bank's answer.")
+    if answer in (BankAnswer.DISCREPANT, BankAnswer.REFUSED) and not discrepancies.strip():
+        errors["discrepancies"] = _("Write down the discrepancies the bank named.")
+    if on > timezone.localdate() or (bl.released_on and on < bl.released_on):
+        errors["on"] = _("The answer comes between the presentation and today.")
+    if maturity_on and maturity_on < on:
+        errors["maturity_on"] = _("The draft matures on or after the day it was accepted.")
+    if errors:
+        raise ValidationError(errors)
+    take_version(bl, version)
+    bl.bank_answer, bl.answered_on, bl.discrepancies = answer, on, discrepancies.strip()
+    bl.maturity_on = maturity_on if answer == BankAnswer.ACCEPTED else None
+    bl._history_user = by
+    bl.save(update_fields=["bank_answer", "answered_on", "discrepancies", "maturity_on"])
+    return bl
+
+
+def late_presentation(bl: BillOfLading) -> bool:
+    """Presented to the bank more than 21 days after shipment: a discrepancy under UCP 600 unless the L/C allows
+    longer (the card says so; the bank decides)."""
+    return bool(bl.release_method == ReleaseMethod.BANK and bl.issued_on and bl.released_on
+                and (bl.released_on - bl.issued_on).days > PRESENTATION_DAYS)
 
 
 def _release_errors(bl, orders, method, released_to, verification, courier, tracking_number, on) -> dict:

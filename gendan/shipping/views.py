@@ -26,7 +26,15 @@ from gendan.finance.gates import may_release, may_ship
 from gendan.parties.selectors import customer_list_visible_to
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping import services
-from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod, ShipmentMode, ShipmentStatus, TrackingStatus
+from gendan.shipping.choices import (
+    BankAnswer,
+    BLStatus,
+    BLType,
+    ReleaseMethod,
+    ShipmentMode,
+    ShipmentStatus,
+    TrackingStatus,
+)
 from gendan.shipping.filters import ShipmentFilter
 from gendan.shipping.forms import BookingForm, LoadedContainerForm
 from gendan.shipping.loading_views import load_plan_context
@@ -260,6 +268,9 @@ def _bl_context(user, shipment, orders) -> dict:
     return {"bl": bl, "bl_types": BLType.choices, "release_methods": ReleaseMethod.choices,
             "may_bl": shipment.status != ShipmentStatus.CANCELLED and user.has_perm("shipping.change_shipment"),
             "may_release": releasing and user.has_perm("shipping.release_documents"),
+            "may_answer": bl is not None and bl.release_method == ReleaseMethod.BANK and user.has_perm(
+                "shipping.release_documents"),
+            "bank_answers": BankAnswer.choices, "late_presentation": bl is not None and services.late_presentation(bl),
             "release_gates": [(order, may_release(order)) for order in orders] if releasing else []}
 
 
@@ -285,7 +296,11 @@ def bl_step(request, pk, step):
         elif step == "release":
             services.bl_release(bl=bl, by=request.user, version=_version(request), on=_date(data, "on"), **{
                 name: data.get(name, "") for name in ("method", "released_to", "verification", "courier",
-                                                      "tracking_number")})
+                                                      "tracking_number", "lc_number")})
+        elif step == "bank":
+            services.bl_bank_answer(bl=bl, by=request.user, version=_version(request), answer=data.get("answer", ""),
+                                    on=_date(data, "on"), discrepancies=data.get("discrepancies", ""),
+                                    maturity_on=_date(data, "maturity_on"))
         else:
             raise Http404
     except (ValidationError, ConcurrentChange, InvalidTransition, PermissionDenied) as error:

@@ -9,22 +9,27 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from gendan.core.errors import ConcurrentChange
 from gendan.finance.choices import Gate
 from gendan.finance.models import ScheduleLine
 from gendan.finance.services import gate_exception_grant
 from gendan.finance.tests.factories import pay
 from gendan.followup.choices import MilestoneStatus
 from gendan.followup.tests.factories import at
-from gendan.shipping.choices import BLStatus, BLType, ReleaseMethod
+from gendan.parties.choices import BalanceCondition
+from gendan.sales.models import SalesOrder
+from gendan.shipping.choices import BankAnswer, BLStatus, BLType, ReleaseMethod
 from gendan.shipping.models import BillOfLading
 from gendan.shipping.services import (
     LoadedGoods,
+    bl_bank_answer,
     bl_copy_sent,
     bl_draft_confirm,
     bl_draft_received,
     bl_issue,
     bl_release,
     container_load,
+    late_presentation,
     shipment_create,
     shipment_ship,
 )
@@ -148,3 +153,46 @@ def test_the_bl_waits_for_the_shipment_and_only_the_shipping_people_release(read
                      bl_type=BLType.ORIGINAL)
     assert list(error.value.message_dict) == ["shipment"]
     assert BillOfLading.objects.get(shipment=draft).status == BLStatus.DRAFT_CONFIRMED
+
+
+def test_documents_presented_under_an_lc_record_its_number_and_the_banks_answer(shipped, merchandiser, finance):
+    """L/C at sight: the documents go to the bank under the L/C number; the bank notifies discrepancies (named),
+    the buyer waives them and the bank accepts; presented 23 days after the B/L date, the card warns (UCP 600)."""
+    shipment, order = shipped
+    SalesOrder.objects.filter(pk=order.pk).update(balance_condition=BalanceCondition.LC_AT_SIGHT)
+    bl = issued(shipment, merchandiser)
+    presented = SAILED + timedelta(days=23)
+    with at(presented):
+        bl_copy_sent(bl=bl, by=merchandiser, version=bl.version)
+        with pytest.raises(ValidationError) as error:
+            bl_release(bl=bl, by=merchandiser, version=bl.version, method=ReleaseMethod.BANK,
+                       released_to="Bank of China Ningbo")
+        assert list(error.value.message_dict) == ["lc_number"]
+        bl_release(bl=bl, by=merchandiser, version=bl.version, method=ReleaseMethod.BANK,
+                   released_to="Bank of China Ningbo", lc_number=" LC-HSBC-2611 ")
+        assert late_presentation(bl)
+        with pytest.raises(ValidationError) as error:  # discrepancies must be named
+            bl_bank_answer(bl=bl, by=merchandiser, version=bl.version, answer=BankAnswer.DISCREPANT)
+        assert list(error.value.message_dict) == ["discrepancies"]
+        with pytest.raises(PermissionDenied):
+            bl_bank_answer(bl=bl, by=finance, version=bl.version, answer=BankAnswer.ACCEPTED)
+        bl = bl_bank_answer(bl=bl, by=merchandiser, version=bl.version, answer=BankAnswer.DISCREPANT,
+                            discrepancies="Late presentation; invoice names the goods differently from the L/C")
+        stale = bl.version - 1
+        with pytest.raises(ConcurrentChange):
+            bl_bank_answer(bl=bl, by=merchandiser, version=stale, answer=BankAnswer.ACCEPTED)
+        bl_bank_answer(bl=bl, by=merchandiser, version=bl.version, answer=BankAnswer.ACCEPTED,
+                       discrepancies="Waived by the applicant", maturity_on=presented + timedelta(days=5))
+    bl.refresh_from_db()
+    assert (bl.lc_number, bl.bank_answer, bl.answered_on, bl.maturity_on) == (
+        "LC-HSBC-2611", BankAnswer.ACCEPTED, presented, presented + timedelta(days=5))
+    assert list(bl.history.order_by("history_id").values_list("bank_answer", flat=True))[-2:] == [
+        "discrepant", "accepted"]
+
+
+def test_only_documents_at_the_bank_get_its_answer(shipped, merchandiser):
+    shipment, _order = shipped
+    bl = issued(shipment, merchandiser)
+    with at(date(2026, 11, 24)), pytest.raises(ValidationError) as error:
+        bl_bank_answer(bl=bl, by=merchandiser, version=bl.version, answer=BankAnswer.ACCEPTED)
+    assert list(error.value.message_dict) == ["answer"] and not late_presentation(bl)
