@@ -3,6 +3,8 @@
     python -m bench.load_plan --class BR1 BR7 --instances 5 --time-limit 9 [--plans-out DIR]
         [--data DIR] [--workers N] [--seed S] [--max-iterations N] [--clock wall|cpu] [--overrun S]
         [--no-baseline]
+    python -m bench.load_plan --small-cargo 25
+
 
 The time limit is on the wall clock by default and counts from the start of block generation: no
 beam iteration starts after it, and a running one is cut off `--overrun` seconds later (default
@@ -11,6 +13,11 @@ Every plan is checked with the shared `clp_instances.check_plan(..., full_suppor
 The last output line is JSON: avg_utilisation per class, max_seconds_per_instance (wall seconds of
 solving and checking one instance), max_cpu_seconds_per_instance, py3dbp_avg_utilisation (py3dbp on
 the first 5 instances of BR1 and BR7, as the baseline).
+
+`--small-cargo N` times instead `plan()` on a whole-chain order's cargo (bench/chain.py: 5 lines of 1–5 cartons
+of 40×30×25 cm, 13.2 kg; 20GP/40GP/40HQ at 1800/3000/3200; 10 s limit), N calls with the fast path and N without
+(`PlanOptions.fast_path=False`, the full search as before it), alternating in one process after a warm-up, and
+prints the medians in ms as JSON.
 """
 
 from __future__ import annotations
@@ -84,6 +91,36 @@ def py3dbp_utilisation(inst) -> float:
     return vol / (L * W * H)
 
 
+def small_cargo(calls: int) -> dict:
+    import statistics
+
+    from gendan.loadplan import CargoLine, PlanOptions, plan
+
+    lines = [CargoLine(f"PO-{n}", 400, 300, 250, n, weight=13.2) for n in range(1, 6)]
+    rates = {"20GP": 1800, "40GP": 3000, "40HQ": 3200}
+    times: dict[bool, list[float]] = {True: [], False: []}
+    shape = {}
+    for k in range(calls + 2):
+        for fast in (False, True):
+            t0 = time.perf_counter()
+            p = plan(lines, containers="20GP,40GP,40HQ", rates=rates,
+                     options=PlanOptions(time_limit=10, fast_path=fast))
+            took = time.perf_counter() - t0
+            if k >= 2:  # the first two of each: warm-up
+                times[fast].append(took)
+            c = p.containers[0]
+            shape[fast] = {"containers": [cp.container.code for cp in p.containers], "not_fitted": len(p.not_fitted),
+                           "blocks": c.stats.get("blocks"), "iterations": c.stats.get("iterations"),
+                           "steps": max(q.step for q in c.placements), "fast_path": bool(c.stats.get("fast_path"))}
+    return {"small_cargo_calls": calls,
+            "small_cargo_ms_median": round(1000 * statistics.median(times[True]), 1),
+            "small_cargo_ms_range": [round(1000 * min(times[True]), 1), round(1000 * max(times[True]), 1)],
+            "small_cargo_full_search_ms_median": round(1000 * statistics.median(times[False]), 1),
+            "small_cargo_full_search_ms_range": [round(1000 * min(times[False]), 1),
+                                                 round(1000 * max(times[False]), 1)],
+            "small_cargo_plan": shape[True], "small_cargo_full_search_plan": shape[False]}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--class", dest="classes", nargs="+", default=["BR1"])
@@ -102,7 +139,12 @@ def main(argv=None) -> int:
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--small-cargo", type=int, metavar="CALLS",
+                    help="time plan() on a whole-chain order's cargo instead, with and without the fast path")
     a = ap.parse_args(argv)
+    if a.small_cargo:
+        print(json.dumps(small_cargo(a.small_cargo)))
+        return 0
     chk = load_checker(a.data)
     avg, max_cpu, max_wall = {}, 0.0, 0.0
     pool = None

@@ -24,6 +24,9 @@ class PlanOptions:
     cog_tolerance_across: float = 0.05
     max_blocks: int = 6000
     min_fill: float | None = None  # general blocks; None = automatic (see SearchConfig)
+    # plan(): first the greedy plan of simple blocks in the cheapest mix; when it places every carton, it is the
+    # answer (see multi.py); False always runs the full search (the benchmark's "before")
+    fast_path: bool = True
 
 
 def validate_lines(lines: list[CargoLine], containers: list[ContainerType]) -> None:
@@ -82,10 +85,13 @@ def fits_in(line: CargoLine, c: ContainerType) -> bool:
 
 
 def pack_container(lines: list[CargoLine], counts: list[int], container: ContainerType,
-                   opts: PlanOptions, until: float | None = None) -> ContainerPlan:
+                   opts: PlanOptions, until: float | None = None, *, greedy_only: bool = False) -> ContainerPlan:
     """Fill one container with up to counts[i] cartons of lines[i], searching `opts.time_limit` seconds, or until
     the monotonic clock reads `until` when given (then no beam iteration runs into the overrun beyond it: the
-    greedy plan is always made, even when `until` has passed)."""
+    greedy plan is always made, even when `until` has passed).
+
+    `greedy_only`: simple blocks only (one carton type each, no combined blocks) and their greedy plan, no beam
+    search — a few ms for a small cargo, where generating the combined blocks takes 100 ms and more."""
     ranks = _group_ranks(lines)
     items = []
     index = []
@@ -102,6 +108,8 @@ def pack_container(lines: list[CargoLine], counts: list[int], container: Contain
     cfg = SearchConfig(time_limit=limit, max_iterations=opts.max_iterations, seed=opts.seed,
                        max_blocks=opts.max_blocks, min_fill=opts.min_fill, back_anchor_only=True,
                        payload=payload)
+    if greedy_only:
+        cfg.general_blocks, cfg.max_iterations = False, 0
     if until is not None:
         cfg.overrun = 0.0  # the beam iteration running at `until` stops there, its best complete plan kept
     boxes, stats = solve(items, (container.length, container.width, container.height), cfg) if items else ([], {})

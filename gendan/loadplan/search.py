@@ -74,6 +74,20 @@ def block_settings(cfg: SearchConfig, n_types: int) -> dict:
     return {k: auto[k] if given[k] is None else given[k] for k in auto}
 
 
+def reachable(size: int, lengths) -> np.ndarray:
+    """reach[r] for r = 0 … size: whether r is a sum of the lengths, each used any number of times. Closed
+    under adding one length at a time, by doubling (d, 2d, 4d, … : each shift doubles the copies of d counted),
+    so a few NumPy operations per length instead of a Python loop over every mm."""
+    reach = np.zeros(size + 1, dtype=bool)
+    reach[0] = True
+    for d in sorted({d for d in lengths if 0 < d <= size}):
+        step = d
+        while step <= size:
+            reach[step:] |= reach[:-step].copy()
+            step *= 2
+    return reach
+
+
 BEAM_WIDTHS = (1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512)
 
 
@@ -118,16 +132,7 @@ class _Engine:
         # largest length <= r made of carton dimensions that may lie along each axis (unbounded)
         self.G = []
         for axis, size in enumerate(container):
-            reach = np.zeros(size + 1, dtype=bool)
-            reach[0] = True
-            lens = sorted({o[axis] for it in items for o in it.orientations if o[axis] <= size})
-            for r in range(1, size + 1):
-                for d in lens:
-                    if d > r:
-                        break
-                    if reach[r - d]:
-                        reach[r] = True
-                        break
+            reach = reachable(size, {o[axis] for it in items for o in it.orientations})
             g = np.where(reach, np.arange(size + 1), 0)
             self.G.append(np.maximum.accumulate(g))
         self.loss_weight = cfg.loss_weight

@@ -99,3 +99,23 @@ def test_block_settings_grow_with_many_carton_types():
     assert block_settings(SearchConfig(gen_pool=50, min_fill=0.9), 40)["pool"] == 50
     assert block_settings(SearchConfig(min_fill=0.9), 100)["min_fill"] == 0.9
     assert block_settings(SearchConfig(), 100)["min_fill"] == 0.95
+
+
+def test_reachable_lengths_match_the_plain_loop():
+    """The lengths that carton dimensions can fill (the waste in the block ranking), against the plain loop."""
+    import random
+
+    from gendan.loadplan.search import reachable
+
+    def plain(size, lengths):
+        reach = [True] + [False] * size
+        for r in range(1, size + 1):
+            reach[r] = any(d <= r and reach[r - d] for d in lengths)
+        return reach
+
+    rng = random.Random(3)
+    for _ in range(60):
+        size = rng.randint(1, 2500)
+        lengths = [rng.randint(1, 700) for _ in range(rng.randint(1, 6))]
+        assert reachable(size, lengths).tolist() == plain(size, lengths), (size, lengths)
+    assert reachable(1000, [400, 300]).nonzero()[0].tolist() == [0, 300, 400, 600, 700, 800, 900, 1000]
