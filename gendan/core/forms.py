@@ -160,7 +160,7 @@ class CompanyProfileForm(StyledFormMixin, forms.ModelForm):
     class Meta:
         model = CompanyProfile
         fields = ["name_zh", "name_en", "address_zh", "address_en", "phone", "email", "website", "tax_id",
-                  "company_type", "logo"]
+                  "company_type", "logo", "tracking_shows_prices"]
         widgets = {"logo": LogoInput(attrs={"accept": ".png,.jpg,.jpeg"})}
 
     def __init__(self, *args, **kwargs):

@@ -120,6 +120,9 @@ class CompanyProfile(models.Model):
         _("company type"), max_length=12, choices=CompanyType.choices, default=CompanyType.TRADING,
         help_text=_("Decides the export VAT refund formula: a trading company's (免退税) works from the purchase "
                     "invoices, a manufacturer's (免抵退) from the FOB value."))
+    tracking_shows_prices = models.BooleanField(
+        _("customers' tracking pages show prices"), default=False,
+        help_text=_("Off: the page a customer follows an order on shows the goods and quantities, never a price."))
     version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = business_history()

@@ -83,9 +83,10 @@ class Node:
     detail: str = ""
 
 
-def customer_view(order: SalesOrder) -> dict:
+def customer_view(order: SalesOrder, *, language: str = "en", prices: bool = False) -> dict:
     """What the tracking page shows: the order's key steps (confirmed, production started, ready, shipped with
-    ETD/ETA, arrived) and its shipments' sailing details — read here field by field, so nothing else leaks."""
+    ETD/ETA, arrived), its goods (with prices only when the company chooses so) and its shipments' sailing
+    details — read here field by field, so nothing else leaks."""
     events = dict(OrderEvent.objects.filter(order=order, kind="status").values_list("new_status", "at"))
     shipments = list(Shipment.objects.filter(lines__order_line__order=order, status=ShipmentStatus.SHIPPED)
                      .distinct().select_related("booking__port_of_loading", "booking__port_of_discharge",
@@ -113,16 +114,28 @@ def customer_view(order: SalesOrder) -> dict:
                   "incoterm_place": order.incoterm_place, "customer": order.customer.name_en,
                   "ex_factory": order.confirmed_ex_factory},
         "nodes": nodes,
-        "shipments": [_shipment_row(shipment) for shipment in shipments],
+        "goods": _goods(order, language, prices), "prices": prices, "currency": order.currency,
+        "total": order.total_amount if prices else None,
+        "shipments": [_shipment_row(shipment, language) for shipment in shipments],
     }
 
 
-def _shipment_row(shipment: Shipment) -> dict:
+def _goods(order: SalesOrder, language: str, prices: bool) -> list[dict]:
+    return [{"code": line.customer_item_no or line.product.code,
+             "description": line.description or (line.product.name_zh if language.startswith("zh")
+                                                 and line.product.name_zh else line.product.name_en),
+             "quantity": line.quantity, "unit": line.get_unit_display(),
+             "price": line.unit_price if prices else None, "amount": line.amount if prices else None}
+            for line in order.lines.select_related("product").order_by("position")]
+
+
+def _shipment_row(shipment: Shipment, language: str) -> dict:
     booking = getattr(shipment, "booking", None)
     bl = getattr(shipment, "bill_of_lading", None)
     return {"number": shipment.number, "mode": shipment.get_mode_display(), "shipped_on": shipment.shipped_on,
             "vessel": booking and " / ".join(filter(None, [booking.vessel, booking.voyage])),
-            "route": booking and f"{booking.port_of_loading.name} → {booking.port_of_discharge.name}",
+            "route": booking and (f"{booking.port_of_loading.name_in(language)} → "
+                                  f"{booking.port_of_discharge.name_in(language)}"),
             "etd": booking and booking.etd, "eta": booking and booking.eta,
             "bl_number": bl.number if bl else "",
             "containers": [c.container_number for c in shipment.containers.all()],

@@ -26,10 +26,12 @@ def tracking_page(request, token):
     link = tracking.link_for_token(token)
     if link is None:
         raise Http404
-    order = link.order
-    with translation.override(order.customer.document_language):
+    order, company = link.order, company_profile()
+    language = order.customer.document_language
+    with translation.override(language):
         response = render(request, "shipping/tracking_page.html", {
-            **tracking.customer_view(order), "company": company_profile(), "expires_on": link.expires_on})
+            **tracking.customer_view(order, language=language, prices=company.tracking_shows_prices),
+            "company": company, "expires_on": link.expires_on})
     response["X-Robots-Tag"] = "noindex, nofollow"
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -7,9 +7,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
+from gendan.core.models import CompanyProfile
 from gendan.followup.tests.factories import at
-from gendan.shipping.models import TrackingLink
-from gendan.shipping.services import shipment_create, shipment_ship
+from gendan.parties.choices import SupplierKind
+from gendan.parties.tests.factories import SupplierFactory
+from gendan.shipping.models import Port, Shipment, TrackingLink
+from gendan.shipping.services import booking_save, shipment_create, shipment_ship
 from gendan.shipping.tracking import token_of, tracking_link_issue, tracking_link_revoke
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +113,25 @@ def test_arrival_and_delivery_move_the_orders_plans(shipped_order, merchandiser)
     assert order.plan.milestones.get(code="reorder_followup").due_date == date(2026, 12, 30)  # 10 days on
     assert TrackingEvent.objects.count() == 3
     assert 'data-testid="node-arrived" data-done' in html and "Rotterdam" in html and "INTERNAL" not in html
+
+
+def test_prices_show_only_when_the_company_chooses_and_ports_read_in_the_customers_language(
+        shipped_order, customer, merchandiser):
+    order, other = shipped_order
+    with at(DAY):
+        booking_save(shipment=Shipment.objects.get(), by=merchandiser, version=0, etd=DAY,
+                     forwarder=SupplierFactory(kind=SupplierKind.FORWARDER), port_of_loading=Port.objects.get(
+                         code="CNNGB"), port_of_discharge=Port.objects.get(code="USLAX"))
+        link = tracking_link_issue(order=order, by=merchandiser, days=30)
+        hidden = page(token_of(link)).content.decode()
+    line = order.lines.order_by("position").first()
+    assert line.product.code in hidden and "1,000" in hidden  # the goods and quantities, always
+    assert f"{line.unit_price:.2f}" not in hidden and 'data-testid="tracking-total"' not in hidden
+    CompanyProfile.objects.update_or_create(pk=CompanyProfile.ROW, defaults={"tracking_shows_prices": True})
+    customer.document_language = "zh-hans"
+    customer.save(update_fields=["document_language"])
+    with at(DAY):
+        shown = page(token_of(link)).content.decode()
+    assert f"{order.currency} {order.total_amount:,.2f}" in shown and 'data-testid="tracking-total"' in shown
+    assert "宁波 → 洛杉矶" in shown  # the ports' Chinese names for a customer who reads Chinese
+    assert "INTERNAL" not in shown and other.number not in shown
