@@ -20,7 +20,7 @@ from gendan.core.uploads import check_upload
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 LOGO_TYPES = ("png", "jpg", "jpeg")
 PROFILE_FIELDS = ("name_zh", "name_en", "address_zh", "address_en", "phone", "email", "website", "tax_id", "logo",
-                  "company_type")
+                  "company_type", "tracking_shows_prices")
 
 
 @transaction.atomic

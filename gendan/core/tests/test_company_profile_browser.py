@@ -42,12 +42,13 @@ def test_an_administrator_enters_the_company_profile(page, live_server, administ
     assert not CompanyProfile.objects.exists()
 
     page.fill("#id_tax_id", "91330212MA2H4K7X3Q")
+    page.check("#id_tracking_shows_prices")  # customers' tracking pages show prices
     page.set_input_files("#id_logo", str(logo_png(tmp_path)))  # a refused form does not keep its file
     page.click("[data-testid=company-profile-form] button[type=submit]")
     expect(page.locator("[data-testid=company-logo]")).to_be_visible()
     profile = CompanyProfile.objects.get()
     assert profile.name_zh == "宁波恒泰五金厨具进出口有限公司"
-    assert (profile.tax_id, profile.version) == ("91330212MA2H4K7X3Q", 1)
+    assert (profile.tax_id, profile.version, profile.tracking_shows_prices) == ("91330212MA2H4K7X3Q", 1, True)
     assert profile.logo and profile.history.get().history_user == administrator
     expect(page.locator("[data-testid=history]")).to_contain_text(str(administrator))
     expect(page.locator("footer")).to_contain_text("宁波恒泰五金厨具进出口有限公司")
