@@ -6,7 +6,7 @@ import io
 from datetime import date, datetime
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from gendan.followup.tests.factories import at
 from gendan.shipping.models import TrackingEvent
@@ -94,4 +94,12 @@ def test_the_sheet_needs_its_key_columns_and_the_right_to_track(sailed, client, 
     assert any("“What happened” is missing" in e for e in errors) and any("“Date” is missing" in e for e in errors)
     client.force_login(warehouse)
     assert client.get("/shipping/tracking/import/").status_code == 403
-    assert client.get("/shipping/tracking/import/template/").status_code == 403
+    assert client.get("/shipping/tracking/import/template.xlsx").status_code == 403
+
+
+def test_the_template_names_the_columns_the_import_reads(client, merchandiser):
+    client.force_login(merchandiser)
+    response = client.get("/shipping/tracking/import/template.xlsx")
+    book = load_workbook(io.BytesIO(response.content))
+    assert [cell.value for cell in next(book.active.iter_rows(max_row=1))] == [
+        "Booking, B/L or container no.", "What happened", "Date", "Place", "Note"]
