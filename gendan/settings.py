@@ -239,7 +239,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {"CurrencyEnum": "gendan.api.schema.CURRENCY_CODES",
                             "ScheduleKindEnum": "gendan.finance.choices.ScheduleKind",
                             "SupplierKindEnum": "gendan.parties.choices.SupplierKind",
-                            "DocumentLanguageEnum": "gendan.core.trade.DocumentLanguage"},
+                            "DocumentLanguageEnum": "gendan.core.trade.DocumentLanguage",
+                            "CertificateKindEnum": "gendan.shipping.choices.CertificateKind"},
     # Swagger UI and Redoc served from our own static files, not a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -67,6 +67,7 @@ def test_merchandiser_ships_two_orders_from_booking_to_the_customers_tracking_li
     choose(page, "id_port_of_loading", "Ningbo")
     choose(page, "id_port_of_discharge", "USLAX")
     page.fill("#id_etd", (today + timedelta(days=3)).isoformat())
+    page.keyboard.press("Tab")  # flatpickr takes a typed date on leaving the field
     page.fill("#id_eta", (today + timedelta(days=18)).isoformat())
     page.keyboard.press("Tab")
     page.click("[data-testid=save]")
