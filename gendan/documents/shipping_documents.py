@@ -144,12 +144,16 @@ def _part(line: Packed, row, next_carton: dict) -> Packed:
     first = next_carton[line.order_line.pk]
     next_carton[line.order_line.pk] = first + row.cartons
     product = line.product
-    volume = product.carton_length_cm * product.carton_width_cm * product.carton_height_cm / 1_000_000
     return Packed(order_line=line.order_line, quantity=row.quantity, per_carton=line.per_carton, cartons=row.cartons,
                   first=first, last=first + row.cartons - 1,
                   last_carton=row.quantity - line.per_carton * (row.cartons - 1),
                   net_kg=product.net_weight_kg * row.cartons, gross_kg=product.gross_weight_kg * row.cartons,
-                  cbm=(volume * row.cartons).quantize(CBM, ROUND_HALF_UP))
+                  cbm=_cbm(product, row.cartons))
+
+
+def _cbm(product, cartons: int) -> Decimal:
+    volume = product.carton_length_cm * product.carton_width_cm * product.carton_height_cm / 1_000_000
+    return (volume * cartons).quantize(CBM, ROUND_HALF_UP)
 
 
 def check_packaging(goods: Iterable[tuple[object, Decimal]]) -> None:
@@ -178,12 +182,11 @@ def packing(goods: Iterable[tuple[object, Decimal]], first_carton: int = 1) -> P
         product = order_line.product
         per_carton = product.units_per_carton
         cartons = math.ceil(quantity / per_carton)
-        volume = product.carton_length_cm * product.carton_width_cm * product.carton_height_cm / 1_000_000
         lines.append(Packed(
             order_line=order_line, quantity=quantity, per_carton=per_carton, cartons=cartons, first=number,
             last=number + cartons - 1, last_carton=quantity - per_carton * (cartons - 1),
             net_kg=product.net_weight_kg * cartons, gross_kg=product.gross_weight_kg * cartons,
-            cbm=(volume * cartons).quantize(CBM, ROUND_HALF_UP)))
+            cbm=_cbm(product, cartons)))
         number += cartons
     return Packing(lines, cartons=number - first_carton, quantity=sum((p.quantity for p in lines), ZERO),
                    net_kg=sum((p.net_kg for p in lines), ZERO), gross_kg=sum((p.gross_kg for p in lines), ZERO),

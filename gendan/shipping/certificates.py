@@ -23,7 +23,7 @@ from gendan.followup.choices import ActivityKind
 from gendan.followup.services import activity_add, plan_record_done
 from gendan.shipping.choices import CertificateKind, InspectionResult, ShipmentStatus
 from gendan.shipping.models import Certificate, Shipment
-from gendan.shipping.services import _orders_of, _require_visible
+from gendan.shipping.services import _require_visible, shipment_orders
 
 FIELDS = ("kind", "form_name", "number", "issuer", "issued_on", "inspected_on", "result", "note")
 FILE_TYPES = ["pdf", "jpg", "jpeg", "png"]
@@ -70,7 +70,7 @@ def certificate_remove(*, certificate: Certificate, by, version: int) -> None:
         raise ConcurrentChange(certificate)
     summary = _("%(certificate)s removed (%(shipment)s)") % {"certificate": certificate,
                                                               "shipment": certificate.shipment.number}
-    for order in _orders_of(certificate.shipment):
+    for order in shipment_orders(certificate.shipment):
         activity_add(order=order, by=by, kind=ActivityKind.NOTE, summary=summary[:200])
     certificate._history_user = by
     certificate.delete()  # the scan stays in storage: the history row still names it
@@ -149,7 +149,7 @@ def _follow(certificate: Certificate, by, summary: str) -> None:
     text = (summary % {"certificate": certificate, "shipment": certificate.shipment.number})[:200]
     details = " · ".join(part for part in (certificate.issuer, str(certificate.issued_on),
                                            certificate.get_result_display(), certificate.note) if part)
-    for order in _orders_of(certificate.shipment):
+    for order in shipment_orders(certificate.shipment):
         if code:
             plan_record_done(order=order, code=code, by=by, on=certificate.issued_on)
         activity_add(order=order, by=by, kind=ActivityKind.NOTE, summary=text, details=details)

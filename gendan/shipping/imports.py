@@ -58,7 +58,7 @@ class TrackingImporter(Importer):
         super().__init__(user=user)
         self.today = timezone.localdate()
         self._shipments: dict[str, object] = {}
-        self._seen: set[tuple] = set()
+        self._recorded: dict[int, set[tuple]] = {}  # per shipment: (status, day) recorded, or met earlier in the file
 
     def header_map(self) -> dict[str, str]:
         names = {}
@@ -116,11 +116,11 @@ class TrackingImporter(Importer):
         if errors:
             result.errors = {("reference" if key == "shipment" else key): [text] for key, text in errors.items()}
             return result
-        event = (shipment.pk, data["status"], data["happened_on"])
-        result.shipment = shipment
-        result.skip = event in self._seen or shipment.tracking_events.filter(
-            status=data["status"], happened_on=data["happened_on"]).exists()
-        self._seen.add(event)
+        if shipment.pk not in self._recorded:  # one read per shipment, not one per row
+            self._recorded[shipment.pk] = set(shipment.tracking_events.values_list("status", "happened_on"))
+        event = (data["status"], data["happened_on"])
+        result.shipment, result.skip = shipment, event in self._recorded[shipment.pk]
+        self._recorded[shipment.pk].add(event)
         return result
 
     def shipment_for(self, reference: str):

@@ -28,6 +28,7 @@ from gendan.sales.models import SalesOrder
 from gendan.sales.selectors import order_list_visible_to
 from gendan.shipping.choices import ORDER_NODES, NoticeNode, NoticeStatus, ShipmentStatus, TrackingStatus
 from gendan.shipping.models import CustomerNotice, Shipment, TrackingLink
+from gendan.shipping.services import shipment_orders
 from gendan.shipping.tracking import token_of
 
 S = OrderStatus
@@ -43,10 +44,7 @@ ATTACHED = (DocumentKind.COMMERCIAL_INVOICE, DocumentKind.PACKING_LIST)
 
 def orders_of(notice_or_shipment) -> list[SalesOrder]:
     shipment = notice_or_shipment if isinstance(notice_or_shipment, Shipment) else notice_or_shipment.shipment
-    if shipment is None:
-        return [notice_or_shipment.order]
-    return list(SalesOrder.objects.filter(lines__shipment_lines__shipment=shipment).distinct()
-                .select_related("customer", "plan").order_by("number"))
+    return [notice_or_shipment.order] if shipment is None else shipment_orders(shipment)
 
 
 def may_write(user, orders: list[SalesOrder]) -> bool:

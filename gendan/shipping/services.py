@@ -350,8 +350,10 @@ def _capacity_errors(container: LoadedContainer, goods: list[LoadedGoods]) -> di
 
 
 def _carton_m3(product) -> Decimal:
-    sides = (product.carton_length_cm, product.carton_width_cm, product.carton_height_cm)
-    return ZERO if not all(sides) else sides[0] * sides[1] * sides[2] / Decimal(1_000_000)
+    """A product without its carton size takes no room here (the documents ask for it)."""
+    if not (product.carton_length_cm and product.carton_width_cm and product.carton_height_cm):
+        return ZERO
+    return product.cbm_per_carton
 
 
 def quantities_loaded(shipment: Shipment) -> dict[int, Decimal]:
@@ -439,7 +441,7 @@ def bl_issue(*, bl: BillOfLading, by, version: int, number: str, issued_on: date
         raise ValidationError(errors)
     transition(bl, to=BLStatus.ISSUED, version=version, by=by,
                extra={"number": number.strip(), "issued_on": issued_on, "bl_type": bl_type})
-    for order in _orders_of(bl.shipment):
+    for order in shipment_orders(bl.shipment):
         schedule_set_bl_date(order=order, by=by, bl_date=issued_on)
     return bl
 
@@ -452,7 +454,7 @@ def bl_copy_sent(*, bl: BillOfLading, by, version: int, on: date | None = None) 
     if on > timezone.localdate() or (bl.issued_on and on < bl.issued_on):
         raise ValidationError({"on": _("The copy goes out between the B/L date and today.")})
     transition(bl, to=BLStatus.COPY_SENT, version=version, by=by, extra={"copy_sent_on": on})
-    for order in _orders_of(bl.shipment):
+    for order in shipment_orders(bl.shipment):
         plan_record_done(order=order, code="bl_copy", by=by, on=on)
     return bl
 
@@ -466,7 +468,7 @@ def bl_release(*, bl: BillOfLading, by, version: int, method: str, released_to: 
     an exception; every release records who instructed it, to whom, and how the request was verified."""
     require_perm(by, "shipping.release_documents")
     on = on or timezone.localdate()
-    orders = _orders_of(bl.shipment)
+    orders = shipment_orders(bl.shipment)
     errors = _release_errors(bl, orders, method, released_to, verification, courier, tracking_number, on)
     if method == ReleaseMethod.BANK and not lc_number.strip() and any(
             o.balance_condition in (BalanceCondition.LC_AT_SIGHT, BalanceCondition.LC_USANCE) for o in orders):
@@ -542,8 +544,10 @@ def _release_errors(bl, orders, method, released_to, verification, courier, trac
     return errors
 
 
-def _orders_of(shipment: Shipment):
-    return list(SalesOrder.objects.filter(lines__shipment_lines__shipment=shipment).distinct().order_by("number"))
+def shipment_orders(shipment: Shipment) -> list[SalesOrder]:
+    """The orders whose goods are on the shipment, by number (with their customer and plan)."""
+    return list(SalesOrder.objects.filter(lines__shipment_lines__shipment=shipment).distinct()
+                .select_related("customer", "plan").order_by("number"))
 
 
 # ---------------------------------------------------------------- tracking
