@@ -9,8 +9,9 @@ transaction each — the calls `gendan/demo/shipping.py` makes for its stories.
 
 The load plan uses the planner's normal settings, the load plan card's defaults: 20GP, 40GP and 40HQ offered,
 10 seconds at most; a shipment whose cartons all fit stops searching once every carton is placed.
-The CI and PL are made by `shipment_document_generate`, the only way the product makes a document record: it
-renders the PDF (and the XLSX) in the same transaction, so the chain includes that render.
+The CI and PL are issued by `shipment_document_generate` (number, version, the page and the XLSX stored) as the
+documents card's button does; their PDFs are the worker's job (`render_document`), timed after the chain by
+`bench.order_pipeline` as `chain_worker_render_ms_per_order`, and apart by `bench.documents` (`pdf_ci_ms`, …).
 """
 
 from __future__ import annotations

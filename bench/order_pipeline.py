@@ -41,7 +41,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 BENCH_DB = "gendan_bench"
 WARM_UP_ORDERS = 20
-WARM_UP_CHAIN = 3  # the first chain orders load WeasyPrint's fonts and the document templates
+WARM_UP_CHAIN = 3  # the first chain orders load the templates; their PDFs, WeasyPrint's fonts
 
 
 def say(message: str) -> None:
@@ -379,6 +379,7 @@ def whole_chain(args, company: dict) -> dict:
     people = chain_company(manager=company["manager"], customer=company["customer"], products=company["products"])
     started = time.perf_counter()
     run_chain(WARM_UP_CHAIN, people=people, run=0)
+    worker_renders()  # the warm-up's PDFs: WeasyPrint's fonts loaded
     say(f"chain warm-up: {WARM_UP_CHAIN} orders in {time.perf_counter() - started:.1f} s (fonts, templates)")
     freeze_startup_objects()  # as the web and worker processes do once started
     released_before = BillOfLading.objects.filter(status=BLStatus.RELEASED).count()
@@ -388,6 +389,8 @@ def whole_chain(args, company: dict) -> dict:
         seconds, cpu, steps = run_chain(args.chain, people=people, run=1)
     released = BillOfLading.objects.filter(status=BLStatus.RELEASED).count() - released_before
     assert released == args.chain, f"{released} of {args.chain} chain orders reached the originals' release"
+    render_seconds, rendered = worker_renders()
+    assert rendered == 2 * args.chain, f"{rendered} documents rendered for {args.chain} chain orders"
     statements, step_statements = statements_per_chain_order(people=people)
     per_step = {name: round(steps.seconds[name] / args.chain * 1000, 2) for name in STEPS}
     say(f"chain: {args.chain} orders from creation to originals released in {seconds:.2f} s "
@@ -395,6 +398,9 @@ def whole_chain(args, company: dict) -> dict:
         f"{statements} SQL statements per order)")
     for name, ms in per_step.items():
         say(f"  {name:<20} {ms:9.1f} ms per order, {step_statements[name]:4d} statements")
+    say(f"the worker's renders of the chain's CI and PL: {rendered} PDFs in {render_seconds:.2f} s "
+        f"({render_seconds / args.chain * 1000:.0f} ms per order); chain and renders on one process: "
+        f"{args.chain / (seconds + render_seconds):.2f} orders/s")
     return {
         "chain_orders": args.chain,
         "chain_seconds": round(seconds, 3),
@@ -404,7 +410,22 @@ def whole_chain(args, company: dict) -> dict:
         "chain_step_ms_per_order": per_step,
         "chain_step_statements_per_order": step_statements,
         "chain_load_plan": {"container_types": CHAIN_TYPES, "time_limit_s": CHAIN_TIME_LIMIT},
+        "chain_worker_render_ms_per_order": round(render_seconds / args.chain * 1000, 1),
+        "chain_with_renders_orders_per_second": round(args.chain / (seconds + render_seconds), 2),
     }
+
+
+def worker_renders() -> tuple[float, int]:
+    """The worker's part: the PDFs of the documents the chain issued, rendered one task at a time as `gendan
+    worker` runs them; returns (seconds, documents rendered)."""
+    from gendan.documents.models import Document
+    from gendan.documents.tasks import render_document
+
+    waiting = list(Document.objects.filter(pdf="").values_list("pk", flat=True))
+    started = time.perf_counter()
+    for pk in waiting:
+        render_document.call(pk)
+    return time.perf_counter() - started, len(waiting)
 
 
 def _version(connection) -> str:

@@ -32,8 +32,8 @@ class DocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = ["id", "kind", "number", "version", "language", "order", "customer", "period_start", "as_of",
-                  "total", "currency", "has_xlsx", "generated_by", "generated_at", "sent_to", "sent_at", "sent_by",
-                  "response", "response_note", "responded_at", "responded_by"]
+                  "total", "currency", "has_xlsx", "generated_by", "generated_at", "rendered_at", "sent_to", "sent_at",
+                  "sent_by", "response", "response_note", "responded_at", "responded_by"]
         read_only_fields = fields
 
     def get_has_xlsx(self, document) -> bool:
@@ -85,7 +85,7 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, BaseView
     @extend_schema(summary="The PDF as it was generated", responses=FILE)
     @action(detail=True, methods=["get"])
     def pdf(self, request, pk=None):
-        document = self.get_object()
+        document = services.document_render(self.get_object())
         return file_response(document.pdf, filename=document.filename("pdf"))
 
     @extend_schema(summary="The XLSX (statements have one)", responses=FILE)

@@ -43,6 +43,7 @@ from gendan.documents.choices import DocumentKind, Response
 from gendan.documents.models import Document
 from gendan.documents.services import (
     document_record_response,
+    document_render,
     document_send,
     sales_document_generate,
     statement_generate,
@@ -211,6 +212,8 @@ class _Builder:
             self.users, self.today, random.Random(SEED + 5),
             lambda order, kinds, day: self._pay(order, kinds, day), self.log))
         self.made.update(demo_followup.work_through_plans(self.users, self.today, SEED + 2, self.log))
+        for document in Document.objects.filter(pdf=""):
+            document_render(document)  # the worker's job, done here: the demo opens with its PDFs ready
 
     # ------------------------------------------------------------ people and master data
 

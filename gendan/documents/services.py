@@ -21,7 +21,7 @@ from gendan.core.numbering import next_number
 from gendan.core.permissions import require_perm
 from gendan.documents import render, sales_documents, shipping_documents, statements
 from gendan.documents.choices import DocumentKind, Response
-from gendan.documents.models import Document
+from gendan.documents.models import Document, archive_path
 from gendan.finance.statements import statement_of
 from gendan.followup.choices import ActivityKind
 from gendan.followup.services import activity_add, validate_email_address
@@ -129,7 +129,8 @@ def shipment_document_generate(*, kind: str, shipment, by, language: str = "") -
 
 def _issue(series, document: Document, draft, by) -> tuple[Document, bool]:
     """Version n+1 of a series when the content changed; the latest version as it is when it did not.
-    Rendering happens inside the transaction that takes the number, so numbers have no gaps."""
+    The number is taken and the page stored in one transaction, so numbers have no gaps; the PDF is
+    rendered from that page by the worker afterwards (`document_render`), so issuing never waits for it."""
     with transaction.atomic():
         latest = series.select_for_update().order_by("-version").first()
         document.version = latest.version + 1 if latest else 1
@@ -143,17 +144,33 @@ def _issue(series, document: Document, draft, by) -> tuple[Document, bool]:
                 "company_address": letterhead["company"].address_in(document.language),
                 "seller_name": letterhead["company"].name_in(document.language)})
         fingerprint = hashlib.sha256(html.encode()).hexdigest()  # without the version: same content, same print
-        html = html.replace(VERSION_MARK, str(document.version))
         if latest is not None and latest.fingerprint == fingerprint:
             return latest, False
+        document.html = html.replace(VERSION_MARK, str(document.version))
         document.fingerprint, document.total, document.currency = fingerprint, made.total, made.currency
         document.generated_by, document.generated_at = by, timezone.now()
-        document.pdf.save(document.filename("pdf"), ContentFile(render.pdf_of(html)), save=False)
         if made.xlsx is not None:
             document.xlsx.save(document.filename("xlsx"), ContentFile(made.xlsx), save=False)
         document._history_user = by
         document.save()
+        from gendan.documents.tasks import render_document
+
+        transaction.on_commit(lambda: render_document.enqueue(document.pk))
         return document, True
+
+
+def document_render(document: Document) -> Document:
+    """The document with its PDF: rendered now from the issued page unless the worker (or another reader)
+    already did. Two renderers may race; the first to store its file wins and the other's file is removed."""
+    if document.pdf:
+        return document
+    content = ContentFile(render.pdf_of(document.html))
+    name = document.pdf.storage.save(archive_path(document, document.filename("pdf")), content)
+    stored = Document.objects.filter(pk=document.pk, pdf="").update(pdf=name, rendered_at=timezone.now())
+    if not stored:
+        document.pdf.storage.delete(name)
+    document.refresh_from_db(fields=["pdf", "rendered_at"])
+    return document
 
 
 def document_send(*, document: Document, by, recipients: list[str], subject: str, message: str) -> Document:
@@ -173,7 +190,7 @@ def document_send(*, document: Document, by, recipients: list[str], subject: str
                 "document": document.get_kind_display(), "number": document.number}
     mail = EmailMessage(subject.strip(), message, settings.DEFAULT_FROM_EMAIL, recipients,
                         reply_to=[by.email] if by.email else None)
-    with document.pdf.open("rb") as pdf:
+    with document_render(document).pdf.open("rb") as pdf:
         mail.attach(document.filename("pdf"), pdf.read(), "application/pdf")
     if document.xlsx:
         with document.xlsx.open("rb") as sheet:

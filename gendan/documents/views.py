@@ -96,6 +96,8 @@ def _visible(request, pk) -> Document:
 @login_required
 def download(request, pk, extension="pdf"):
     document = _visible(request, pk)
+    if extension == "pdf":
+        document = services.document_render(document)
     file = {"pdf": document.pdf, "xlsx": document.xlsx, "signed": document.response_file}[extension]
     if not file:
         raise PermissionDenied

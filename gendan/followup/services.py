@@ -277,6 +277,10 @@ def milestone_reopen(*, milestone: Milestone, by, reason: str, version: int | No
         raise ValidationError({"status": _("This milestone is open already.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the milestone is reopened.")})
+    return _reopen(milestone, by, reason, version)
+
+
+def _reopen(milestone: Milestone, by, reason: str, version: int | None = None) -> Milestone:
     transition(milestone, to=MilestoneStatus.OPEN, version=version)
     milestone.actual_date, milestone.waive_reason, milestone.done_by, milestone.done_at = None, "", None, None
     _save(milestone, by, reason=reason, claimed=True)
@@ -473,6 +477,17 @@ def plan_record_done(*, order: SalesOrder, code: str, by, on: date) -> None:
         milestone.actual_date, milestone.done_by, milestone.done_at = on, by, timezone.now()
         _save(milestone, by, claimed=True)
         plan_replan(plan)
+
+
+def plan_record_undone(*, order: SalesOrder, code: str, by, reason: str) -> None:
+    """The record that completed the order's milestone was removed or no longer proves it, and no other record
+    does: the milestone opens again (if done; a waived one stays waived). The caller checked who may change
+    the record."""
+    plan = Plan.objects.select_for_update().filter(
+        order=order, status__in=[PlanStatus.ACTIVE, PlanStatus.FINISHED]).first()
+    milestone = plan and plan.milestones.filter(code=code, status=MilestoneStatus.DONE).first()
+    if milestone is not None:
+        _reopen(milestone, by, reason)
 
 
 # ---------------------------------------------------------------- department owners

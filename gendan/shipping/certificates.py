@@ -20,8 +20,8 @@ from gendan.core.permissions import require_perm
 from gendan.core.records import field_errors, save_record
 from gendan.core.uploads import check_upload
 from gendan.followup.choices import ActivityKind
-from gendan.followup.services import activity_add, plan_record_done
-from gendan.shipping.choices import CertificateKind, InspectionResult, ShipmentStatus
+from gendan.followup.services import activity_add, plan_record_done, plan_record_undone
+from gendan.shipping.choices import CERTIFICATES_OF_ORIGIN, CertificateKind, InspectionResult, ShipmentStatus
 from gendan.shipping.models import Certificate, Shipment
 from gendan.shipping.services import _require_visible, shipment_orders
 
@@ -52,16 +52,20 @@ def certificate_update(*, certificate: Certificate, by, version: int, today: dat
     _require_visible(by, certificate.shipment)
     if certificate.version != version:  # told before the rules: the user is looking at an old record
         raise ConcurrentChange(certificate)
+    proved = _milestone_of(certificate)
     _apply(certificate, fields, today or timezone.localdate())
     take_version(certificate, version)
     save_record(certificate, by=by)
     _follow(certificate, by, _("%(certificate)s corrected (%(shipment)s)"))
+    if proved and proved != _milestone_of(certificate):
+        _unprove(certificate, proved, by)
     return certificate
 
 
 @transaction.atomic
 def certificate_remove(*, certificate: Certificate, by, version: int) -> None:
-    """Remove a record entered by mistake; its history keeps it (the milestones it completed stay done)."""
+    """Remove a record entered by mistake; its history keeps it. The milestone it completed opens again on
+    each order no other record proves it for."""
     require_perm(by, "shipping.change_shipment")
     certificate = Certificate.objects.select_for_update().select_related("shipment").get(pk=certificate.pk)
     _require_visible(by, certificate.shipment)
@@ -73,7 +77,10 @@ def certificate_remove(*, certificate: Certificate, by, version: int) -> None:
     for order in shipment_orders(certificate.shipment):
         activity_add(order=order, by=by, kind=ActivityKind.NOTE, summary=summary[:200])
     certificate._history_user = by
+    proved = _milestone_of(certificate)
     certificate.delete()  # the scan stays in storage: the history row still names it
+    if proved:
+        _unprove(certificate, proved, by)
 
 
 def _require_open(shipment: Shipment) -> None:
@@ -142,10 +149,28 @@ def _check_file(upload) -> None:
     check_upload(upload, field="file", extensions=FILE_TYPES)
 
 
+def _milestone_of(certificate: Certificate) -> str | None:
+    """The milestone the record proves done: a certificate of origin its own, a passed inspection its own."""
+    return ("certificate_of_origin" if certificate.is_origin else
+            "commodity_inspection" if certificate.result == InspectionResult.PASSED else None)
+
+
+def _unprove(certificate: Certificate, code: str, by) -> None:
+    """`certificate` no longer proves `code`: reopen it on each of the shipment's orders that no other record
+    (of any of the order's shipments) proves it for."""
+    proving = Certificate.objects.exclude(pk=certificate.pk).filter(
+        kind__in=CERTIFICATES_OF_ORIGIN) if code == "certificate_of_origin" else Certificate.objects.exclude(
+        pk=certificate.pk).filter(kind=CertificateKind.INSPECTION, result=InspectionResult.PASSED)
+    reason = _("%(certificate)s removed or corrected: it no longer proves this step.") % {
+        "certificate": certificate}
+    for order in shipment_orders(certificate.shipment):
+        if not proving.filter(shipment__lines__order_line__order=order).exists():
+            plan_record_undone(order=order, code=code, by=by, reason=reason)
+
+
 def _follow(certificate: Certificate, by, summary: str) -> None:
     """The orders' plans and activities follow the record."""
-    code = ("certificate_of_origin" if certificate.is_origin else
-            "commodity_inspection" if certificate.result == InspectionResult.PASSED else None)
+    code = _milestone_of(certificate)
     text = (summary % {"certificate": certificate, "shipment": certificate.shipment.number})[:200]
     details = " · ".join(part for part in (certificate.issuer, str(certificate.issued_on),
                                            certificate.get_result_display(), certificate.note) if part)

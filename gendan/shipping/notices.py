@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from gendan.core.errors import ConcurrentChange
 from gendan.documents.choices import DocumentKind
 from gendan.documents.models import Document
+from gendan.documents.services import document_render
 from gendan.followup.choices import ActivityKind
 from gendan.followup.selectors import may_notify_customer
 from gendan.followup.services import activity_add, company_signature, plan_record_done, validate_email_address
@@ -182,7 +183,7 @@ def notice_send(*, notice: CustomerNotice, by) -> CustomerNotice:
     mail = EmailMessage(notice.subject, notice.body, settings.DEFAULT_FROM_EMAIL, recipients,
                         reply_to=[by.email] if by.email else None)
     for document in notice.documents.all():
-        with document.pdf.open("rb") as pdf:
+        with document_render(document).pdf.open("rb") as pdf:
             mail.attach(document.filename("pdf"), pdf.read(), "application/pdf")
     mail.send()
     return _gone_out(notice, by, NoticeStatus.SENT, orders)

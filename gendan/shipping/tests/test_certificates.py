@@ -220,6 +220,39 @@ def test_removing_keeps_the_history_and_logs_it(shipment, merchandiser):
         assert Activity.objects.filter(order=order, summary__contains="removed").count() == 1
 
 
+def test_removing_the_only_certificate_reopens_its_milestone_another_keeps_it_done(shipment, merchandiser):
+    with at(TODAY):
+        first = certificate_add(shipment=shipment, by=merchandiser, **form_e())
+        second = certificate_add(shipment=shipment, by=merchandiser, **form_e(kind=CertificateKind.GENERAL_CO,
+                                                                               number="C264400001"))
+        certificate_remove(certificate=first, by=merchandiser, version=1)
+    for order in shipment.orders:  # the general C/O still proves it
+        assert milestone(order, "certificate_of_origin").status == MilestoneStatus.DONE
+    with at(TODAY):
+        certificate_remove(certificate=second, by=merchandiser, version=1)
+    for order in shipment.orders:
+        reopened = milestone(order, "certificate_of_origin")
+        assert (reopened.status, reopened.actual_date, reopened.done_by) == (MilestoneStatus.OPEN, None, None)
+        last = reopened.history.latest("history_id")
+        assert (last.history_user, last.status) == (merchandiser, MilestoneStatus.OPEN)
+        assert "C264400001" in last.history_change_reason and "no longer proves" in last.history_change_reason
+        assert milestone(order, "commodity_inspection").status == MilestoneStatus.OPEN  # never touched
+
+
+def test_an_inspection_corrected_to_failed_reopens_commodity_inspection(shipment, merchandiser):
+    with at(TODAY):
+        passed = certificate_add(shipment=shipment, by=merchandiser, **inspection())
+    order = shipment.orders[0]
+    assert milestone(order, "commodity_inspection").status == MilestoneStatus.DONE
+    with at(TODAY):
+        certificate_update(certificate=passed, by=merchandiser, version=1, result=InspectionResult.FAILED)
+    assert milestone(order, "commodity_inspection").status == MilestoneStatus.OPEN
+    with at(TODAY):  # a correction that keeps it passed changes nothing
+        certificate_update(certificate=passed, by=merchandiser, version=2, result=InspectionResult.PASSED)
+        certificate_update(certificate=passed, by=merchandiser, version=3, note="re-checked")
+    assert milestone(order, "commodity_inspection").status == MilestoneStatus.DONE
+
+
 def test_the_warehouse_may_not_record_a_certificate(shipment, merchandiser, warehouse):
     with at(TODAY):
         with pytest.raises(PermissionDenied):

@@ -60,7 +60,8 @@ def test_merchandiser_plans_the_load_and_downloads_the_instructions(page, live_s
     expect(page.locator("[data-testid=volume-use]")).to_have_text(f"{box.volume_use} %")
     picture = page.locator("[data-testid=load-picture]")
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(),
+                           timeout=10_000)  # the picture loaded and decoded, not a broken image
     svg = page.request.get(live_server.url + picture.get_attribute("src"))
     assert svg.headers["content-type"] == "image/svg+xml" and svg.text().startswith("<svg")
 

@@ -198,15 +198,18 @@ def database_url() -> str:
 
 
 def worker(*args: str) -> dict:
-    """`gendan worker --batch` on the test database, as production runs it, with this worktree's code."""
+    """`gendan worker --batch` on the test database and media folder, as production runs it, with this worktree's
+    code."""
     import os
     import subprocess
     import sys
     from pathlib import Path
 
+    from django.conf import settings
+
     project = Path(__file__).resolve().parents[3]
     env = {**os.environ, "DATABASE_URL": database_url(), "SECRET_KEY": "load-plan-worker", "GENDAN_DEBUG": "0",
-           "PYTHONPATH": str(project)}
+           "PYTHONPATH": str(project), "GENDAN_VAR_DIR": str(Path(settings.MEDIA_ROOT).parent)}  # the test's files
     env.pop("GENDAN_TESTING", None)
     return {"args": [sys.executable, "-m", "gendan", "worker", "--worker-id", "load-test", "--batch",
                      "--no-startup-delay", "--no-reload", "--interval", "0.2", "--verbosity", "0", *args],
