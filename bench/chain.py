@@ -218,14 +218,20 @@ def load_as_planned(shipment, *, by, day, serial: int) -> None:
     assert not any(left.values()), f"{shipment.number}: goods not loaded {left}"
 
 
-def statements_per_chain_order(*, people: dict) -> tuple[int, dict[str, int]]:
-    """Statements (BEGIN and COMMIT included) one order costs through the whole chain: in all, and per step."""
+def statements_per_chain_order(*, people: dict) -> tuple[int, dict[str, int], dict[str, int]]:
+    """Statements (BEGIN and COMMIT included) one order costs through the whole chain: in all, per step, and by
+    kind (reads, writes, transaction control)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
         run_chain(1, people=people, run=99)
+    kinds = defaultdict(int)
+    for query in queries:
+        word = query["sql"].lstrip().split(None, 1)[0].upper()
+        kinds["read" if word in ("SELECT", "WITH") else "write" if word in ("INSERT", "UPDATE", "DELETE")
+              else "transaction"] += 1
     steps = Steps(count=True)
     run_chain(1, people=people, run=98, steps=steps)
-    return len(queries), {name: steps.statements[name] for name in STEPS}
+    return len(queries), {name: steps.statements[name] for name in STEPS}, dict(kinds)
 

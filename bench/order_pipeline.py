@@ -391,11 +391,11 @@ def whole_chain(args, company: dict) -> dict:
     assert released == args.chain, f"{released} of {args.chain} chain orders reached the originals' release"
     render_seconds, rendered = worker_renders()
     assert rendered == 2 * args.chain, f"{rendered} documents rendered for {args.chain} chain orders"
-    statements, step_statements = statements_per_chain_order(people=people)
+    statements, step_statements, statement_kinds = statements_per_chain_order(people=people)
     per_step = {name: round(steps.seconds[name] / args.chain * 1000, 2) for name in STEPS}
     say(f"chain: {args.chain} orders from creation to originals released in {seconds:.2f} s "
         f"({args.chain / seconds:.2f} orders/s; {args.chain / cpu:.2f} per CPU second of this process; "
-        f"{statements} SQL statements per order)")
+        f"{statements} SQL statements per order: {statement_kinds})")
     for name, ms in per_step.items():
         say(f"  {name:<20} {ms:9.1f} ms per order, {step_statements[name]:4d} statements")
     say(f"the worker's renders of the chain's CI and PL: {rendered} PDFs in {render_seconds:.2f} s "
@@ -407,6 +407,7 @@ def whole_chain(args, company: dict) -> dict:
         "chain_orders_per_second": round(args.chain / seconds, 2),
         "chain_orders_per_cpu_second": round(args.chain / cpu, 2),
         "chain_statements_per_order": statements,
+        "chain_statement_kinds_per_order": statement_kinds,
         "chain_step_ms_per_order": per_step,
         "chain_step_statements_per_order": step_statements,
         "chain_load_plan": {"container_types": CHAIN_TYPES, "time_limit_s": CHAIN_TIME_LIMIT},

@@ -2,7 +2,8 @@
 phone width: an issue date in the future is refused on its field (nothing saved), then the record is saved, the
 orders' certificate-of-origin milestone is done and the card no longer says it is needed; she corrects it. The
 scan downloads for her; the warehouse sees the card without Add and is refused when posting; a salesperson, who
-does not see shipments, gets a 404 for the scan. The database is read after every step."""
+does not see shipments, gets a 404 for the scan; she removes the record, and the milestone opens again. The
+database is read after every step."""
 
 from datetime import date
 
@@ -121,6 +122,18 @@ def test_merchandiser_records_a_form_e_with_its_scan(page, live_server, shipment
     assert removal.status in (403, 404)
     assert Certificate.objects.get().number == "E264401234560021" and certificate.history.count() == 2
     assert page.request.get(file_url).status == 200  # the warehouse sees the shipment, and so its papers
+
+    switch_user(page, live_server, merchandiser, width)  # entered on the wrong shipment: she removes it
+    page.goto(f"{live_server.url}{shipment.get_absolute_url()}")
+    row.locator("[data-testid=edit-certificate]").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("[data-testid=remove-certificate]")
+    expect(card.locator("[data-testid=certificates-needed]")).to_contain_text(f"Needed for: {order.number}")
+    assert not Certificate.objects.exists()
+    assert Certificate.history.filter(id=certificate.pk).latest("history_id").history_type == "-"
+    reopened = order.plan.milestones.get(code="certificate_of_origin")
+    assert (reopened.status, reopened.actual_date) == (MilestoneStatus.OPEN, None)
+    assert reopened.history.latest("history_id").history_user == merchandiser
 
     switch_user(page, live_server, salesperson, width)
     assert page.goto(file_url).status == 404
