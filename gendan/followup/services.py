@@ -608,16 +608,29 @@ def delay_notice_draft(*, order: SalesOrder, by, today: date | None = None) -> D
 
 @transaction.atomic
 def delay_notice_update(*, notice: DelayNotice, by, **changes) -> DelayNotice:
+    """Edit the draft. Compared with the stored draft (a model form has already written its input onto
+    `notice`), so a notice sent as drafted records no change."""
     _require_notifier(by, notice.order)
-    if notice.status != DelayNotice.Status.DRAFT:
+    stored = DelayNotice.objects.select_for_update().get(pk=notice.pk)
+    if stored.status != DelayNotice.Status.DRAFT:
         raise ValidationError({"status": _("This notice has gone out already.")})
-    for name in ("recipients", "subject", "body", "reason", "new_date"):
-        if name in changes:
-            setattr(notice, name, changes[name])
+    if "body" in changes:
+        changes["body"] = changes["body"].replace("\r\n", "\n")  # a browser sends CRLF
+    fields = ("recipients", "subject", "body", "reason", "new_date")
+    changed = [name for name in fields if name in changes and _differs(changes[name], getattr(stored, name))]
+    for name in fields:
+        setattr(notice, name, changes[name] if name in changed else getattr(stored, name))
+    if not changed:
+        return notice
     notice.full_clean()
     notice._history_user = by
     notice.save()
     return notice
+
+
+def _differs(new, old) -> bool:
+    """A text differs only by more than the blank lines a form strips off its ends."""
+    return new.strip() != old.strip() if isinstance(new, str) else new != old
 
 
 def delay_notice_send(*, notice: DelayNotice, by) -> DelayNotice:

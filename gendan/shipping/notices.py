@@ -156,7 +156,11 @@ def notice_update(*, notice: CustomerNotice, by, version: int, recipients: str, 
     if version != locked.version:
         raise ConcurrentChange(notice)
     notice.version = locked.version
-    notice.recipients, notice.subject, notice.body = recipients.strip(), subject.strip(), body
+    body = body.replace("\r\n", "\n")  # a browser sends CRLF, and the form strips the draft's last newline
+    new = (recipients.strip(), subject.strip(), locked.body if body.strip() == locked.body.strip() else body)
+    if new == (locked.recipients, locked.subject, locked.body):
+        return notice  # sent as drafted: no change to record
+    notice.recipients, notice.subject, notice.body = new
     notice.version += 1
     notice.full_clean()
     notice._history_user = by

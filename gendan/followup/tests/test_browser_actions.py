@@ -14,6 +14,16 @@ from gendan.followup.choices import MilestoneStatus
 from gendan.followup.models import Activity, Milestone
 from gendan.followup.tests.factories import confirmed_order
 
+# Whether an element's text stands out from its background (a <pre> on a light card once printed light on light).
+READABLE = """e => {
+    const light = c => {  // 0 (black) to 1 (white); Chromium gives oklab() for Tabler's colours, else rgb()
+        const [x, y, z] = c.match(/[\\d.]+/g).map(Number);
+        return c.startsWith("ok") ? x : (0.2126 * x + 0.7152 * y + 0.0722 * z) / 255;
+    };
+    const style = getComputedStyle(e);
+    return Math.abs(light(style.color) - light(style.backgroundColor)) > 0.5;
+}"""
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [1366, 390]
 

@@ -20,7 +20,7 @@ from gendan.catalog.models import Product
 from gendan.catalog.tests.factories import ProductFactory
 from gendan.followup.choices import MilestoneStatus, PlanEvent
 from gendan.followup.models import Activity, DelayNotice, Milestone, Plan
-from gendan.followup.tests.test_browser_actions import log_in, open_plan, switch_user
+from gendan.followup.tests.test_browser_actions import READABLE, log_in, open_plan, switch_user
 from gendan.parties.models import Customer
 from gendan.sales.choices import OrderStatus
 from gendan.sales.models import SalesOrder
@@ -218,6 +218,10 @@ def test_a_merchandisers_day(page, live_server, smtp_server, merchandiser, sales
     expect(page.locator("[data-testid=message]").first).to_be_visible()
     notice = DelayNotice.objects.get(order=order)
     assert notice.status == DelayNotice.Status.SENT and notice.created_by == merchandiser
+    assert notice.history.count() == 2  # drafted, sent: sent as drafted changes no text
+    body = page.locator("[data-testid=notice-body]")
+    expect(body).to_contain_text(order.number)
+    assert body.evaluate(READABLE)
     (mail,) = smtp_server
     assert mail["to"] == ["karin@dagsverk.se"] and order.number in mail["message"]["Subject"]
 

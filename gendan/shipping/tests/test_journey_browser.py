@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from gendan.documents.choices import DocumentKind
 from gendan.documents.models import Document
 from gendan.followup.choices import MilestoneStatus
-from gendan.followup.tests.test_browser_actions import log_in, switch_user
+from gendan.followup.tests.test_browser_actions import READABLE, log_in, switch_user
 from gendan.parties.choices import SupplierKind
 from gendan.parties.tests.factories import ContactFactory, SupplierFactory
 from gendan.sales.choices import OrderStatus
@@ -142,6 +142,10 @@ def test_merchandiser_ships_two_orders_from_booking_to_the_customers_tracking_li
     assert (notice.status, notice.subject, notice.sent_by) == (
         NoticeStatus.SENT, "Shipping advice: two orders on COSCO SHIPPING ARIES", merchandiser)
     assert set(notice.history.values_list("history_user", flat=True)) == {merchandiser.pk}
+    assert set(notice.history.values_list("body", flat=True)) == {notice.body}  # only the subject was edited
+    body = page.locator("[data-testid=notice-body]")
+    expect(body).to_contain_text("CSQU3054383 / seal SEAL778 (40HQ)")
+    assert body.evaluate(READABLE)  # dark on light (a <pre> here once printed light grey on light grey)
     [mail] = smtp_server
     assert mail["to"] == ["jane@acme.example"] and mail["message"]["Subject"] == notice.subject
     assert [part.get_filename() for part in mail["message"].iter_attachments()] == [
