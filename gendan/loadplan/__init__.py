@@ -16,11 +16,11 @@ from .io import read_cargo
 from .model import CargoLine, ContainerPlan, ContainerType, LoadPlanError, NotFitted, OrientationRule, Placement, Plan
 from .multi import parse_rates, plan
 from .planner import PlanOptions, loading_sequence, pack_container, validate_lines
-from .svg import container_svg
+from .svg import SvgWords, container_svg
 
 __all__ = [
     "DEFAULT_CONTAINERS", "CargoLine", "ContainerPlan", "ContainerType", "LoadPlanError", "NotFitted",
-    "OrientationRule", "Placement", "Plan", "PlanOptions", "container_svg", "container_types",
+    "OrientationRule", "Placement", "Plan", "PlanOptions", "SvgWords", "container_svg", "container_types",
     "instruction_rows", "instructions_text", "loading_sequence", "pack_container", "parse_rates", "plan",
     "read_cargo", "validate_lines",
 ]

@@ -7,6 +7,7 @@ listed in the legend.  The back wall (x = 0) is on the left in every view, the d
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from html import escape
 
 import numpy as np
@@ -27,6 +28,28 @@ def _shade(hex_colour: str, f: float) -> str:
     else:
         r, g, b = (int(c * f) for c in (r, g, b))
     return f"#{r:02x}{g:02x}{b:02x}"
+
+
+@dataclass(frozen=True)
+class SvgWords:
+    """The picture's words, English unless the caller gives them in its user's language (format fields named)."""
+
+    summary: str = "{cartons} cartons, volume {volume:.1f} %, cargo {weight:,.0f} kg"
+    payload: str = " ({share:.0f} % of payload)"
+    gravity: str = ", centre of gravity {along:.0f} % along, {across:.0f} % across"
+    isometric: str = "Isometric view (door on the right, seen from the door side)"
+    top: str = "Top view (back wall left, door right; left wall at the top)"
+    side: str = "Side view (seen through the left wall; back wall left, door right)"
+    door: str = "DOOR"
+    legend: str = "Legend"
+    cartons: str = "{count} ctn"
+    no_stacking: str = ", no stacking"
+    bottom_only: str = ", bottom only"
+    group: str = ", group {group}"
+    steps: str = "Loading steps (load in this order through the door; numbers as in the views)"
+
+
+FONTS = "Helvetica, Arial, 'Noto Sans CJK SC', sans-serif"  # the CJK font for words given in Chinese
 
 
 def colour(line: int) -> str:
@@ -75,7 +98,8 @@ def _painter_order(boxes: np.ndarray) -> list[int]:
     return order
 
 
-def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") -> str:
+def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "", words: SvgWords | None = None) -> str:
+    words = words or SvgWords()
     c = cp.container
     L, W, H = c.length, c.width, c.height
     page_w = 1500
@@ -91,15 +115,15 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
     y_side = y_top + top_h + 60
     page_h = int(y_side + side_h + 60)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{page_w}" height="{page_h}" '
-           f'viewBox="0 0 {page_w} {page_h}" font-family="Helvetica, Arial, sans-serif">',
+           f'viewBox="0 0 {page_w} {page_h}" font-family="{FONTS}">',
            f'<rect width="{page_w}" height="{page_h}" fill="white"/>']
     head = title or f"{c.code} {L:,} × {W:,} × {H:,} mm"
     out.append(f'<text x="{margin}" y="32" font-size="22" font-weight="bold">{escape(head)}</text>')
-    out.append(f'<text x="{margin}" y="58" font-size="14">{len(cp.placements)} cartons, volume '
-               f'{100 * cp.volume_utilisation:.1f} %, cargo {cp.cargo_weight:,.0f} kg'
-               + (f' ({100 * cp.weight_utilisation:.0f} % of payload)' if c.max_payload else '')
-               + f', centre of gravity {100 * cp.cog_along:.0f} % along, {100 * cp.cog_across:.0f} % across'
-               + '</text>')
+    summary = (words.summary.format(cartons=len(cp.placements), volume=100 * cp.volume_utilisation,
+                                    weight=cp.cargo_weight)
+               + (words.payload.format(share=100 * cp.weight_utilisation) if c.max_payload else "")
+               + words.gravity.format(along=100 * cp.cog_along, across=100 * cp.cog_across))
+    out.append(f'<text x="{margin}" y="58" font-size="14">{escape(summary)}</text>')
 
     ps = cp.placements
     boxes = np.array([p.box for p in ps], dtype=np.int64).reshape(-1, 6)
@@ -116,8 +140,8 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
         return f'<polygon points="{d}" fill="{fill}" stroke="{stroke}" stroke-width="{sw}"{extra}/>'
 
     out.append('<g id="isometric">')
-    out.append(f'<text x="{margin}" y="{y_iso - 6:.0f}" font-size="15" font-weight="bold">Isometric view '
-               f'(door on the right, seen from the door side)</text>')
+    out.append(f'<text x="{margin}" y="{y_iso - 6:.0f}" font-size="15" font-weight="bold">'
+               f'{escape(words.isometric)}</text>')
     # container: floor, back wall and left wall as light planes
     out.append(poly([iso(0, 0, 0), iso(L, 0, 0), iso(L, W, 0), iso(0, W, 0)], "#f2f2f2", "#888", 1))
     out.append(poly([iso(0, 0, 0), iso(0, W, 0), iso(0, W, H), iso(0, 0, H)], "#e6e6e6", "#888", 1))
@@ -146,8 +170,8 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
 
     # ---------------------------------------------------------------- top view
     out.append('<g id="top">')
-    out.append(f'<text x="{margin}" y="{y_top - 8:.0f}" font-size="15" font-weight="bold">Top view '
-               f'(back wall left, door right; left wall at the top)</text>')
+    out.append(f'<text x="{margin}" y="{y_top - 8:.0f}" font-size="15" font-weight="bold">'
+               f'{escape(words.top)}</text>')
     out.append(f'<rect x="{margin}" y="{y_top:.1f}" width="{L * s_flat:.1f}" height="{W * s_flat:.1f}" '
                f'fill="#f7f7f7" stroke="#333" stroke-width="1.5"/>')
     for i in sorted(range(len(ps)), key=lambda k: (boxes[k][5], boxes[k][2], k)):
@@ -158,13 +182,14 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
     for st, (bx0, by0, _, bx1, by1, _) in steps.items():
         if st in vis_top:
             out.append(_label(margin + (bx0 + bx1) / 2 * s_flat, y_top + (by0 + by1) / 2 * s_flat, st, 10))
-    out.append(f'<text x="{margin + L * s_flat + 8:.0f}" y="{y_top + W * s_flat / 2:.0f}" font-size="13">DOOR</text>')
+    out.append(f'<text x="{margin + L * s_flat + 8:.0f}" y="{y_top + W * s_flat / 2:.0f}" font-size="13">'
+               f'{escape(words.door)}</text>')
     out.append('</g>')
 
     # ---------------------------------------------------------------- side view (from the left wall)
     out.append('<g id="side">')
-    out.append(f'<text x="{margin}" y="{y_side - 8:.0f}" font-size="15" font-weight="bold">Side view '
-               f'(seen through the left wall; back wall left, door right)</text>')
+    out.append(f'<text x="{margin}" y="{y_side - 8:.0f}" font-size="15" font-weight="bold">'
+               f'{escape(words.side)}</text>')
     out.append(f'<rect x="{margin}" y="{y_side:.1f}" width="{L * s_flat:.1f}" height="{H * s_flat:.1f}" '
                f'fill="#f7f7f7" stroke="#333" stroke-width="1.5"/>')
     base = y_side + H * s_flat
@@ -177,13 +202,14 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
     for st, (bx0, _, bz0, bx1, _, bz1) in steps.items():
         if st in vis_side:
             out.append(_label(margin + (bx0 + bx1) / 2 * s_flat, base - (bz0 + bz1) / 2 * s_flat, st, 10))
-    out.append(f'<text x="{margin + L * s_flat + 8:.0f}" y="{base - H * s_flat / 2:.0f}" font-size="13">DOOR</text>')
+    out.append(f'<text x="{margin + L * s_flat + 8:.0f}" y="{base - H * s_flat / 2:.0f}" font-size="13">'
+               f'{escape(words.door)}</text>')
     out.append('</g>')
 
     # ---------------------------------------------------------------- legend
     lx = margin + draw_w + 50
     ly = y_iso + 10
-    out.append(f'<text x="{lx}" y="{ly}" font-size="15" font-weight="bold">Legend</text>')
+    out.append(f'<text x="{lx}" y="{ly}" font-size="15" font-weight="bold">{escape(words.legend)}</text>')
     ly += 12
     per_line: dict[int, int] = {}
     for p in ps:
@@ -192,11 +218,12 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
         ln = lines[li]
         out.append(f'<rect x="{lx}" y="{ly}" width="22" height="16" fill="{colour(li)}" stroke="#222"/>')
         out.append(f'<text x="{lx + 30}" y="{ly + 13}" font-size="13">{escape(ln.reference)}: '
-                   f'{per_line[li]} ctn</text>')
+                   f'{escape(words.cartons.format(count=per_line[li]))}</text>')
         out.append(f'<text x="{lx + 30}" y="{ly + 29}" font-size="11" fill="#444">{ln.length}×{ln.width}×'
                    f'{ln.height} mm, {ln.weight:g} kg, {escape(str(ln.orientation))}'
-                   + ("" if ln.stackable else ", no stacking") + (", bottom only" if ln.bottom_only else "")
-                   + (f", group {ln.unloading_group}" if ln.unloading_group != 1 else "") + '</text>')
+                   + escape(("" if ln.stackable else words.no_stacking) + (words.bottom_only if ln.bottom_only else "")
+                            + (words.group.format(group=ln.unloading_group) if ln.unloading_group != 1 else ""))
+                   + '</text>')
         ly += 42
     # loading steps: a table under the views, across the page
     first: dict[int, list] = {}
@@ -207,8 +234,8 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
     ncols = max(1, (page_w - 2 * margin) // col_w)
     nrows = math.ceil(len(items) / ncols) if items else 0
     sy = page_h - 20
-    out.append(f'<text x="{margin}" y="{sy}" font-size="15" font-weight="bold">Loading steps '
-               f'(load in this order through the door; numbers as in the views)</text>')
+    out.append(f'<text x="{margin}" y="{sy}" font-size="15" font-weight="bold">'
+               f'{escape(words.steps)}</text>')
     sy += 18
     for k, (st, (li, n)) in enumerate(items):
         col, row = divmod(k, nrows)
@@ -219,7 +246,7 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "") ->
                    f'<text x="{tx + 13}" y="{ty}" font-size="10.5">{st}: {escape(ref)} ×{n}</text>')
     total_h = sy + nrows * 14 + 20
     out[0] = (f'<svg xmlns="http://www.w3.org/2000/svg" width="{page_w}" height="{total_h}" '
-              f'viewBox="0 0 {page_w} {total_h}" font-family="Helvetica, Arial, sans-serif">')
+              f'viewBox="0 0 {page_w} {total_h}" font-family="{FONTS}">')
     out[1] = f'<rect width="{page_w}" height="{total_h}" fill="white"/>'
     out.append('</svg>')
     return "\n".join(out)

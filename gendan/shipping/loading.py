@@ -94,12 +94,34 @@ def check_doors(shipment_lines, cargo: Cargo, containers: list[PlannerContainer]
         raise ValidationError(errors)
 
 
+FIGURES = ("volume_utilisation", "cargo_weight", "weight_utilisation", "cog_along", "cog_across")
+
+
 def stored_containers(result: dict):
-    """The planner's (container plans, cargo lines) again from a stored `Plan.to_dict()`, for the instructions."""
+    """The planner's (container plans, cargo lines) again from a stored `Plan.to_dict()`, for the instructions
+    and the pictures."""
     from gendan.loadplan import ContainerPlan, Placement
 
     lines = [CargoLine(**{**line, "orientation": OrientationRule.parse(line["orientation"])})
              for line in result["lines"]]
-    plans = [ContainerPlan(PlannerContainer(**box["container"]), [Placement(**p) for p in box["placements"]])
+    plans = [ContainerPlan(PlannerContainer(**box["container"]), [Placement(**p) for p in box["placements"]],
+                           **{name: box[name] for name in FIGURES})
              for box in result["containers"]]
     return plans, lines
+
+
+def svg_words():
+    """The load plan picture's words in the active language."""
+    from gendan.loadplan import SvgWords
+
+    return SvgWords(
+        summary=_("{cartons} cartons, volume {volume:.1f} %, cargo {weight:,.0f} kg"),
+        # xgettext:no-python-format
+        payload=_(" ({share:.0f} % of payload)"),
+        gravity=_(", centre of gravity {along:.0f} % along, {across:.0f} % across"),
+        isometric=_("Isometric view (door on the right, seen from the door side)"),
+        top=_("Top view (back wall left, door right; left wall at the top)"),
+        side=_("Side view (seen through the left wall; back wall left, door right)"),
+        door=_("DOOR"), legend=_("Legend"), cartons=_("{count} ctn"), no_stacking=_(", no stacking"),
+        bottom_only=_(", bottom only"), group=_(", unloading stop {group}"),
+        steps=_("Loading steps (load in this order through the door; numbers as in the views)"))

@@ -16,10 +16,10 @@ from django.views.decorators.http import require_POST
 
 from gendan.core.errors import ConcurrentChange, error_text
 from gendan.core.forms import StyledFormMixin
-from gendan.loadplan import instruction_rows
+from gendan.loadplan import container_svg, instruction_rows
 from gendan.shipping import services
 from gendan.shipping.choices import ShipmentStatus
-from gendan.shipping.loading import cargo_of, stored_containers
+from gendan.shipping.loading import cargo_of, stored_containers, svg_words
 from gendan.shipping.models import ContainerType, LclRate, LoadPlan
 from gendan.shipping.selectors import shipment_list_visible_to
 
@@ -111,8 +111,11 @@ def _load_plan(request, pk) -> LoadPlan:
 
 @login_required
 def load_plan_svg(request, pk, index):
-    box = get_object_or_404(_load_plan(request, pk).containers, index=index)
-    response = HttpResponse(box.svg, content_type="image/svg+xml")
+    load_plan = _load_plan(request, pk)
+    get_object_or_404(load_plan.containers, index=index)
+    plans, lines = stored_containers(load_plan.result)
+    picture = container_svg(plans[index - 1], lines, words=svg_words())  # in the reader's language
+    response = HttpResponse(picture, content_type="image/svg+xml")
     response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
@@ -127,7 +130,9 @@ def load_plan_pdf(request, pk):
         raise PermissionDenied(_("The plan is not finished."))
     plans, lines = stored_containers(load_plan.result)
     boxes = list(load_plan.containers.all())
-    containers = [{"box": box, "rows": instruction_rows(container_plan, lines)}
+    words = svg_words()
+    containers = [{"box": box, "rows": instruction_rows(container_plan, lines),
+                   "svg": container_svg(container_plan, lines, words=words)}
                   for box, container_plan in zip(boxes, plans, strict=True)]
     html = render_to_string("shipping/loading_instructions_pdf.html", {
         "load_plan": load_plan, "shipment": load_plan.shipment, "containers": containers,

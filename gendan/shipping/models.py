@@ -428,7 +428,7 @@ class LoadPlanContainer(models.Model):
     volume_use = models.DecimalField(_("volume use (%)"), max_digits=5, decimal_places=1)
     weight_use = models.DecimalField(_("weight use (%)"), max_digits=5, decimal_places=1)
     cargo_weight_kg = models.DecimalField(_("cargo weight (kg)"), max_digits=10, decimal_places=1)
-    svg = models.TextField(_("picture (SVG)"))
+    # its picture is drawn from the plan's result when asked for, in the reader's language
 
     class Meta:
         verbose_name = _("load plan container")

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
-from gendan.loadplan import LoadPlanError, PlanOptions, container_svg, plan
+from gendan.loadplan import LoadPlanError, PlanOptions, plan
 from gendan.shipping.choices import LoadPlanStatus
 from gendan.shipping.loading import cargo_of, planner_container
 from gendan.shipping.models import ContainerType, LclRate, LoadPlan, LoadPlanContainer
@@ -63,7 +63,7 @@ def _store(load_plan: LoadPlan, result) -> None:
     LoadPlanContainer.objects.bulk_create([LoadPlanContainer(
         load_plan=load_plan, index=k, code=cp.container.code, cartons=len(cp.placements),
         volume_use=_percent(cp.volume_utilisation), weight_use=_percent(cp.weight_utilisation),
-        cargo_weight_kg=Decimal(str(round(cp.cargo_weight, 1))), svg=container_svg(cp, result.lines))
+        cargo_weight_kg=Decimal(str(round(cp.cargo_weight, 1))))
         for k, cp in enumerate(result.containers, start=1)])
     load_plan.save()
 

@@ -106,7 +106,7 @@ def test_a_bad_request_names_the_field_and_saves_nothing(ready, customer, mercha
     assert not LoadPlan.objects.exists()
 
 
-def test_the_task_plans_and_stores_the_result_with_the_pictures(ready, customer, merchandiser,
+def test_the_task_plans_and_stores_the_result_with_the_pictures(ready, customer, merchandiser, client,
                                                                django_capture_on_commit_callbacks):
     order = ready()
     line = packed(order.lines.get(position=1))
@@ -129,7 +129,17 @@ def test_the_task_plans_and_stores_the_result_with_the_pictures(ready, customer,
     box = LoadPlanContainer.objects.get(load_plan=load_plan)
     assert (box.index, box.code, box.cartons, box.cargo_weight_kg) == (1, "20GP", 42, Decimal("411.6"))
     assert box.volume_use == Decimal(str(round(42 * 525 * 380 * 412 / (5898 * 2352 * 2393) * 100, 1)))
-    assert box.svg.startswith("<svg") and "20GP" in box.svg
+    url = f"/shipping/load-plans/{load_plan.pk}/1.svg"
+    client.force_login(merchandiser)
+    for language, words in (("en", ["Isometric view", "42 cartons, volume", "DOOR", "Loading steps"]),
+                            ("zh-hans", ["等轴测视图", "42 箱，体积", "柜门", "装柜顺序"])):
+        merchandiser.language = language
+        merchandiser.save(update_fields=["language"])
+        picture = client.get(url)
+        assert picture["Content-Type"] == "image/svg+xml" and picture.content.startswith(b"<svg")
+        text = picture.content.decode()
+        assert all(word in text for word in words), (language, text[:600])  # drawn in the reader's language
+    assert client.get(f"/shipping/load-plans/{load_plan.pk}/2.svg").status_code == 404
     assert load_plan.result["not_fitted"] == [] and len(load_plan.result["containers"][0]["placements"]) == 42
     assert plan_load.call(load_plan.pk) == {"status": "done"}  # run again (re-queued): nothing changes
 
