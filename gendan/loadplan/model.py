@@ -192,6 +192,8 @@ class NotFitted:
     reference: str
     count: int
     reason: str
+    cause: str = ""  # "orientation", "payload" or "space": for a caller that words the reason itself
+    containers: list[str] = field(default_factory=list)  # the container types it was tried in
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -182,14 +182,15 @@ def plan(lines: list[CargoLine], containers=None, rates: dict[str, float] | str 
     for i, ln in enumerate(lines):
         if left[i] > 0:
             used = [cp.container for cp in chosen] or types
+            codes = sorted({c.code for c in used})
             if not any(fits_in(ln, c) for c in used):
-                reason = f"does not fit in {', '.join(sorted({c.code for c in used}))} in an allowed orientation"
+                cause, reason = "orientation", f"does not fit in {', '.join(codes)} in an allowed orientation"
             elif any(c.max_payload > 0 and cp.cargo_weight + ln.weight > c.max_payload
                      for cp, c in ((cp, cp.container) for cp in chosen)) and chosen:
-                reason = "payload of the containers reached or no space left"
+                cause, reason = "payload", "payload of the containers reached or no space left"
             else:
-                reason = "no space left in the chosen containers"
-            not_fitted.append(NotFitted(i, ln.reference, left[i], reason))
+                cause, reason = "space", "no space left in the chosen containers"
+            not_fitted.append(NotFitted(i, ln.reference, left[i], reason, cause, codes))
     freight = sum(cost[cp.container.code] for cp in chosen) if have_rates else None
     lcl = None
     recommendation = "FCL"

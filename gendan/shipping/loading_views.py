@@ -62,7 +62,17 @@ def _progress(load_plan: LoadPlan | None) -> int:
 
 
 def _not_fitted(load_plan: LoadPlan | None) -> list[dict]:
-    return (load_plan.result or {}).get("not_fitted", []) if load_plan else []
+    rows = (load_plan.result or {}).get("not_fitted", []) if load_plan else []
+    return [{**row, "reason": _why(row)} for row in rows]
+
+
+def _why(row: dict) -> str:
+    """The planner's reason in the reader's language (a plan stored before causes were kept says it in English)."""
+    if row.get("cause") == "orientation":
+        return _("does not fit in %(containers)s in an allowed orientation") % {
+            "containers": ", ".join(row["containers"])}
+    return {"payload": _("the containers' payload is reached, or no space is left"),
+            "space": _("no space left in the chosen containers")}.get(row.get("cause", ""), row["reason"])
 
 
 def _shipment_and_lines(request, pk):

@@ -82,6 +82,7 @@ def test_not_fitted_listed_with_reason():
     placed = sum(len(c.placements) for c in p.containers)
     assert p.not_fitted and p.not_fitted[0].count == 40 - placed
     assert "no space" in p.not_fitted[0].reason
+    assert (p.not_fitted[0].cause, p.not_fitted[0].containers) == ("space", ["BOX"])
 
 
 def test_unloading_groups_last_unloaded_loaded_first():

@@ -298,3 +298,21 @@ def test_managers_edit_rates_on_the_page_others_only_look(client, sales_manager,
     assert client.post(reverse("shipping:lcl_rate_edit"), {"rate_per_wm": "82.5", "currency": "USD",
                                                            "version": 0}).status_code == 302
     assert LclRate.objects.get().rate_per_wm == Decimal("82.5")
+
+
+def test_the_reasons_cartons_were_left_out_are_in_the_readers_language():
+    from django.utils import translation
+
+    from gendan.shipping.loading_views import _not_fitted
+
+    stored = LoadPlan(result={"not_fitted": [
+        {"line": 0, "reference": "A", "count": 3, "reason": "does not fit in 20GP, 40HQ in an allowed orientation",
+         "cause": "orientation", "containers": ["20GP", "40HQ"]},
+        {"line": 1, "reference": "B", "count": 2, "reason": "no space left in the chosen containers",
+         "cause": "space", "containers": ["20GP"]},
+        {"line": 2, "reference": "C", "count": 1, "reason": "said before the causes were kept"}]})
+    with translation.override("zh-hans"):
+        rows = _not_fitted(stored)
+    assert [row["reason"] for row in rows] == [
+        "任何允许的摆放方向都放不进 20GP, 40HQ", "所选柜子已无空间", "said before the causes were kept"]
+    assert [(row["reference"], row["count"]) for row in rows] == [("A", 3), ("B", 2), ("C", 1)]
