@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from gendan.followup.tests.test_browser_actions import log_in, switch_user
+from gendan.followup.tests.test_browser_actions import log_in, switch_user, type_date
 from gendan.parties.choices import SupplierKind
 from gendan.parties.tests.factories import SupplierFactory
 from gendan.sales.tests.test_browser import choose
@@ -44,10 +44,9 @@ def test_merchandiser_ships_from_the_order_page_and_books_the_shipment(page, liv
     choose(page, "id_port_of_loading", "Ningbo")
     expect(page.locator("#id_port_of_loading-ts-dropdown")).to_be_hidden()  # closes once chosen
     choose(page, "id_port_of_discharge", "USLAX")
-    page.fill("#id_etd", "2026-12-04")
-    page.keyboard.press("Tab")  # flatpickr takes a typed date on leaving the field
-    page.fill("#id_eta", "2026-12-19")
-    page.keyboard.press("Tab")
+    expect(page.locator("#id_port_of_discharge-ts-dropdown")).to_be_hidden()
+    type_date(page, "#id_etd", date(2026, 12, 4))
+    type_date(page, "#id_eta", date(2026, 12, 19))
     page.fill("#id_cargo_cutoff", "2026-12-05T12:00")  # after the sailing: refused on its field
     page.click("[data-testid=save]")
     expect(page.locator("[data-field-error=cargo_cutoff]")).to_contain_text("before the vessel sails")

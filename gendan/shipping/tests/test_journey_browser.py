@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from gendan.documents.choices import DocumentKind
 from gendan.documents.models import Document
 from gendan.followup.choices import MilestoneStatus
-from gendan.followup.tests.test_browser_actions import READABLE, log_in, switch_user
+from gendan.followup.tests.test_browser_actions import READABLE, log_in, switch_user, type_date
 from gendan.parties.choices import SupplierKind
 from gendan.parties.tests.factories import ContactFactory, SupplierFactory
 from gendan.sales.choices import OrderStatus
@@ -66,10 +66,10 @@ def test_merchandiser_ships_two_orders_from_booking_to_the_customers_tracking_li
     page.fill("#id_voyage", "045E")
     choose(page, "id_port_of_loading", "Ningbo")
     choose(page, "id_port_of_discharge", "USLAX")
-    page.fill("#id_etd", (today + timedelta(days=3)).isoformat())
-    page.keyboard.press("Tab")  # flatpickr takes a typed date on leaving the field
-    page.fill("#id_eta", (today + timedelta(days=18)).isoformat())
-    page.keyboard.press("Tab")
+    expect(page.locator("#id_port_of_discharge-ts-dropdown")).to_be_hidden()  # closes once chosen
+    type_date(page, "#id_etd", today + timedelta(days=3))
+    type_date(page, "#id_eta", today + timedelta(days=18))
+    expect(page.locator("#id_etd")).to_have_value((today + timedelta(days=3)).isoformat())
     page.click("[data-testid=save]")
     expect(page.locator("[data-testid=route]")).to_contain_text("USLAX")
     booking = Booking.objects.get()
