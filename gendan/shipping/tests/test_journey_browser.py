@@ -89,7 +89,8 @@ def test_merchandiser_ships_two_orders_from_booking_to_the_customers_tracking_li
     assert cartons == 4 * 42  # 1,000 pcs at 24 a carton, per line
     picture = page.locator("[data-testid=load-picture]").first
     expect(picture).to_be_visible()
-    assert picture.evaluate("img => img.complete && img.naturalWidth > 0")
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(),
+                           timeout=10_000)  # the picture loaded and decoded, not a broken image
 
     # 4. the container and seal numbers as loaded
     page.click("[data-testid=record-container]")
