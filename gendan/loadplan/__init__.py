@@ -11,7 +11,7 @@ Pure Python (NumPy; openpyxl for .xlsx), no Django.  Typical use:
 """
 
 from .containers import DEFAULT_CONTAINERS, container_types
-from .instructions import instruction_rows, instructions_text
+from .instructions import InstructionWords, instruction_rows, instructions_text
 from .io import read_cargo
 from .model import CargoLine, ContainerPlan, ContainerType, LoadPlanError, NotFitted, OrientationRule, Placement, Plan
 from .multi import parse_rates, plan
@@ -19,7 +19,8 @@ from .planner import PlanOptions, loading_sequence, pack_container, validate_lin
 from .svg import SvgWords, container_svg
 
 __all__ = [
-    "DEFAULT_CONTAINERS", "CargoLine", "ContainerPlan", "ContainerType", "LoadPlanError", "NotFitted",
+    "DEFAULT_CONTAINERS", "CargoLine", "ContainerPlan", "ContainerType", "InstructionWords", "LoadPlanError",
+    "NotFitted",
     "OrientationRule", "Placement", "Plan", "PlanOptions", "SvgWords", "container_svg", "container_types",
     "instruction_rows", "instructions_text", "loading_sequence", "pack_container", "parse_rates", "plan",
     "read_cargo", "validate_lines",

@@ -47,6 +47,7 @@ class SvgWords:
     bottom_only: str = ", bottom only"
     group: str = ", group {group}"
     steps: str = "Loading steps (load in this order through the door; numbers as in the views)"
+    rules: tuple[tuple[str, str], ...] = ()  # orientation rule → its words ("this_side_up" → "this side up")
 
 
 FONTS = "Helvetica, Arial, 'Noto Sans CJK SC', sans-serif"  # the CJK font for words given in Chinese
@@ -219,8 +220,9 @@ def container_svg(cp: ContainerPlan, lines: list[CargoLine], title: str = "", wo
         out.append(f'<rect x="{lx}" y="{ly}" width="22" height="16" fill="{colour(li)}" stroke="#222"/>')
         out.append(f'<text x="{lx + 30}" y="{ly + 13}" font-size="13">{escape(ln.reference)}: '
                    f'{escape(words.cartons.format(count=per_line[li]))}</text>')
+        rule = dict(words.rules).get(str(ln.orientation), str(ln.orientation))
         out.append(f'<text x="{lx + 30}" y="{ly + 29}" font-size="11" fill="#444">{ln.length}×{ln.width}×'
-                   f'{ln.height} mm, {ln.weight:g} kg, {escape(str(ln.orientation))}'
+                   f'{ln.height} mm, {ln.weight:g} kg, {escape(rule)}'
                    + escape(("" if ln.stackable else words.no_stacking) + (words.bottom_only if ln.bottom_only else "")
                             + (words.group.format(group=ln.unloading_group) if ln.unloading_group != 1 else ""))
                    + '</text>')

@@ -124,4 +124,21 @@ def svg_words():
         side=_("Side view (seen through the left wall; back wall left, door right)"),
         door=_("DOOR"), legend=_("Legend"), cartons=_("{count} ctn"), no_stacking=_(", no stacking"),
         bottom_only=_(", bottom only"), group=_(", unloading stop {group}"),
-        steps=_("Loading steps (load in this order through the door; numbers as in the views)"))
+        steps=_("Loading steps (load in this order through the door; numbers as in the views)"),
+        rules=(("any", _("any way up")), ("this_side_up", _("this side up"))))
+
+
+def instruction_words():
+    """The loading steps' words in the active language (the warehouse reads them in Chinese)."""
+    from gendan.loadplan import InstructionWords
+
+    return InstructionWords(
+        upright=_("upright (top side up)"), on_side=_("on its side (width upright)"),
+        on_end=_("on its end (length upright)"), length_along=_("length along the container"),
+        length_across=_("length across the container"), width_along=_("width along the container"),
+        width_across=_("width across the container"), square=_("square base"), orientation=_("{up}, {along}"),
+        arrangement=_("{deep} deep × {across} across × {high} high"), full_width=_("full width"),
+        left_wall=_("against the left wall ({width} wide)"), right_wall=_("against the right wall ({width} wide)"),
+        from_left=_("{distance} from the left wall"), floor=_("on the floor"),
+        on_top=_("on top of the cartons at {height}"),
+        position=_("row {row}, layer {layer}: {start}–{end} from the back wall, {side}, {base}"))

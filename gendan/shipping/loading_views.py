@@ -19,7 +19,7 @@ from gendan.core.forms import StyledFormMixin
 from gendan.loadplan import container_svg, instruction_rows
 from gendan.shipping import services
 from gendan.shipping.choices import ShipmentStatus
-from gendan.shipping.loading import cargo_of, stored_containers, svg_words
+from gendan.shipping.loading import cargo_of, instruction_words, stored_containers, svg_words
 from gendan.shipping.models import ContainerType, LclRate, LoadPlan
 from gendan.shipping.selectors import shipment_list_visible_to
 
@@ -141,7 +141,7 @@ def load_plan_pdf(request, pk):
     plans, lines = stored_containers(load_plan.result)
     boxes = list(load_plan.containers.all())
     words = svg_words()
-    containers = [{"box": box, "rows": instruction_rows(container_plan, lines),
+    containers = [{"box": box, "rows": instruction_rows(container_plan, lines, instruction_words()),
                    "svg": container_svg(container_plan, lines, words=words)}
                   for box, container_plan in zip(boxes, plans, strict=True)]
     html = render_to_string("shipping/loading_instructions_pdf.html", {

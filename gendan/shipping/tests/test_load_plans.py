@@ -1,6 +1,7 @@
 """Load plans of a shipment: its cartons from the products' packaging data, container types and rates as data, the
 request refused naming the row, and the worker's task storing the plan."""
 
+import subprocess
 from datetime import date
 from decimal import Decimal
 
@@ -106,7 +107,7 @@ def test_a_bad_request_names_the_field_and_saves_nothing(ready, customer, mercha
     assert not LoadPlan.objects.exists()
 
 
-def test_the_task_plans_and_stores_the_result_with_the_pictures(ready, customer, merchandiser, client,
+def test_the_task_plans_and_stores_the_result_with_the_pictures(ready, customer, merchandiser, client, tmp_path,
                                                                django_capture_on_commit_callbacks):
     order = ready()
     line = packed(order.lines.get(position=1))
@@ -131,14 +132,28 @@ def test_the_task_plans_and_stores_the_result_with_the_pictures(ready, customer,
     assert box.volume_use == Decimal(str(round(42 * 525 * 380 * 412 / (5898 * 2352 * 2393) * 100, 1)))
     url = f"/shipping/load-plans/{load_plan.pk}/1.svg"
     client.force_login(merchandiser)
-    for language, words in (("en", ["Isometric view", "42 cartons, volume", "DOOR", "Loading steps"]),
-                            ("zh-hans", ["等轴测视图", "42 箱，体积", "柜门", "装柜顺序"])):
+    # the picture and the warehouse's loading instructions in the reader's language, the planner's words included
+    for language, words, steps in (
+            ("en", ["Isometric view", "42 cartons, volume", "DOOR", "Loading steps", "any way up"],
+             ["7 deep × 2 across × 3 high", "upright (top side up), length along the container",
+              "row 1, layer 1: 0 mm–3,675 mm from the back wall, against the left wall (760 mm wide), on the floor"]),
+            ("zh-hans", ["等轴测视图", "42 箱，体积", "柜门", "装柜顺序", "朝向不限"],
+             ["纵深 7 × 横排 2 × 叠高 3", "正放（顶面朝上），长边顺柜长方向",
+              "第 1 排，第 1 层：距柜底端 0 mm–3,675 mm，靠左侧壁（宽 760 mm），放在柜底"])):
         merchandiser.language = language
         merchandiser.save(update_fields=["language"])
         picture = client.get(url)
         assert picture["Content-Type"] == "image/svg+xml" and picture.content.startswith(b"<svg")
         text = picture.content.decode()
         assert all(word in text for word in words), (language, text[:600])  # drawn in the reader's language
+        assert "kg, any<" not in text  # the rule's own name once stood in the legend
+        (tmp_path / "instructions.pdf").write_bytes(client.get(f"/shipping/load-plans/{load_plan.pk}/instructions.pdf")
+                                                   .content)
+        text = subprocess.run(["pdftotext", "-raw", str(tmp_path / "instructions.pdf"), "-"], capture_output=True,
+                              text=True, check=True).stdout
+        unwrapped = "".join(text.split())  # table cells wrap where the words' widths say
+        assert all("".join(step.split()) in unwrapped for step in steps), (language, text[-1200:])
+        assert language == "en" or not any(word in text for word in ("upright", "row 1", "wall", "floor"))
     assert client.get(f"/shipping/load-plans/{load_plan.pk}/2.svg").status_code == 404
     assert load_plan.result["not_fitted"] == [] and len(load_plan.result["containers"][0]["placements"]) == 42
     assert plan_load.call(load_plan.pk) == {"status": "done"}  # run again (re-queued): nothing changes
