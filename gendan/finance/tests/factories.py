@@ -13,13 +13,13 @@ def bank_account(currency="USD", **fields) -> BankAccount:
 
 
 def record(*, by, customer, amount, currency="USD", account=None, received_on=date(2026, 10, 5), rate="7.1",
-           **fields):
-    """A receipt recorded through the service (not yet confirmed). "Today" is the fixed day the tests' dates were
-    chosen around, or the day the money came when that is later (a test dating it from the real clock)."""
+           today=date(2026, 11, 30), **fields):
+    """A receipt recorded through the service (not yet confirmed), checked as on `today` (a fixed day the tests'
+    dates were chosen around, unless a test dates the receipt from the real clock)."""
     account = account or BankAccount.objects.filter(currency=currency).first() or bank_account(currency)
     return receipt_record(by=by, customer=customer, received_on=received_on, bank_account=account,
                           currency=currency, amount=Decimal(amount), rate_to_cny=Decimal(rate),
-                          today=max(date(2026, 11, 30), received_on), **fields)
+                          today=today, **fields)
 
 
 def pay(order, *, by, kinds=("deposit", "balance"), received_on=date(2026, 10, 5)):

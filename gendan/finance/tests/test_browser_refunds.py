@@ -29,7 +29,7 @@ def test_finance_moves_an_allocation_and_pays_back_the_rest(page, live_server, s
                                     customer=customer, confirm_on=today - timedelta(days=3),
                                     ex_factory=today + timedelta(days=60)) for _ in range(2)]
     bank_account("USD")
-    receipt = record(by=finance, customer=customer, amount="1000", received_on=today - timedelta(days=1))
+    receipt = record(by=finance, customer=customer, amount="1000", received_on=today - timedelta(days=1), today=today)
     receipt_allocate(receipt=receipt, by=finance, version=receipt.version,
                      allocations=[(ScheduleLine.objects.get(order=wrong, kind="deposit"), Decimal(750))])
     receipt_confirm(receipt=receipt, by=finance, version=receipt.version)
